@@ -1,0 +1,97 @@
+# Skranke: `make run` starts a demo, `make test` checks everything.
+# Every target reuses what an earlier run installed (stamp files).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+MANAGE := $(PY) manage.py
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/skranke
+
+.DEFAULT_GOAL := help
+.PHONY: help run setup test lint typecheck test-sqlite test-postgres bench lock messages clean
+
+help:
+	@echo "make run    set up and start Skranke (web and worker) on http://127.0.0.1:$(PORT)"
+	@echo "make test   lint, type-check and run every test suite"
+	@echo "make lock   re-resolve requirements/*.txt from pyproject.toml"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(PY)
+	$(PY) -m pip install -qq -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt | $(PY)
+	$(PY) -m pip install -qq -r requirements/dev.txt
+	touch $(VENV)/.base-installed $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || scripts/install-debian-packages gettext
+	msgfmt --check -o $@ $<
+
+messages: $(MO_FILES)
+
+staticfiles/.collected: node_modules/.installed $(shell find skranke -path '*/static/*' -type f)
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	touch $@
+
+setup: $(VENV)/.base-installed node_modules/.installed messages
+	$(MAKE) --no-print-directory staticfiles/.collected
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) load_demo
+
+run: setup
+	$(MANAGE) runsystem --port $(PORT)
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(VENV)/bin/mypy skranke
+
+test-sqlite: $(VENV)/.dev-installed node_modules/.installed messages
+	scripts/ensure-chromium
+	DATABASE_URL= $(VENV)/bin/pytest
+
+# PostgreSQL runs when DATABASE_URL points at it or under CI, where it must
+# never be skipped. The browser suite already ran against SQLite.
+test-postgres: $(VENV)/.dev-installed messages
+	@url="$${DATABASE_URL:-}"; \
+	if [[ "$$url" == postgres* || "$${CI:-}" == "true" ]]; then \
+	  url="$${url:-$(TEST_POSTGRES_URL)}"; \
+	  [[ "$$url" == postgres* ]] || url="$(TEST_POSTGRES_URL)"; \
+	  scripts/ensure-postgres; \
+	  echo "PostgreSQL suite ($${url%%@*}@…)"; \
+	  DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser"; \
+	else \
+	  echo "PostgreSQL suite not run: set DATABASE_URL=postgres://… or CI=true"; \
+	fi
+
+test: lint typecheck test-sqlite test-postgres
+
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/skranke_bench
+
+# Benchmarks run on PostgreSQL, in a database of their own (see docs/benchmarks.md).
+bench: $(VENV)/.dev-installed messages
+	scripts/ensure-postgres
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.booking
+
+lock: $(VENV)/.dev-installed
+	$(VENV)/bin/uv pip compile pyproject.toml -o requirements/base.txt --python-version 3.11 --no-header -q
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements/dev.txt --python-version 3.11 --no-header -q
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,50 @@
+"""Staff accounts. Every staff member belongs to one municipality and has
+one role; all but administrators work at the locations they are given."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from skranke.core.models import Location, Municipality
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator (whole municipality)")
+    MANAGER = "manager", _("Manager (own locations)")
+    FRONT_DESK = "front_desk", _("Front desk")
+    CONTACT_AGENT = "contact_agent", _("Contact-centre agent")
+
+
+# Roles that configure the centre in the admin; the others work in the
+# staff pages only.
+CONFIGURING_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
+
+
+class User(AbstractUser):
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        null=True,
+        blank=True,
+        verbose_name=_("municipality"),
+        help_text=_("Empty only for the installation's own superusers."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    locations = models.ManyToManyField(
+        Location,
+        related_name="staff",
+        blank=True,
+        verbose_name=_("locations"),
+        help_text=_("Where this person works. Administrators see every location."),
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.is_superuser and (self.municipality_id is None or not self.role):
+            raise ValidationError(_("A staff member needs a municipality and a role."))

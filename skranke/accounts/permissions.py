@@ -1,0 +1,67 @@
+"""What each role may do with the configuration, model by model.
+
+Roles, not Django's per-user permission rows, decide this: a municipality's
+administrator cannot hand out more than their own role allows, and a review
+of who may do what is this one table.
+"""
+
+from skranke.accounts.models import Role, User
+
+ALL = frozenset({"view", "add", "change", "delete"})
+VIEW = frozenset({"view"})
+
+ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    Role.ADMINISTRATOR: {
+        "core.municipality": frozenset({"view", "change"}),
+        "core.location": ALL,
+        "core.openinghours": ALL,
+        "core.specialday": ALL,
+        "core.specialdayhours": ALL,
+        "core.service": ALL,
+        "core.desk": ALL,
+        "core.deskshift": ALL,
+        "accounts.user": ALL,
+    },
+    Role.MANAGER: {
+        "core.municipality": VIEW,
+        "core.location": frozenset({"view", "change"}),
+        "core.openinghours": ALL,
+        "core.specialday": ALL,
+        "core.specialdayhours": ALL,
+        "core.service": VIEW,
+        "core.desk": ALL,
+        "core.deskshift": ALL,
+    },
+}
+
+
+def role_may(*, user: object, action: str, model_label: str) -> bool:
+    """Whether `user`'s role allows `action` ("view", "add", "change",
+    "delete") on the model `model_label` ("core.desk"), anywhere in scope."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return action in ROLE_PERMISSIONS.get(user.role, {}).get(model_label, frozenset())
+
+
+def may_use_admin(*, user: object) -> bool:
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.is_superuser or user.role in ROLE_PERMISSIONS
+
+
+# What each role may do in the staff pages, beyond the admin.
+STAFF_ACTIONS: dict[str, frozenset[str]] = {
+    "book_for_citizens": frozenset(
+        {Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK, Role.CONTACT_AGENT}
+    ),
+    "squeeze_in": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+}
+
+
+def role_allows(*, user: object, action: str) -> bool:
+    """Whether `user`'s role allows a staff-page action ("squeeze_in")."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.is_superuser or user.role in STAFF_ACTIONS[action]

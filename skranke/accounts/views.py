@@ -1,0 +1,30 @@
+"""Staff sign-in and the staff start page."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from skranke.accounts.permissions import may_use_admin
+from skranke.accounts.scoping import visible_locations
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "locations": visible_locations(user=request.user),
+            "may_use_admin": may_use_admin(user=request.user),
+        },
+    )

@@ -1,0 +1,56 @@
+"""Every error the API answers has one shape:
+{"error": code, "message": text, "fields": {field: text}}."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from skranke.booking.errors import BookingError
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"error": code, "message": message, "fields": fields or {}}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _field_name(location: list[Any]) -> str:
+    # ninja reports ["query", "from"] or ["body", "payload", "phone"].
+    names = [str(part) for part in location if part not in ("body", "query", "path", "payload")]
+    return ".".join(names) or "request"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        fields = {
+            _field_name(list(item.get("loc", []))): str(item.get("msg", ""))
+            for item in error.errors
+        }
+        return api.create_response(
+            request, error_body("invalid", _("Some of the input is not valid."), fields), status=422
+        )
+
+    @api.exception_handler(BookingError)
+    def booking_refused(request: HttpRequest, error: BookingError) -> HttpResponse:
+        fields = {error.field: str(error.message)} if error.field else {}
+        return api.create_response(
+            request, error_body(error.code, str(error.message), fields), status=error.status
+        )
+
+    @api.exception_handler(ApiError)
+    def api_error(request: HttpRequest, error: ApiError) -> HttpResponse:
+        return api.create_response(
+            request, error_body(error.code, error.message), status=error.status
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+        return api.create_response(request, error_body("not_found", _("Not found.")), status=404)

@@ -1,0 +1,17 @@
+"""API v1, mounted at /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+
+from ninja import NinjaAPI
+
+from skranke.api import availability, bookings, catalogue
+from skranke.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Skranke API",
+    version="1",
+    description="Booking for citizen service centres. Texts follow Accept-Language (da, en).",
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+api.add_router("", catalogue.router)
+api.add_router("", availability.router)
+api.add_router("", bookings.router)

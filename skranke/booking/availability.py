@@ -1,0 +1,357 @@
+"""Which times can be booked: the read side of booking.
+
+A time is offered for a service at a location when some desk with a shift
+that handles the service is free for the whole duration, inside the opening
+hours, not on a closed day, inside the booking horizon and after the lead
+time, and (for citizens booking themselves) not within the share of
+capacity held back for citizens without a booking.
+
+Everything is read in a fixed number of queries (opening hours, special
+days and their hours, shifts, bookings, the municipality) and computed in
+Python over intervals, however long the period and however many bookings.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import connection
+
+from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.core.models import Desk, DeskShift, Location, Service
+from skranke.core.opening_hours import opening_calendar
+from skranke.core.sql import as_date, as_time, as_utc, fetch_rows
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime  # aware, UTC
+    end: datetime
+    desks: tuple[int, ...]  # free desks, the best fit first
+
+    @property
+    def capacity(self) -> int:
+        return len(self.desks)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(clock.LOCAL_ZONE)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The rules a booking is made under: citizens online follow all of them;
+    staff booking for a citizen may use held-back capacity and short notice."""
+
+    lead: timedelta
+    horizon_days: int
+    respect_hold_back: bool
+
+    @classmethod
+    def for_citizens(cls, location: Location) -> "Policy":
+        municipality = location.municipality
+        return cls(
+            lead=timedelta(minutes=municipality.booking_lead_minutes),
+            horizon_days=municipality.booking_horizon_days,
+            respect_hold_back=True,
+        )
+
+    @classmethod
+    def for_staff(cls, location: Location) -> "Policy":
+        return cls(
+            lead=timedelta(0),
+            horizon_days=location.municipality.booking_horizon_days,
+            respect_hold_back=False,
+        )
+
+
+def find_slots(
+    *,
+    location: Location,
+    service: Service,
+    first_day: date,
+    last_day: date,
+    policy: Policy,
+    ignore_booking: int | None = None,
+    count_bookings: bool = True,
+) -> list[Slot]:
+    """The bookable times for `service` at `location` from `first_day` to
+    `last_day` (inclusive, Copenhagen dates), in time order.
+
+    `ignore_booking` leaves one booking's own time out of the busy times, so
+    that a reschedule can move a booking to a time overlapping its old one;
+    `count_bookings=False` answers what would be offered on an empty day.
+    """
+    now = clock.now()
+    today = clock.today()
+    first_day = max(first_day, today)
+    last_day = min(last_day, today + timedelta(days=policy.horizon_days))
+    if last_day < first_day:
+        return []
+    earliest = now + policy.lead
+    calendar = opening_calendar(location=location, first_day=first_day, last_day=last_day)
+    shifts = _shifts(location=location, service=service, first_day=first_day, last_day=last_day)
+    busy = (
+        _busy(
+            location=location,
+            first_day=first_day,
+            last_day=last_day,
+            ignore_booking=ignore_booking,
+        )
+        if count_bookings
+        else {}
+    )
+    duration = timedelta(minutes=service.duration_minutes)
+    earliest_local = earliest.astimezone(clock.LOCAL_ZONE)
+    slots: list[Slot] = []
+    for day in calendar:
+        if not day.intervals or day.day < earliest_local.date():
+            continue
+        # Minutes from local midnight, the day's first possible start.
+        not_before = _minutes_ceil(earliest_local) if day.day == earliest_local.date() else 0
+        windows = _desk_windows(day.day, day.intervals, shifts)
+        held_back = (
+            policy.respect_hold_back
+            and service.held_back_percent > 0
+            and (day.day - today).days > service.release_days_before
+        )
+        midnight = datetime.combine(day.day, time(0), tzinfo=clock.LOCAL_ZONE)
+        for minute, desks, staffed in _day_slots(
+            windows,
+            busy.get(day.day, {}),
+            duration=service.duration_minutes,
+            step=service.slot_step,
+            not_before=not_before,
+        ):
+            if held_back:
+                # Half a desk rounds up: 50 % of one desk holds it back.
+                reserved = math.floor(staffed * service.held_back_percent / 100 + 0.5)
+                if len(desks) <= reserved:
+                    continue
+            # Wall-clock arithmetic on the local day, then UTC for storage.
+            start = (midnight + timedelta(minutes=minute)).astimezone(UTC)
+            slots.append(Slot(start=start, end=start + duration, desks=desks))
+    return slots
+
+
+def find_slot(
+    *,
+    location: Location,
+    service: Service,
+    start: datetime,
+    policy: Policy,
+    ignore_booking: int | None = None,
+    count_bookings: bool = True,
+) -> Slot | None:
+    """The slot starting exactly at `start`, if it can be booked."""
+    day = start.astimezone(clock.LOCAL_ZONE).date()
+    for slot in find_slots(
+        location=location,
+        service=service,
+        first_day=day,
+        last_day=day,
+        policy=policy,
+        ignore_booking=ignore_booking,
+        count_bookings=count_bookings,
+    ):
+        if slot.start == start:
+            return slot
+    return None
+
+
+# --- Reading ----------------------------------------------------------------
+
+Minutes = tuple[int, int]  # [start, end) in minutes from local midnight
+MINUTES_A_DAY = 24 * 60
+
+
+@dataclass(frozen=True)
+class _Shift:
+    desk: int
+    weekday: int | None
+    date: date | None
+    starts: time
+    ends: time
+    handles: bool
+
+
+def _shifts(
+    *, location: Location, service: Service, first_day: date, last_day: date
+) -> list[_Shift]:
+    """Every shift of the location's active desks that may apply in the
+    period, marked with whether it handles the service. Shifts for other
+    services matter too: a dated shift replaces all the desk's weekly ones."""
+    handled_by = DeskShift.services.through._meta.db_table
+    rows = fetch_rows(
+        "SELECT shift.desk_id, shift.weekday, shift.date, shift.starts, shift.ends,"  # noqa: S608
+        f" EXISTS (SELECT 1 FROM {handled_by} handled"
+        "  WHERE handled.deskshift_id = shift.id AND handled.service_id = %s)"
+        f" FROM {DeskShift._meta.db_table} shift"
+        f" JOIN {Desk._meta.db_table} desk ON desk.id = shift.desk_id"
+        " WHERE desk.location_id = %s AND desk.active"
+        " AND (shift.date IS NULL OR shift.date BETWEEN %s AND %s)",
+        [service.pk, location.pk, first_day, last_day],
+    )
+    return [
+        _Shift(desk, weekday, as_date(day), as_time(starts), as_time(ends), bool(handles))
+        for desk, weekday, day, starts, ends, handles in rows
+    ]
+
+
+def _busy(
+    *, location: Location, first_day: date, last_day: date, ignore_booking: int | None
+) -> dict[date, dict[int, list[Minutes]]]:
+    """Each day's booked spans per desk, in minutes from local midnight,
+    sorted: grouped by day so a day's work never looks at another day."""
+    period_start = datetime.combine(first_day, time(0), tzinfo=clock.LOCAL_ZONE)
+    period_end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=clock.LOCAL_ZONE)
+    # No visit lasts a day, so "start" is bounded on both sides and the
+    # (location, start) index reads only the period, however long the
+    # history of bookings grows.
+    where = (
+        f" FROM {Booking._meta.db_table}"
+        " WHERE location_id = %s AND desk_id IS NOT NULL AND status IN (%s, %s)"
+        ' AND start >= %s AND start < %s AND "end" > %s AND id <> %s ORDER BY start'
+    )
+    params = [
+        location.pk,
+        *Booking.OCCUPYING,
+        (period_start - timedelta(days=1)).astimezone(UTC),
+        period_end.astimezone(UTC),
+        period_start.astimezone(UTC),
+        ignore_booking or 0,
+    ]
+    busy: dict[date, dict[int, list[Minutes]]] = defaultdict(lambda: defaultdict(list))
+    if connection.vendor == "postgresql":
+        # PostgreSQL turns each moment into a local date and minutes itself:
+        # parsing thousands of timestamps in Python would cost more than
+        # everything else here.
+        zone = str(clock.LOCAL_ZONE)
+        rows = fetch_rows(
+            "SELECT desk_id, (start AT TIME ZONE %s)::date,"  # noqa: S608
+            " floor(extract(epoch FROM (start AT TIME ZONE %s)::time) / 60)::int,"
+            ' ceil(extract(epoch FROM ("end" AT TIME ZONE %s)::time) / 60)::int,'
+            ' ("end" AT TIME ZONE %s)::date > (start AT TIME ZONE %s)::date' + where,
+            [zone] * 5 + params,
+        )
+    else:
+        rows = []
+        for desk, start, end in fetch_rows('SELECT desk_id, start, "end"' + where, params):
+            local_start = as_utc(start).astimezone(clock.LOCAL_ZONE)
+            local_end = as_utc(end).astimezone(clock.LOCAL_ZONE)
+            rows.append(
+                (
+                    desk,
+                    local_start.date(),
+                    local_start.hour * 60 + local_start.minute,
+                    _minutes_ceil(local_end),
+                    local_end.date() > local_start.date(),
+                )
+            )
+    for desk, day, start_minute, end_minute, ends_another_day in rows:
+        # A booking ending on a later day holds the rest of its day.
+        busy[day][desk].append((start_minute, MINUTES_A_DAY if ends_another_day else end_minute))
+    return busy
+
+
+# --- Computing --------------------------------------------------------------
+# A day is computed in whole minutes from local midnight: integer arithmetic
+# is what keeps a month of availability within a few milliseconds.
+
+
+def _minutes_ceil(moment: datetime) -> int:
+    return moment.hour * 60 + moment.minute + (1 if moment.second or moment.microsecond else 0)
+
+
+def _of(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _desk_windows(
+    day: date, opening: list[tuple[time, time]], shifts: list[_Shift]
+) -> dict[int, list[Minutes]]:
+    """When each desk is staffed for the service on `day`, clipped to the
+    opening hours. A desk's dated shifts on the day replace its weekly ones."""
+    dated_desks = {shift.desk for shift in shifts if shift.date == day}
+    windows: dict[int, list[Minutes]] = defaultdict(list)
+    for shift in shifts:
+        if shift.desk in dated_desks:
+            applies = shift.date == day
+        else:
+            applies = shift.date is None and shift.weekday == day.weekday()
+        if not (applies and shift.handles):
+            continue
+        for opens, closes in opening:
+            start, end = max(_of(opens), _of(shift.starts)), min(_of(closes), _of(shift.ends))
+            if start < end:
+                windows[shift.desk].append((start, end))
+    # Touching windows (opening hours 10-12 and 12-15, or back-to-back
+    # shifts) are one stretch of time: a visit may run across 12:00.
+    return {desk: _merged(spans) for desk, spans in windows.items()}
+
+
+def _merged(spans: list[Minutes]) -> list[Minutes]:
+    merged: list[Minutes] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _subtract(window: Minutes, busy: Iterable[Minutes]) -> list[Minutes]:
+    """The free parts of `window` once the (sorted) busy spans are taken out."""
+    free = []
+    cursor, end = window
+    for busy_start, busy_end in busy:
+        if busy_end <= cursor or busy_start >= end:
+            continue
+        if busy_start > cursor:
+            free.append((cursor, busy_start))
+        cursor = max(cursor, busy_end)
+    if cursor < end:
+        free.append((cursor, end))
+    return free
+
+
+def _first_on_grid(minute: int, step: int) -> int:
+    """The first start at or after `minute` on the grid of `step` minutes
+    from local midnight."""
+    return -(-minute // step) * step
+
+
+def _day_slots(
+    windows: dict[int, list[Minutes]],
+    busy: dict[int, list[Minutes]],
+    *,
+    duration: int,
+    step: int,
+    not_before: int,
+) -> list[tuple[int, tuple[int, ...], int]]:
+    """(start minute, free desks best fit first, desks staffed) for each
+    start time of the day where at least one desk is free for the whole
+    duration.
+
+    Best fit: the desk whose free gap is the smallest that still holds the
+    visit, so that a short errand does not cut up time a long one needs;
+    then the desk where the visit starts the gap, leaving no sliver before.
+    """
+    candidates: dict[int, list[tuple[int, bool, int]]] = defaultdict(list)
+    staffed: dict[int, int] = defaultdict(int)
+    for desk, desk_windows in windows.items():
+        for window_start, window_end in desk_windows:
+            for start in range(_first_on_grid(window_start, step), window_end - duration + 1, step):
+                staffed[start] += 1
+            for gap_start, gap_end in _subtract((window_start, window_end), busy.get(desk, ())):
+                first = _first_on_grid(max(gap_start, not_before), step)
+                fit = (gap_end - gap_start, first != gap_start, desk)
+                for start in range(first, gap_end - duration + 1, step):
+                    candidates[start].append(fit if start == first else (fit[0], True, desk))
+    return [
+        (start, tuple(desk for *_, desk in sorted(fits)), staffed[start])
+        for start, fits in sorted(candidates.items())
+    ]

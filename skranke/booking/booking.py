@@ -1,0 +1,311 @@
+"""Making, moving and cancelling bookings: the write side of booking.
+
+Every write that uses capacity goes through here, and each follows the same
+steps: a durable transaction; lock what becomes scarcer in a fixed order
+(locking.py); re-check against what is committed now; write. The database's
+constraints are the backstop: if they fire, the caller gets SlotTaken, the
+same clean answer as a lost race caught by the re-check.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from skranke.accounts.models import User
+from skranke.booking.availability import Policy, Slot, find_slot
+from skranke.booking.details import CitizenDetails
+from skranke.booking.errors import IdempotencyKeyReused, InvalidBooking, LimitReached, SlotTaken
+from skranke.booking.locking import lock_capacity, lock_citizen, lock_request
+from skranke.booking.models import Booking, BookingRequest
+from skranke.core import clock
+from skranke.core.models import Location, Service
+from skranke.core.sql import fetch_rows
+
+# Letters and digits that cannot be mistaken for one another when read
+# aloud on the phone or typed at a kiosk (no 0/O, 1/I/L, 5/S, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
+CODE_LENGTH = 6
+# 26**6 codes: a new one is almost never taken, and then another is drawn.
+CODE_ATTEMPTS = 5
+
+
+def new_booking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def request_fingerprint(payload: str) -> str:
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def check_service_bookable(*, location: Location, service: Service, channel: str) -> None:
+    """Whether `service` can be booked through `channel`. The caller has
+    found `service` among the services offered at `location`."""
+    if not service.active or service.municipality_id != location.municipality_id:
+        raise InvalidBooking(_("This errand cannot be booked here."), field="service")
+    if not service.booking_required:
+        raise InvalidBooking(
+            _("You do not need to book a time for this errand. Just come during opening hours."),
+            field="service",
+        )
+    if channel == Booking.Channel.WEB and not service.bookable_online:
+        raise InvalidBooking(
+            _("This errand cannot be booked online. Please call us."), field="service"
+        )
+
+
+def check_start(*, service: Service, start: datetime, policy: Policy) -> None:
+    """The checks that need no lock: a real, future time on the grid."""
+    if start.tzinfo is None:
+        raise InvalidBooking(_("Give the time with its time zone."), field="start")
+    try:
+        local = start.astimezone(clock.LOCAL_ZONE)
+    except OverflowError as error:  # year 1 or 9999 with an offset
+        raise InvalidBooking(_("This is not one of the offered times."), field="start") from error
+    if local.second or local.microsecond or (local.hour * 60 + local.minute) % service.slot_step:
+        raise InvalidBooking(_("This is not one of the offered times."), field="start")
+    if start < clock.now() + policy.lead:
+        raise InvalidBooking(_("This time is too soon or has passed."), field="start")
+    if local.date() > clock.today() + timedelta(days=policy.horizon_days):
+        raise InvalidBooking(_("This time is too far ahead to book yet."), field="start")
+
+
+def _explain_missing_slot(
+    *, location: Location, service: Service, start: datetime, policy: Policy
+) -> InvalidBooking | SlotTaken:
+    """A time that is not free was either taken, or never offered at all
+    (closed, outside a shift): the citizen deserves to know which."""
+    ever_offered = find_slot(
+        location=location,
+        service=service,
+        start=start,
+        policy=Policy(lead=policy.lead, horizon_days=policy.horizon_days, respect_hold_back=False),
+        count_bookings=False,
+    )
+    if ever_offered is None:
+        return InvalidBooking(_("This is not one of the offered times."), field="start")
+    return SlotTaken()
+
+
+def _held_services(*, citizen: CitizenDetails, location: Location) -> list[int]:
+    """The services of the citizen's active bookings in this municipality,
+    found by phone number or e-mail address. Plain SQL: it runs on every
+    booking (see core/sql.py)."""
+    identity, params = "booking.phone = %s", [citizen.phone]
+    if citizen.email:
+        identity, params = (
+            "(booking.phone = %s OR booking.email = %s)",
+            [
+                citizen.phone,
+                citizen.email,
+            ],
+        )
+    rows = fetch_rows(
+        f"SELECT booking.service_id FROM {Booking._meta.db_table} booking"  # noqa: S608
+        f" JOIN {Location._meta.db_table} place ON place.id = booking.location_id"
+        f" WHERE {identity} AND place.municipality_id = %s"
+        ' AND booking.status = %s AND booking."end" > %s',
+        [*params, location.municipality_id, Booking.Status.BOOKED, clock.now()],
+    )
+    return [service for (service,) in rows]
+
+
+def _check_limits(*, citizen: CitizenDetails, service: Service, location: Location) -> None:
+    """At most one active booking per service, and a few in total, per phone
+    number and per e-mail address: enough for a family, too few to hoard."""
+    held = _held_services(citizen=citizen, location=location)
+    if service.pk in held:
+        raise LimitReached(
+            _("You already have a booking for this errand. Change or cancel it instead.")
+        )
+    if len(held) >= location.municipality.max_active_bookings:
+        raise LimitReached(
+            _("You have as many bookings as one person can have. Cancel one to book another.")
+        )
+
+
+def book_appointment(
+    *,
+    location: Location,
+    service: Service,
+    start: datetime,
+    citizen: CitizenDetails,
+    channel: str,
+    policy: Policy,
+    booked_by: User | None = None,
+    squeeze_in: bool = False,
+    idempotency_key: str = "",
+    fingerprint: str = "",
+) -> Booking:
+    """Book `start` for the citizen. Raises InvalidBooking, SlotTaken or
+    LimitReached; never books a desk's time twice.
+
+    `squeeze_in` (managers only; the caller checks the role) books a time
+    the service is normally offered at even when no desk is free: on no
+    desk, recorded as squeezed in.
+    """
+    if idempotency_key:
+        earlier = _earlier_booking(idempotency_key, fingerprint)
+        if earlier is not None:
+            return earlier
+    check_service_bookable(location=location, service=service, channel=channel)
+    check_start(service=service, start=start, policy=policy)
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            return _book(
+                location=location,
+                service=service,
+                start=start,
+                citizen=citizen,
+                channel=channel,
+                policy=policy,
+                booked_by=booked_by,
+                squeeze_in=squeeze_in,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+            )
+        except IntegrityError as error:
+            # The database's backstop fired: a new code that happened to be
+            # taken (try again with another), a race the locks should have
+            # prevented, or a replayed Idempotency-Key arriving at once.
+            if _is_code_collision(error):
+                continue
+            earlier = _earlier_booking(idempotency_key, fingerprint) if idempotency_key else None
+            if earlier is not None:
+                return earlier
+            raise SlotTaken() from error
+    raise SlotTaken()
+
+
+def _earlier_booking(key: str, fingerprint: str) -> Booking | None:
+    """The booking an earlier request with this Idempotency-Key made, if it
+    was the same request; a different request with the same key is refused."""
+    earlier = BookingRequest.objects.filter(key=key).select_related("booking").first()
+    if earlier is None:
+        return None
+    if earlier.fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return earlier.booking
+
+
+def _is_code_collision(error: IntegrityError) -> bool:
+    # PostgreSQL: 'Key (code)=(…) already exists'; SQLite: 'booking_booking.code'.
+    message = str(error)
+    return "Key (code)=" in message or "booking_booking.code" in message
+
+
+def _book(
+    *,
+    location: Location,
+    service: Service,
+    start: datetime,
+    citizen: CitizenDetails,
+    channel: str,
+    policy: Policy,
+    booked_by: User | None,
+    squeeze_in: bool,
+    idempotency_key: str,
+    fingerprint: str,
+) -> Booking:
+    with transaction.atomic(durable=True):
+        if idempotency_key:
+            # A retry arriving while the first request still runs waits
+            # here, then gets the first request's booking.
+            lock_request(key=idempotency_key)
+            earlier = _earlier_booking(idempotency_key, fingerprint)
+            if earlier is not None:
+                return earlier
+        lock_citizen(phone=citizen.phone, email=citizen.email)
+        lock_capacity(location=location, day=start.astimezone(clock.LOCAL_ZONE).date())
+        _check_limits(citizen=citizen, service=service, location=location)
+        slot = find_slot(location=location, service=service, start=start, policy=policy)
+        if slot is None:
+            reason = _explain_missing_slot(
+                location=location, service=service, start=start, policy=policy
+            )
+            # Squeezing in goes beyond capacity, never outside opening
+            # hours and shifts.
+            if not (squeeze_in and isinstance(reason, SlotTaken)):
+                raise reason
+        booking = Booking.objects.create(
+            code=new_booking_code(),
+            token=secrets.token_urlsafe(24),
+            location=location,
+            service=service,
+            desk_id=slot.desks[0] if slot else None,
+            start=start,
+            end=start + timedelta(minutes=service.duration_minutes),
+            name=citizen.name,
+            phone=citizen.phone,
+            email=citizen.email,
+            language=citizen.language,
+            channel=channel,
+            sms_consent=citizen.sms_consent,
+            note=citizen.note,
+            squeezed_in=slot is None,
+            booked_by=booked_by,
+        )
+        if idempotency_key:
+            BookingRequest.objects.create(
+                key=idempotency_key, fingerprint=fingerprint, booking=booking
+            )
+    return booking
+
+
+def cancel_appointment(*, booking: Booking) -> Booking:
+    """Cancel a booking (a second cancel changes nothing). Frees its time.
+    A booking whose time has passed is no longer cancelled: it was kept or
+    missed, and the statistics count it as such."""
+    with transaction.atomic(durable=True):
+        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        if current.status == Booking.Status.BOOKED and current.end <= clock.now():
+            raise InvalidBooking(_("This booking can no longer be changed."))
+        if current.status == Booking.Status.BOOKED:
+            current.status = Booking.Status.CANCELLED
+            current.cancelled_at = clock.now()
+            current.sequence += 1
+            current.save(update_fields=["status", "cancelled_at", "sequence"])
+    return current
+
+
+def reschedule_appointment(
+    *, booking: Booking, start: datetime, policy: Policy, channel: str = Booking.Channel.WEB
+) -> Booking:
+    """Move a booking to `start`, as asked through `channel`. The new time is
+    taken and the old one released in one update, so a failure leaves the
+    booking as it was."""
+    if booking.status != Booking.Status.BOOKED or booking.end <= clock.now():
+        raise InvalidBooking(_("This booking can no longer be changed."))
+    location, service = booking.location, booking.service
+    check_service_bookable(location=location, service=service, channel=channel)
+    check_start(service=service, start=start, policy=policy)
+    try:
+        with transaction.atomic(durable=True):
+            lock_citizen(phone=booking.phone, email=booking.email)
+            # Only the new day becomes scarcer; the old one gains a time.
+            lock_capacity(location=location, day=start.astimezone(clock.LOCAL_ZONE).date())
+            current = Booking.objects.select_for_update().get(pk=booking.pk)
+            if current.status != Booking.Status.BOOKED:
+                raise InvalidBooking(_("This booking can no longer be changed."))
+            slot: Slot | None = find_slot(
+                location=location,
+                service=service,
+                start=start,
+                policy=policy,
+                ignore_booking=current.pk,
+            )
+            if slot is None:
+                raise _explain_missing_slot(
+                    location=location, service=service, start=start, policy=policy
+                )
+            current.desk_id = slot.desks[0]
+            current.start = slot.start
+            current.end = slot.end
+            current.squeezed_in = False
+            current.sequence += 1
+            current.save(update_fields=["desk", "start", "end", "squeezed_in", "sequence"])
+    except IntegrityError as error:
+        raise SlotTaken() from error
+    return current

@@ -1,0 +1,52 @@
+"""The locks every capacity-using write takes, always in this order:
+
+0. the request's Idempotency-Key, when it has one, so that a retry waits
+   for the first attempt and then returns its booking;
+1. the citizen (their phone number and e-mail address), so that two
+   requests for the same person cannot both pass the limits;
+2. the location's capacity on the day being booked, so that two requests
+   for the same day cannot both find the same desk free. Bookings of every
+   service share the desks, so the lock covers them all; other days and
+   other locations book in parallel.
+
+On PostgreSQL these are advisory transaction locks, released at commit or
+rollback. SQLite takes the whole database's write lock when a transaction
+starts (transaction_mode=IMMEDIATE in settings), which already serialises
+writers. Both must be called inside transaction.atomic().
+"""
+
+import hashlib
+from datetime import date
+
+from django.db import connection
+
+from skranke.core.models import Location
+
+
+def _advisory_key(identity: str) -> int:
+    # A stable signed 64-bit key; Python's hash() differs between processes.
+    digest = hashlib.blake2b(identity.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _advisory_lock(identity: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_advisory_key(identity)])
+
+
+def lock_request(*, key: str) -> None:
+    """Lock an API request's Idempotency-Key until the transaction ends."""
+    _advisory_lock(f"request:{key}")
+
+
+def lock_citizen(*, phone: str, email: str) -> None:
+    """Lock the citizen's identities until the transaction ends."""
+    for identity in sorted({f"phone:{phone}", *([f"email:{email}"] if email else [])}):
+        _advisory_lock(identity)
+
+
+def lock_capacity(*, location: Location, day: date) -> None:
+    """Lock the location's desks on `day` (a Copenhagen date) until the
+    transaction ends."""
+    _advisory_lock(f"capacity:{location.pk}:{day.isoformat()}")

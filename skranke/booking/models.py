@@ -1,0 +1,117 @@
+"""Bookings: a citizen's time at a desk (or on a phone line).
+
+A booking occupies one desk for [start, end). Two active bookings on one
+desk never overlap: booking.py locks before it writes, and the database
+refuses overlaps as a backstop (PostgreSQL: an exclusion constraint added in
+migration 0002; everywhere: one active booking per desk and start time).
+Desk rather than shift: shifts on one desk never overlap, so the two say the
+same, and a desk outlives edits to the weekly schedule.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from skranke.core import clock
+from skranke.core.models import Desk, Location, Service
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+        CHECKED_IN = "checked_in", _("Checked in")
+        SERVED = "served", _("Served")
+        NO_SHOW = "no_show", _("No-show")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web")
+        PHONE = "phone", _("Phone")
+        COUNTER = "counter", _("Counter")
+        SMS = "sms", _("SMS")
+
+    # Statuses that hold the desk's time.
+    OCCUPYING = (Status.BOOKED, Status.CHECKED_IN)
+
+    code = models.CharField(_("booking code"), max_length=8, unique=True)
+    token = models.CharField(max_length=64, editable=False)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("location")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("service")
+    )
+    desk = models.ForeignKey(
+        Desk,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        verbose_name=_("desk"),
+        help_text=_("Empty for a citizen squeezed in beyond capacity."),
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.BOOKED
+    )
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("mobile number"), max_length=16)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    sms_consent = models.BooleanField(_("text messages allowed"), default=False)
+    note = models.TextField(_("note"), max_length=500, blank=True)
+    squeezed_in = models.BooleanField(_("squeezed in beyond capacity"), default=False)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE")
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["location", "start"]),
+            models.Index(fields=["phone", "status"]),
+            models.Index(fields=["email", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="booking_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["desk", "start"],
+                condition=Q(status__in=["booked", "checked_in"]),
+                name="booking_one_active_per_desk_and_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.service} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.BOOKED and self.end > clock.now()
+
+
+class BookingRequest(models.Model):
+    """An API request that created a booking, by its Idempotency-Key, so that
+    a replay returns the same booking instead of making another."""
+
+    key = models.CharField(max_length=200, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from skranke.booking.views import flow, manage, staff
+
+app_name = "booking"
+urlpatterns = [
+    path("bestil/", flow.choose_service, name="choose_service"),
+    path("bestil/<slug:service>/", flow.choose_location, name="choose_location"),
+    path("bestil/<slug:service>/<slug:location>/", flow.choose_day, name="choose_day"),
+    path(
+        "bestil/<slug:service>/<slug:location>/oplysninger/",
+        flow.enter_details,
+        name="enter_details",
+    ),
+    path("bestil/<slug:service>/<slug:location>/<str:day>/", flow.choose_time, name="choose_time"),
+    path("bekraeft/", flow.review, name="review"),
+    path("tid/<str:code>/", manage.manage, name="manage"),
+    path("tid/<str:code>/kalender.ics", manage.calendar_file, name="calendar"),
+    path("tid/<str:code>/aflys/", manage.cancel, name="cancel"),
+    path("tid/<str:code>/flyt/", manage.move_choose_day, name="move_day"),
+    path("tid/<str:code>/flyt/<str:day>/", manage.move_choose_time, name="move_time"),
+    # Staff booking on a citizen's behalf.
+    path("personale/tider/", staff.find_times, name="staff_find_times"),
+    path("personale/tider/ny/", staff.book_for_citizen, name="staff_book"),
+    path("personale/tider/dag/", staff.day_bookings, name="staff_day"),
+    path("personale/tider/<str:code>/", staff.booking_detail, name="staff_booking"),
+    path("personale/tider/<str:code>/aflys/", staff.cancel_for_citizen, name="staff_cancel"),
+]

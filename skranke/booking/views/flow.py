@@ -1,0 +1,260 @@
+"""The citizen's booking flow, one page a step, plain links and forms so it
+works without JavaScript:
+
+errand → place (skipped when there is one) → day → time → details → review
+→ confirmation (the manage page).
+
+Nothing personal travels in a URL: the details wait in the session between
+the details and the review step.
+"""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from skranke.booking.availability import Policy, find_slots
+from skranke.booking.booking import book_appointment, check_service_bookable
+from skranke.booking.details import CitizenDetails
+from skranke.booking.errors import BookingError, SlotTaken
+from skranke.booking.forms import DetailsForm
+from skranke.booking.models import Booking
+from skranke.booking.views.access import remember_access
+from skranke.booking.views.choosing import (
+    DAYS_PER_PAGE,
+    days_with_times,
+    first_day_from,
+    parse_day,
+    parse_start,
+    start_parameter,
+)
+from skranke.core import clock
+from skranke.core.context_processors import current_municipality
+from skranke.core.models import Location, Service
+
+PENDING = "pending_booking"
+STEPS = 6
+
+
+def _services() -> list[Service]:
+    return list(
+        Service.objects.filter(municipality=current_municipality(), active=True).prefetch_related(
+            "locations"
+        )
+    )
+
+
+def _service(slug: str) -> Service:
+    return get_object_or_404(Service, municipality=current_municipality(), slug=slug, active=True)
+
+
+def _location(service: Service, slug: str) -> Location:
+    return get_object_or_404(service.locations.select_related("municipality"), slug=slug)
+
+
+def _step(number: int, title: str) -> dict[str, object]:
+    return {"step": number, "steps": STEPS, "step_title": title}
+
+
+def choose_service(request: HttpRequest) -> HttpResponse:
+    services = _services()
+    bookable = [s for s in services if s.booking_required and s.bookable_online]
+    return render(
+        request,
+        "booking/choose_service.html",
+        {
+            **_step(1, _("Choose your errand")),
+            "in_person": [s for s in bookable if s.kind == Service.Kind.IN_PERSON],
+            "by_phone": [s for s in bookable if s.kind == Service.Kind.PHONE],
+            "walk_in": [s for s in services if not s.booking_required],
+            "call_us": [s for s in services if s.booking_required and not s.bookable_online],
+        },
+    )
+
+
+def _back_unless_bookable(
+    request: HttpRequest, place: Location, errand: Service
+) -> HttpResponse | None:
+    """Back to the errands, with the reason, when a link leads to an errand
+    that cannot be booked online here."""
+    try:
+        check_service_bookable(location=place, service=errand, channel=Booking.Channel.WEB)
+    except BookingError as error:
+        messages.error(request, str(error.message))
+        return redirect("booking:choose_service")
+    return None
+
+
+def choose_location(request: HttpRequest, service: str) -> HttpResponse:
+    errand = _service(service)
+    if not errand.booking_required:
+        return render(request, "booking/no_booking_needed.html", {"service": errand})
+    places = list(errand.locations.all())
+    if len(places) == 1:
+        return _back_unless_bookable(request, places[0], errand) or redirect(
+            "booking:choose_day", service=errand.slug, location=places[0].slug
+        )
+    return render(
+        request,
+        "booking/choose_location.html",
+        {**_step(2, _("Choose a place")), "service": errand, "places": places},
+    )
+
+
+def choose_day(request: HttpRequest, service: str, location: str) -> HttpResponse:
+    errand = _service(service)
+    place = _location(errand, location)
+    if refused := _back_unless_bookable(request, place, errand):
+        return refused
+    first = first_day_from(request)
+    last = first + timedelta(days=DAYS_PER_PAGE - 1)
+    policy = Policy.for_citizens(place)
+    days = days_with_times(
+        find_slots(location=place, service=errand, first_day=first, last_day=last, policy=policy)
+    )
+    horizon_end = clock.today() + timedelta(days=policy.horizon_days)
+    return render(
+        request,
+        "booking/choose_day.html",
+        {
+            **_step(3, _("Choose a day")),
+            "service": errand,
+            "place": place,
+            "days": days,
+            "first": first,
+            "last": last,
+            "later": last + timedelta(days=1) if last < horizon_end else None,
+            "earlier": max(first - timedelta(days=DAYS_PER_PAGE), clock.today())
+            if first > clock.today()
+            else None,
+            "several_places": errand.locations.count() > 1,
+        },
+    )
+
+
+def choose_time(request: HttpRequest, service: str, location: str, day: str) -> HttpResponse:
+    errand = _service(service)
+    place = _location(errand, location)
+    if refused := _back_unless_bookable(request, place, errand):
+        return refused
+    chosen = parse_day(day)
+    slots = find_slots(
+        location=place,
+        service=errand,
+        first_day=chosen,
+        last_day=chosen,
+        policy=Policy.for_citizens(place),
+    )
+    return render(
+        request,
+        "booking/choose_time.html",
+        {
+            **_step(4, _("Choose a time")),
+            "service": errand,
+            "place": place,
+            "day": chosen,
+            "slots": slots,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enter_details(request: HttpRequest, service: str, location: str) -> HttpResponse:
+    errand = _service(service)
+    place = _location(errand, location)
+    start = parse_start(request.GET.get("start", ""))
+    phone_meeting = errand.kind == Service.Kind.PHONE
+    form = DetailsForm(request.POST or None, phone_meeting=phone_meeting)
+    if request.method == "POST" and form.is_valid():
+        details = form.details
+        request.session[PENDING] = {
+            "service": errand.slug,
+            "location": place.slug,
+            "start": start.isoformat(),
+            "details": details.__dict__,
+        }
+        return redirect("booking:review")
+    return render(
+        request,
+        "booking/enter_details.html",
+        {
+            **_step(5, _("Your details")),
+            "service": errand,
+            "place": place,
+            "start": start.astimezone(clock.LOCAL_ZONE),
+            "form": form,
+            "phone_meeting": phone_meeting,
+            "time_url": reverse(
+                "booking:choose_time",
+                args=[
+                    errand.slug,
+                    place.slug,
+                    start.astimezone(clock.LOCAL_ZONE).date().isoformat(),
+                ],
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING)
+    if not pending:
+        messages.info(request, _("Your booking was not finished. Please start again."))
+        return redirect("booking:choose_service")
+    errand = _service(pending["service"])
+    place = _location(errand, pending["location"])
+    start = datetime.fromisoformat(pending["start"])
+    details = CitizenDetails(**pending["details"])
+    day_url = reverse(
+        "booking:choose_time",
+        args=[errand.slug, place.slug, start.astimezone(clock.LOCAL_ZONE).date().isoformat()],
+    )
+    context = {
+        **_step(6, _("Check and confirm")),
+        "service": errand,
+        "place": place,
+        "start": start.astimezone(clock.LOCAL_ZONE),
+        "end": (start + timedelta(minutes=errand.duration_minutes)).astimezone(clock.LOCAL_ZONE),
+        "details": details,
+        "details_url": reverse("booking:enter_details", args=[errand.slug, place.slug])
+        + f"?start={start_parameter(start)}",
+        "day_url": day_url,
+    }
+    if request.method == "POST" and request.POST.get("new_start"):
+        # "Take this time instead", offered after a lost race: keep the
+        # details, change the time, and show the review again.
+        pending["start"] = parse_start(request.POST["new_start"]).isoformat()
+        request.session[PENDING] = pending
+        return redirect("booking:review")
+    if request.method == "POST":
+        try:
+            booking = book_appointment(
+                location=place,
+                service=errand,
+                start=start,
+                citizen=details,
+                channel=Booking.Channel.WEB,
+                policy=Policy.for_citizens(place),
+            )
+        except SlotTaken as error:
+            context["error"] = error.message
+            context["next_free"] = find_slots(
+                location=place,
+                service=errand,
+                first_day=start.astimezone(clock.LOCAL_ZONE).date(),
+                last_day=start.astimezone(clock.LOCAL_ZONE).date() + timedelta(days=7),
+                policy=Policy.for_citizens(place),
+            )[:5]
+            return render(request, "booking/review.html", context, status=409)
+        except BookingError as error:
+            context["error"] = error.message
+            return render(request, "booking/review.html", context, status=422)
+        del request.session[PENDING]
+        remember_access(request, booking)
+        return redirect(reverse("booking:manage", args=[booking.code]) + "?ny=1")
+    return render(request, "booking/review.html", context)

@@ -1,0 +1,176 @@
+"""The configuration, edited in the admin by administrators and managers."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from skranke.accounts.admin_site import ScopedAdmin, ScopedInline
+from skranke.core.intervals import first_overlap, format_interval
+from skranke.core.models import (
+    Desk,
+    DeskShift,
+    Location,
+    Municipality,
+    OpeningHours,
+    Service,
+    SpecialDay,
+    SpecialDayHours,
+    Weekday,
+)
+
+
+def kept_forms(formset: BaseInlineFormSet[Any, Any, Any]) -> list[Any]:
+    """The forms of a formset that will be saved: valid, filled in, not deleted."""
+    return [
+        form
+        for form in formset.forms
+        if form.is_valid()
+        and (form.has_changed() or form.instance.pk is not None)
+        and not form.cleaned_data.get("DELETE", False)
+    ]
+
+
+class OpeningHoursFormSet(BaseInlineFormSet[OpeningHours, Location, Any]):
+    """Several intervals a day are allowed; overlapping ones are not. Checked
+    across the whole formset, so hours can be moved around in one save."""
+
+    def clean(self) -> None:
+        super().clean()
+        by_weekday: dict[int, list[tuple[Any, Any]]] = {}
+        for form in kept_forms(self):
+            data = form.cleaned_data
+            if data.get("opens") and data.get("closes"):
+                by_weekday.setdefault(data["weekday"], []).append((data["opens"], data["closes"]))
+        for weekday, intervals in sorted(by_weekday.items()):
+            overlap = first_overlap(intervals)
+            if overlap:
+                raise ValidationError(
+                    _("On %(day)s, %(first)s overlaps %(second)s.")
+                    % {
+                        "day": Weekday(weekday).label,
+                        "first": format_interval(overlap[0]),
+                        "second": format_interval(overlap[1]),
+                    }
+                )
+
+
+class OpeningHoursInline(ScopedInline):
+    model = OpeningHours
+    formset = OpeningHoursFormSet
+    extra = 1
+
+
+class SpecialDayHoursFormSet(BaseInlineFormSet[SpecialDayHours, SpecialDay, Any]):
+    def clean(self) -> None:
+        super().clean()
+        intervals = [
+            (form.cleaned_data["opens"], form.cleaned_data["closes"])
+            for form in kept_forms(self)
+            if form.cleaned_data.get("opens") and form.cleaned_data.get("closes")
+        ]
+        if self.instance.closed and intervals:
+            raise ValidationError(_("A closed day has no opening hours; remove them."))
+        if not self.instance.closed and not intervals:
+            raise ValidationError(_("Give the day's opening hours, or tick “closed all day”."))
+        overlap = first_overlap(intervals)
+        if overlap:
+            raise ValidationError(
+                _("%(first)s overlaps %(second)s.")
+                % {"first": format_interval(overlap[0]), "second": format_interval(overlap[1])}
+            )
+
+
+class SpecialDayHoursInline(ScopedInline):
+    model = SpecialDayHours
+    formset = SpecialDayHoursFormSet
+    extra = 1
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ScopedAdmin):
+    list_display = ["name", "phone", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Location)
+class LocationAdmin(ScopedAdmin):
+    list_display = ["name", "address", "phone", "municipality"]
+    list_filter = ["municipality"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OpeningHoursInline]
+
+
+@admin.register(SpecialDay)
+class SpecialDayAdmin(ScopedAdmin):
+    list_display = ["date", "location", "closed", "note_da"]
+    list_filter = ["location", "closed"]
+    date_hierarchy = "date"
+    inlines = [SpecialDayHoursInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(ScopedAdmin):
+    list_display = [
+        "name_da",
+        "duration_minutes",
+        "kind",
+        "booking_required",
+        "bookable_online",
+        "active",
+    ]
+    list_filter = ["kind", "booking_required", "active", "municipality"]
+    list_editable = ["duration_minutes"]
+    search_fields = ["name_da", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_da"]}
+    filter_horizontal = ["locations"]
+    fieldsets = [
+        (None, {"fields": ["municipality", "name_da", "name_en", "slug", "locations"]}),
+        (
+            _("How it is booked"),
+            {
+                "fields": [
+                    "kind",
+                    "duration_minutes",
+                    "booking_required",
+                    "bookable_online",
+                    "slot_step_minutes",
+                    "held_back_percent",
+                    "release_days_before",
+                ]
+            },
+        ),
+        (
+            _("What the citizen is told"),
+            {"fields": ["what_to_bring_da", "what_to_bring_en", "self_service_url"]},
+        ),
+        (_("Display"), {"fields": ["position", "active"]}),
+    ]
+
+
+@admin.register(Desk)
+class DeskAdmin(ScopedAdmin):
+    list_display = ["name", "location", "kind", "active"]
+    list_filter = ["location", "kind", "active"]
+
+
+@admin.register(DeskShift)
+class DeskShiftAdmin(ScopedAdmin):
+    list_display = ["desk", "weekday", "date", "starts", "ends"]
+    list_filter = ["desk__location", "desk", "weekday"]
+    filter_horizontal = ["services"]
+    fieldsets = [
+        (None, {"fields": ["desk", "starts", "ends", "services"]}),
+        (
+            _("When"),
+            {
+                "fields": ["weekday", "date"],
+                "description": _(
+                    "Every week on a weekday, or on one date. Dated shifts replace "
+                    "the desk's weekly shifts on that date."
+                ),
+            },
+        ),
+    ]

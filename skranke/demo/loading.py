@@ -1,0 +1,214 @@
+"""Load the demo municipality. Running it again changes nothing: rows are
+found by their slugs and names, and the demo's special days and shifts are
+set to exactly what the demo defines."""
+
+import contextlib
+from datetime import date, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from skranke.accounts.models import User
+from skranke.booking.availability import Policy, find_slots
+from skranke.booking.booking import book_appointment
+from skranke.booking.details import CitizenDetails
+from skranke.booking.errors import BookingError
+from skranke.booking.models import Booking
+from skranke.core.models import (
+    Desk,
+    DeskShift,
+    Location,
+    Municipality,
+    OpeningHours,
+    Service,
+    SpecialDay,
+    SpecialDayHours,
+)
+from skranke.demo import data
+
+
+def summer_extended_day(today: date) -> date:
+    """The last Thursday of June, this year or next: the extended opening
+    before the summer holidays that the source documents mention."""
+    year = today.year if today <= date(today.year, 6, 30) else today.year + 1
+    day = date(year, 6, 30)
+    while day.weekday() != 3:
+        day -= timedelta(days=1)
+    return day
+
+
+def staff_day(today: date) -> date:
+    """A Friday a little ahead, closed for a staff day, so the citizen pages
+    always have a closure to show."""
+    day = today + timedelta(days=10)
+    while day.weekday() != 4:
+        day += timedelta(days=1)
+    return day
+
+
+def load_demo_data(*, today: date) -> Municipality:
+    # Checked before touching the database: demo accounts with a published
+    # password must never reach a production installation.
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("The demo data is never loaded in production mode.")
+    with transaction.atomic():
+        municipality = _load(today)
+    _load_bookings(Location.objects.get(slug=data.TOWN_HALL.slug), today)
+    return municipality
+
+
+def _load(today: date) -> Municipality:
+    municipality, _ = Municipality.objects.update_or_create(
+        slug="demo-kommune",
+        defaults={
+            "name": "Demo Kommune",
+            "phone": "12 34 56 78",
+            "email": "borgerservice@kommune.example",
+            "address": "Rådhuspladsen 1, 9999 Demoby",
+            "website": "https://kommune.example/",
+            "accessibility_statement_url": "https://kommune.example/tilgaengelighedserklaering",
+        },
+    )
+    services = {
+        service.slug: _load_service(municipality, service, position)
+        for position, service in enumerate(data.ALL_SERVICES, start=1)
+    }
+    for place in data.LOCATIONS:
+        location, _ = Location.objects.update_or_create(
+            slug=place.slug,
+            defaults={
+                "municipality": municipality,
+                "name": place.name,
+                "address": place.address,
+                "phone": place.phone,
+            },
+        )
+        location.services.set([services[s.slug] for s in place.services])
+        _load_week(location, place)
+        _load_desks_and_shifts(location, place, services)
+    _load_special_days(Location.objects.get(slug=data.TOWN_HALL.slug), today)
+    _load_users(municipality)
+    return municipality
+
+
+def _load_service(municipality: Municipality, service: data.DemoService, position: int) -> Service:
+    loaded, _ = Service.objects.update_or_create(
+        municipality=municipality,
+        slug=service.slug,
+        defaults={
+            "name_da": service.name_da,
+            "name_en": service.name_en,
+            "duration_minutes": service.minutes,
+            "kind": service.kind,
+            "booking_required": service.booking_required,
+            "bookable_online": service.bookable_online,
+            "what_to_bring_da": service.bring_da,
+            "what_to_bring_en": service.bring_en,
+            "self_service_url": service.self_service_url,
+            "position": position,
+            "active": True,
+        },
+    )
+    return loaded
+
+
+def _load_week(location: Location, place: data.DemoLocation) -> None:
+    OpeningHours.objects.filter(location=location).delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(location=location, weekday=weekday, opens=opens, closes=closes)
+        for weekday, intervals in place.week.items()
+        for opens, closes in map(data.hours, intervals)
+    )
+
+
+def _load_desks_and_shifts(
+    location: Location, place: data.DemoLocation, services: dict[str, Service]
+) -> None:
+    in_person = [services[s.slug] for s in place.services if s.kind == "in_person"]
+    by_phone = [services[s.slug] for s in place.services if s.kind == "phone"]
+    desks = [(name, Desk.Kind.COUNTER, in_person) for name in place.counters]
+    desks += [(name, Desk.Kind.PHONE_LINE, by_phone) for name in place.phone_lines]
+    for number, (name, kind, handled) in enumerate(desks):
+        desk, _ = Desk.objects.update_or_create(
+            location=location, name=name, defaults={"kind": kind, "active": True}
+        )
+        DeskShift.objects.filter(desk=desk, date__isnull=True).delete()
+        for weekday, intervals in place.week.items():
+            # Saturdays are staffed by two desks and one phone line.
+            if weekday == 5 and number % len(place.counters) >= 2:
+                continue
+            for opens, closes in map(data.hours, intervals):
+                shift = DeskShift.objects.create(
+                    desk=desk, weekday=weekday, starts=opens, ends=closes
+                )
+                shift.services.set(handled)
+
+
+def _load_special_days(location: Location, today: date) -> None:
+    SpecialDay.objects.filter(location=location).delete()
+    DeskShift.objects.filter(desk__location=location, date__isnull=False).delete()
+    extended = SpecialDay.objects.create(
+        location=location,
+        date=summer_extended_day(today),
+        note_da="Udvidet åbningstid før sommerferien",
+        note_en="Extended opening hours before the summer holidays",
+    )
+    SpecialDayHours.objects.create(special_day=extended, opens=time(10), closes=time(19))
+    for desk in Desk.objects.filter(location=location, kind=Desk.Kind.COUNTER)[:3]:
+        weekly = desk.shifts.filter(weekday=extended.date.weekday()).first()
+        if weekly is None:
+            continue
+        shift = DeskShift.objects.create(
+            desk=desk, date=extended.date, starts=time(10), ends=time(19)
+        )
+        shift.services.set(weekly.services.all())
+    SpecialDay.objects.create(
+        location=location,
+        date=staff_day(today),
+        closed=True,
+        note_da="Lukket på grund af personaledag",
+        note_en="Closed for a staff day",
+    )
+
+
+def _load_users(municipality: Municipality) -> None:
+    locations = {location.slug: location for location in Location.objects.all()}
+    for username, first_name, role, location_slugs in data.DEMO_USERS:
+        user, created = User.objects.update_or_create(
+            username=username,
+            defaults={"first_name": first_name, "municipality": municipality, "role": role},
+        )
+        if created:
+            user.set_password(data.DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        user.locations.set([locations[slug] for slug in location_slugs])
+
+
+def _load_bookings(location: Location, today: date) -> None:
+    """A few citizens booked for the next open days, so that the staff pages
+    have something to show. Only the demo's own bookings are replaced."""
+    Booking.objects.filter(phone__startswith=data.DEMO_PHONE_PREFIX).delete()
+    policy = Policy.for_staff(location)
+    services = {service.slug: service for service in location.services.all()}
+    for number, (name, slug, channel) in enumerate(data.DEMO_BOOKINGS):
+        slots = find_slots(
+            location=location,
+            service=services[slug],
+            first_day=today + timedelta(days=1),
+            last_day=today + timedelta(days=7),
+            policy=policy,
+        )
+        if not slots:
+            continue
+        with contextlib.suppress(BookingError):
+            book_appointment(
+                location=location,
+                service=services[slug],
+                start=slots[(number * 11) % len(slots)].start,
+                citizen=CitizenDetails(
+                    name=name, phone=f"{data.DEMO_PHONE_PREFIX}{number:04d}", sms_consent=True
+                ),
+                channel=channel,
+                policy=policy,
+            )

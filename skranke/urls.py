@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from skranke.api.v1 import api
+
+urlpatterns = [
+    path("", include("skranke.core.urls")),
+    path("", include("skranke.booking.urls")),
+    path("api/v1/", api.urls),
+    path("personale/", include("skranke.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,249 @@
+from datetime import date, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from skranke.booking.availability import Policy, find_slots
+from skranke.booking.booking import book_appointment
+from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.core.models import Desk, DeskShift, Location, Service, SpecialDay
+from tests.centre import at, citizen
+
+pytestmark = pytest.mark.django_db
+
+
+def local_times(slots: list) -> list[str]:
+    return [slot.local_start.strftime("%d %H:%M") for slot in slots]
+
+
+def slots_on(day: int, centre: Location, service: Service, policy: Policy) -> list:
+    return find_slots(
+        location=centre,
+        service=service,
+        first_day=date(2026, 12, day),
+        last_day=date(2026, 12, day),
+        policy=policy,
+    )
+
+
+def test_times_are_on_the_services_grid_inside_opening_hours(
+    centre: Location, passport: Service, citizens_policy: Policy
+) -> None:
+    times = local_times(slots_on(8, centre, passport, citizens_policy))
+    assert times[:3] == ["08 10:00", "08 10:20", "08 10:40"]
+    assert times[-1] == "08 14:40"  # the last 20 minutes before closing at 15
+    assert len(times) == 15
+
+
+def test_nothing_is_offered_before_the_lead_time(
+    centre: Location, passport: Service, citizens_policy: Policy
+) -> None:
+    clock.set_now(at(7, 10, 5))  # Monday 10:05: two hours' notice → 12:05
+    assert local_times(slots_on(7, centre, passport, citizens_policy))[0] == "07 12:20"
+
+
+def test_staff_may_book_at_short_notice(centre: Location, passport: Service) -> None:
+    clock.set_now(at(7, 10, 5))
+    staff = Policy.for_staff(centre)
+    assert local_times(slots_on(7, centre, passport, staff))[0] == "07 10:20"
+
+
+def test_a_public_holiday_offers_nothing(
+    centre: Location, passport: Service, citizens_policy: Policy
+) -> None:
+    assert slots_on(24, centre, passport, citizens_policy) == []  # Christmas Eve
+
+
+def test_a_closed_special_day_offers_nothing(
+    centre: Location, passport: Service, citizens_policy: Policy
+) -> None:
+    SpecialDay.objects.create(location=centre, date=date(2026, 12, 9), closed=True)
+    assert slots_on(9, centre, passport, citizens_policy) == []
+
+
+def test_nothing_is_offered_beyond_the_horizon(
+    centre: Location, passport: Service, citizens_policy: Policy
+) -> None:
+    slots = find_slots(
+        location=centre,
+        service=passport,
+        first_day=date(2026, 12, 7),
+        last_day=date(2027, 6, 1),
+        policy=citizens_policy,
+    )
+    assert max(slot.local_start.date() for slot in slots) <= date(2026, 12, 7) + timedelta(60)
+
+
+def test_a_time_shows_its_free_desks_and_disappears_when_they_are_booked(
+    centre: Location, passport: Service, citizens_policy: Policy
+) -> None:
+    [slot] = [s for s in slots_on(8, centre, passport, citizens_policy) if s.start == at(8, 10)]
+    assert slot.capacity == 2
+    for number in range(2):
+        book_appointment(
+            location=centre,
+            service=passport,
+            start=at(8, 10),
+            citizen=citizen(number),
+            channel=Booking.Channel.WEB,
+            policy=citizens_policy,
+        )
+    assert at(8, 10) not in [s.start for s in slots_on(8, centre, passport, citizens_policy)]
+
+
+def test_a_booking_blocks_overlapping_times_of_other_services(
+    centre: Location, passport: Service, card: Service, citizens_policy: Policy
+) -> None:
+    for number in range(2):  # both desks 10:00-10:20
+        book_appointment(
+            location=centre,
+            service=passport,
+            start=at(8, 10),
+            citizen=citizen(number),
+            channel=Booking.Channel.WEB,
+            policy=citizens_policy,
+        )
+    times = local_times(slots_on(8, centre, card, citizens_policy))
+    assert times[0] == "08 10:20"
+
+
+def test_a_short_errand_goes_where_it_fragments_least(
+    centre: Location, passport: Service, card: Service, citizens_policy: Policy
+) -> None:
+    desk_1, _ = Desk.objects.order_by("name")
+    # Desk 1 is busy 10:20-14:40, leaving gaps 10:00-10:20 and 14:40-15:00;
+    # desk 2 is free all day. A 10-minute errand at 10:00 belongs in desk 1's
+    # small gap, keeping desk 2's long stretch whole for passports.
+    Booking.objects.create(
+        code="AAAAAA",
+        token="t",
+        location=centre,
+        service=passport,
+        desk=desk_1,
+        start=at(8, 10, 20),
+        end=at(8, 14, 40),
+        name="x",
+        phone="+4520000099",
+        language="da",
+        channel="web",
+    )
+    booking = book_appointment(
+        location=centre,
+        service=card,
+        start=at(8, 10),
+        citizen=citizen(1),
+        channel=Booking.Channel.WEB,
+        policy=citizens_policy,
+    )
+    assert booking.desk == desk_1
+
+
+def test_a_dated_shift_replaces_the_weekly_one(
+    centre: Location, passport: Service, citizens_policy: Policy
+) -> None:
+    # Wednesday 9 December: only desk 1, and only 12-14.
+    SpecialDay.objects.create(location=centre, date=date(2026, 12, 9))
+    centre.special_days.get().hours.create(opens=time(10), closes=time(15))
+    desk_1, desk_2 = Desk.objects.order_by("name")
+    shift = DeskShift.objects.create(
+        desk=desk_1, date=date(2026, 12, 9), starts=time(12), ends=time(14)
+    )
+    shift.services.set([passport])
+    DeskShift.objects.create(desk=desk_2, date=date(2026, 12, 9), starts=time(10), ends=time(11))
+    slots = slots_on(9, centre, passport, citizens_policy)
+    assert local_times(slots)[0] == "09 12:00"
+    assert local_times(slots)[-1] == "09 13:40"
+    assert {slot.desks for slot in slots} == {(desk_1.pk,)}
+
+
+def test_held_back_capacity_is_released_on_the_day(
+    centre: Location, passport: Service, citizens_policy: Policy
+) -> None:
+    passport.held_back_percent = 50
+    passport.save()
+    # Tuesday, ahead: one of the two desks is held back, so one booking
+    # fills a time for citizens online; staff can still use the other.
+    book_appointment(
+        location=centre,
+        service=passport,
+        start=at(8, 10),
+        citizen=citizen(1),
+        channel=Booking.Channel.WEB,
+        policy=citizens_policy,
+    )
+    assert at(8, 10) not in [s.start for s in slots_on(8, centre, passport, citizens_policy)]
+    staff_slots = slots_on(8, centre, passport, Policy.for_staff(centre))
+    assert at(8, 10) in [s.start for s in staff_slots]
+    # On the day itself, the held-back desk is released to everyone.
+    clock.set_now(at(8, 7))
+    assert at(8, 10) in [s.start for s in slots_on(8, centre, passport, citizens_policy)]
+
+
+def test_thirty_days_cost_a_fixed_number_of_queries_however_many_bookings(
+    centre: Location, passport: Service, card: Service, citizens_policy: Policy
+) -> None:
+    def count_queries() -> int:
+        refreshed = Location.objects.select_related("municipality").get(pk=centre.pk)
+        with CaptureQueriesContext(connection) as queries:
+            find_slots(
+                location=refreshed,
+                service=passport,
+                first_day=date(2026, 12, 7),
+                last_day=date(2027, 1, 5),
+                policy=Policy.for_citizens(refreshed),
+            )
+        return len(queries)
+
+    empty = count_queries()
+    for number, slot in enumerate(
+        find_slots(
+            location=centre,
+            service=card,
+            first_day=date(2026, 12, 8),
+            last_day=date(2026, 12, 18),
+            policy=Policy.for_staff(centre),
+        )[:40]
+    ):
+        Booking.objects.create(
+            code=f"B{number:05d}",
+            token="t",
+            location=centre,
+            service=card,
+            desk_id=slot.desks[0],
+            start=slot.start,
+            end=slot.end,
+            name="x",
+            phone=f"+4530{number:06d}",
+            language="da",
+            channel="web",
+        )
+    assert count_queries() == empty <= 6
+
+
+def test_a_visit_may_run_across_touching_shifts(
+    centre: Location, card: Service, citizens_policy: Policy
+) -> None:
+    # Desk 1's Tuesday is split into two shifts that meet at 12:00; desk 2
+    # is off. A 30-minute errand at 11:45 fits across the seam.
+    desk_1, desk_2 = Desk.objects.order_by("name")
+    DeskShift.objects.filter(desk=desk_2, weekday=1).delete()
+    morning = DeskShift.objects.get(desk=desk_1, weekday=1)
+    morning.ends = time(12)
+    morning.save()
+    afternoon = DeskShift.objects.create(desk=desk_1, weekday=1, starts=time(12), ends=time(15))
+    afternoon.services.set(morning.services.all())
+    card.duration_minutes = 30
+    card.slot_step_minutes = 15
+    card.save()
+    assert "08 11:45" in local_times(slots_on(8, centre, card, citizens_policy))
+
+
+def test_half_a_held_back_desk_rounds_up(
+    centre: Location, passport: Service, citizens_policy: Policy
+) -> None:
+    Desk.objects.filter(name="2").update(active=False)
+    passport.held_back_percent = 50
+    passport.save()
+    assert slots_on(8, centre, passport, citizens_policy) == []

@@ -1,0 +1,241 @@
+"""The citizen's booking flow through the web pages, without JavaScript."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.core.models import Location, Service
+from tests.centre import at
+
+pytestmark = pytest.mark.django_db
+
+DETAILS = {"name": "Ane Hansen", "phone": "20 12 34 56", "email": "", "sms_consent": "on"}
+
+
+@pytest.fixture
+def citizen_client() -> Client:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def book_through_pages(client: Client, details: dict[str, str] = DETAILS) -> str:
+    """Errand → (one place, skipped) → day → time → details → review → booked."""
+    assert 'href="/bestil/pas/"' in client.get("/bestil/").content.decode()
+    day_page = client.get("/bestil/pas/", follow=True)
+    assert day_page.redirect_chain[-1][0] == "/bestil/pas/raadhus/"
+    assert 'href="/bestil/pas/raadhus/2026-12-08/"' in day_page.content.decode()
+    time_page = client.get("/bestil/pas/raadhus/2026-12-08/").content.decode()
+    assert "/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00" in time_page
+    details_response = client.post(
+        "/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", details
+    )
+    assert details_response.status_code == 302
+    confirmed = client.post("/bekraeft/")
+    assert confirmed.status_code == 302
+    return str(confirmed["Location"])
+
+
+def test_a_citizen_books_and_sees_the_confirmation(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    location = book_through_pages(citizen_client)
+    booking = Booking.objects.get()
+    assert location == f"/tid/{booking.code}/?ny=1"
+    page = citizen_client.get(location).content.decode()
+    assert "Your time is booked" in page
+    assert booking.code in page
+    assert "Torvet 1" in page
+    assert (booking.name, booking.phone, booking.channel) == ("Ane Hansen", "+4520123456", "web")
+
+
+def test_personal_details_never_appear_in_a_url(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    book_through_pages(citizen_client)
+    review_page = citizen_client.get(f"/tid/{Booking.objects.get().code}/").content.decode()
+    for href in re.findall(r'(?:href|action)="([^"]*)"', review_page):
+        assert "Ane" not in href
+        assert "20123456" not in href
+
+
+def test_markup_in_the_name_is_shown_as_text(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    book_through_pages(citizen_client, DETAILS | {"name": "<script>alert(1)</script>"})
+    page = citizen_client.get(f"/tid/{Booking.objects.get().code}/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_bad_details_are_explained_next_to_the_field(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    response = citizen_client.post(
+        "/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", DETAILS | {"phone": "123"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Write a valid mobile number" in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_a_lost_race_offers_the_next_free_times(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    citizen_client.post("/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", DETAILS)
+    for phone in ("+4520000001", "+4520000002"):  # both desks go while the citizen reads
+        Booking.objects.create(
+            code=phone[-6:],
+            token="t",
+            location=centre,
+            service=passport,
+            desk=centre.desks.exclude(bookings__start=at(8, 10)).first(),
+            start=at(8, 10),
+            end=at(8, 10, 20),
+            name="x",
+            phone=phone,
+            language="da",
+            channel="web",
+        )
+    response = citizen_client.post("/bekraeft/")
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "This time was just taken" in page
+    assert 'name="new_start" value="2026-12-08T10:20"' in page
+    citizen_client.post("/bekraeft/", {"new_start": "2026-12-08T10:20"})
+    assert citizen_client.post("/bekraeft/").status_code == 302
+    assert Booking.objects.get(phone="+4520123456").start == at(8, 10, 20)
+
+
+def test_the_manage_link_opens_the_booking_and_drops_the_token(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    book_through_pages(citizen_client)
+    booking = Booking.objects.get()
+    stranger = Client()
+    assert stranger.get(f"/tid/{booking.code}/").status_code == 404
+    assert stranger.get(f"/tid/{booking.code}/?token=wrong").status_code == 404
+    opened = stranger.get(f"/tid/{booking.code}/?token={booking.token}")
+    assert opened.status_code == 302
+    assert opened["Location"] == f"/tid/{booking.code}/"
+    assert stranger.get(opened["Location"]).status_code == 200
+
+
+def test_cancel_and_book_again(centre: Location, passport: Service, citizen_client: Client) -> None:
+    book_through_pages(citizen_client)
+    code = Booking.objects.get().code
+    assert "Cancel the booking?" in citizen_client.get(f"/tid/{code}/aflys/").content.decode()
+    citizen_client.post(f"/tid/{code}/aflys/")
+    assert Booking.objects.get().status == "cancelled"
+    book_through_pages(citizen_client)
+    assert Booking.objects.filter(status="booked").count() == 1
+
+
+def test_move_a_booking_to_another_time(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    book_through_pages(citizen_client)
+    code = Booking.objects.get().code
+    days = citizen_client.get(f"/tid/{code}/flyt/").content.decode()
+    assert f"/tid/{code}/flyt/2026-12-09/" in days
+    citizen_client.post(f"/tid/{code}/flyt/2026-12-09/", {"start": "2026-12-09T11:00"})
+    assert Booking.objects.get().start == at(9, 11)
+
+
+def test_an_errand_without_booking_says_when_to_come(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    passport.booking_required = False
+    passport.save()
+    page = citizen_client.get("/bestil/pas/").content.decode()
+    assert "You do not need to book a time" in page
+
+
+def test_a_telephone_meeting_asks_what_it_is_about(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    passport.kind = Service.Kind.PHONE
+    passport.save()
+    url = "/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00"
+    assert "What would you like to talk about?" in citizen_client.get(url).content.decode()
+    citizen_client.post(url, DETAILS | {"note": "Flytning til udlandet"})
+    citizen_client.post("/bekraeft/")
+    booking = Booking.objects.get()
+    assert booking.note == "Flytning til udlandet"
+    page = citizen_client.get(f"/tid/{booking.code}/?ny=1").content.decode()
+    assert "We will call you on +4520123456" in page
+
+
+def test_a_calendar_file_comes_with_the_booking(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    book_through_pages(citizen_client)
+    code = Booking.objects.get().code
+    response = citizen_client.get(f"/tid/{code}/kalender.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VTIMEZONE" in response.content
+    assert b"TZID=Europe/Copenhagen" in response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/bestil/pas/raadhus/?fra=9999-12-31",
+        "/bestil/pas/raadhus/9999-12-31/",
+        "/bestil/pas/raadhus/0001-01-01/",
+        "/bestil/pas/raadhus/oplysninger/?start=0001-01-01T00:00%2B05:00",
+        "/bestil/pas/raadhus/oplysninger/?start=9999-12-31T23:59",
+        "/tid/ABCDEF/?token=%C3%A9",
+        "/personale/tider/?ydelse=pas&dag=9999-12-31",
+    ],
+)
+def test_odd_addresses_never_fail(
+    centre: Location, passport: Service, citizen_client: Client, path: str
+) -> None:
+    assert citizen_client.get(path).status_code in (200, 302, 404)
+
+
+def test_the_review_page_links_back_to_the_details(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    citizen_client.post("/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", DETAILS)
+    page = citizen_client.get("/bekraeft/").content.decode()
+    [link] = re.findall(r'href="(/bestil/pas/raadhus/oplysninger/[^"]*)"', page)
+    assert citizen_client.get(link.replace("&amp;", "&")).status_code == 200
+
+
+def test_a_calendar_link_with_the_token_drops_it(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    book_through_pages(citizen_client)
+    booking = Booking.objects.get()
+    response = Client().get(f"/tid/{booking.code}/kalender.ics?token={booking.token}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/tid/{booking.code}/kalender.ics"
+
+
+def test_cancelling_after_the_time_explains_instead_of_failing(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    book_through_pages(citizen_client)
+    code = Booking.objects.get().code
+    clock.set_now(at(8, 11))
+    response = citizen_client.post(f"/tid/{code}/aflys/", follow=True)
+    assert "can no longer be changed" in response.content.decode()
+    assert Booking.objects.get().status == "booked"
+
+
+def test_a_link_to_an_errand_not_bookable_online_leads_back_with_the_reason(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    passport.bookable_online = False
+    passport.save()
+    for path in ("/bestil/pas/", "/bestil/pas/raadhus/", "/bestil/pas/raadhus/2026-12-08/"):
+        response = citizen_client.get(path, follow=True)
+        assert response.redirect_chain[-1][0] == "/bestil/"
+        assert "cannot be booked online" in response.content.decode()

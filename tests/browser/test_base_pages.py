@@ -1,0 +1,101 @@
+"""The start page, the staff login and the admin login in a real browser."""
+
+from typing import Any
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from skranke.core import clock
+from skranke.demo.data import DEMO_PASSWORD
+from skranke.demo.loading import load_demo_data
+from tests.browser.conftest import assert_accessible, axe_violations, has_horizontal_scroll
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    load_demo_data(today=clock.today())
+
+
+def test_the_start_page_is_accessible_in_danish_and_english(
+    demo: None, live_server: LiveServer, page: Any
+) -> None:
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert page.get_by_role("heading", level=1).inner_text() == "Borgerservice"
+    assert_accessible(page)
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Citizen service"
+    assert_accessible(page)
+
+
+def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(
+    demo: None, live_server: LiveServer, page: Any
+) -> None:
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Gå til sidens indhold"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_the_language_can_be_switched_with_the_keyboard_alone(
+    demo: None, live_server: LiveServer, page: Any
+) -> None:
+    page.goto(live_server.url + "/")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.value") == "en":
+            break
+    else:
+        pytest.fail("the English button was not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_the_start_page_reflows_at_200_percent_zoom(
+    demo: None, live_server: LiveServer, browser: Any
+) -> None:
+    # 200 % zoom of a 1280 px wide window leaves 640 CSS pixels.
+    context = browser.new_context(viewport={"width": 640, "height": 450})
+    zoomed = context.new_page()
+    zoomed.goto(live_server.url + "/")
+    assert not has_horizontal_scroll(zoomed)
+    assert_accessible(zoomed)
+    context.close()
+
+
+def test_staff_log_in_and_the_pages_on_the_way_are_accessible(
+    demo: None, live_server: LiveServer, page: Any
+) -> None:
+    page.goto(live_server.url + "/personale/")
+    assert "/personale/log-ind/" in page.url
+    assert_accessible(page)
+    page.get_by_label("Brugernavn").fill("leder")
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_label("Adgangskode").press("Enter")
+    page.wait_for_url("**/personale/")
+    assert "Velkommen, Lars" in page.content()
+    assert_accessible(page)
+
+
+def test_the_admin_login_is_accessible(demo: None, live_server: LiveServer, page: Any) -> None:
+    page.goto(live_server.url + "/admin/login/")
+    assert_accessible(page)
+    page.get_by_label("Brugernavn").fill("leder")
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_label("Adgangskode").press("Enter")
+    page.wait_for_url("**/admin/")
+    assert page.get_by_role("heading", level=1).count() == 1
+
+
+def test_the_harness_reports_what_axe_finds(page: Any) -> None:
+    # A self-check: a page with an unlabeled field and an image without text
+    # must fail, or the checks above would prove nothing.
+    page.set_content('<html lang="da"><body><main><img src="x.png"><input></main></body></html>')
+    found = {violation["id"] for violation in axe_violations(page)}
+    assert {"image-alt", "label"} <= found

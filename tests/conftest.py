@@ -1,0 +1,62 @@
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+
+from skranke.accounts.models import User
+from skranke.core import clock
+from skranke.core.models import Location, Municipality
+
+pytest_plugins = ["tests.centre"]
+
+
+@pytest.fixture(autouse=True)
+def _running_clock() -> Iterator[None]:
+    """Every test starts and ends with the real, running clock."""
+    clock.reset()
+    yield
+    clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Tests read their messages in English; the Danish texts are checked in
+    tests/test_languages.py."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def staff_client() -> Callable[[User], Client]:
+    """A test client logged in as a user, reading English pages."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def stopped_clock() -> datetime:
+    """The clock stopped on a Monday morning in Copenhagen."""
+    moment = datetime(2026, 12, 7, 9, 0, tzinfo=clock.LOCAL_ZONE)
+    clock.set_now(moment)
+    return moment
+
+
+@pytest.fixture
+def municipality(db: None) -> Municipality:
+    return Municipality.objects.create(name="Testkommune", slug="testkommune", phone="11 22 33 44")
+
+
+@pytest.fixture
+def location(municipality: Municipality) -> Location:
+    return Location.objects.create(
+        municipality=municipality, name="Rådhuset", slug="raadhus", address="Torvet 1"
+    )

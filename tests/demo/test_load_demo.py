@@ -1,0 +1,67 @@
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from skranke.accounts.models import Role, User
+from skranke.booking.models import Booking
+from skranke.core.models import DeskShift, Location, OpeningHours, Service, SpecialDay
+from skranke.demo.data import DEMO_BOOKINGS, DEMO_PASSWORD, DEMO_PHONE_PREFIX
+from skranke.demo.loading import load_demo_data
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Location, Service, OpeningHours, DeskShift, SpecialDay, User)
+    }
+
+
+def test_loading_the_demo_twice_changes_nothing() -> None:
+    call_command("load_demo")
+    first = counts()
+    call_command("load_demo")
+    assert counts() == first
+
+
+def test_the_demo_has_the_services_of_the_annual_report() -> None:
+    load_demo_data(today=date(2026, 11, 23))
+    names = set(Service.objects.values_list("name_en", flat=True))
+    for expected in ["Passport", "Driving licence", "MitID", "Marriage", "Property tax", "Other"]:
+        assert expected in names
+    assert set(Service.objects.filter(booking_required=False).values_list("slug", flat=True)) == {
+        "brevstemme",
+        "dokumentboks",
+    }
+    assert Service.objects.filter(kind=Service.Kind.PHONE).count() == 6
+
+
+def test_the_demo_opens_on_saturday_and_has_an_extended_day() -> None:
+    load_demo_data(today=date(2026, 11, 23))
+    town_hall = Location.objects.get(slug="raadhuset")
+    assert town_hall.opening_hours.filter(weekday=5).exists()
+    extended = town_hall.special_days.get(closed=False)
+    assert extended.date == date(2027, 6, 24)
+    assert "sommerferien" in extended.note_da
+
+
+def test_there_is_one_demo_user_per_role_who_can_log_in() -> None:
+    load_demo_data(today=date(2026, 11, 23))
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert User.objects.get(username="leder").check_password(DEMO_PASSWORD)
+
+
+def test_every_demo_shift_lies_within_opening_hours() -> None:
+    load_demo_data(today=date(2026, 11, 23))
+    for shift in DeskShift.objects.select_related("desk__location"):
+        shift.full_clean(exclude=["services"])
+
+
+def test_the_demo_has_a_few_bookings_and_replaces_only_its_own() -> None:
+    call_command("load_demo")
+    demo_bookings = Booking.objects.filter(phone__startswith=DEMO_PHONE_PREFIX)
+    assert demo_bookings.count() == len(DEMO_BOOKINGS)
+    call_command("load_demo")
+    assert demo_bookings.count() == len(DEMO_BOOKINGS)

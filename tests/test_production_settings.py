@@ -1,0 +1,70 @@
+"""Production mode refuses to guess, and passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "SKRANKE_ENV": "production",
+    "SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-the-test-0123456789",
+    "ALLOWED_HOSTS": "borgerservice.kommune.example",
+    "DATABASE_URL": "postgres://skranke@127.0.0.1:5432/skranke",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # The browser tests allow sync ORM calls beside Playwright's event loop;
+    # a production process never does.
+    ignored = {*PRODUCTION, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without(missing: str) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} must be set when SKRANKE_ENV=production" in result.stderr
+
+
+def test_production_refuses_a_training_clock() -> None:
+    result = manage("check", env=PRODUCTION | {"SKRANKE_CLOCK_START": "2026-12-01T09:00"})
+    assert result.returncode != 0
+    assert "SKRANKE_CLOCK_START is refused" in result.stderr
+
+
+def test_production_refuses_debug() -> None:
+    result = manage("check", env=PRODUCTION | {"DEBUG": "true"})
+    assert result.returncode != 0
+    assert "DEBUG cannot be on" in result.stderr
+
+
+def test_check_deploy_is_clean_in_production() -> None:
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_the_demo_is_never_loaded_in_production() -> None:
+    result = manage("load_demo", env=PRODUCTION)
+    assert result.returncode != 0
+    assert "never loaded in production" in result.stderr
+
+
+def test_development_needs_no_environment_at_all() -> None:
+    result = manage("check", env={})
+    assert result.returncode == 0, result.stderr
