@@ -6,9 +6,10 @@ hours, not on a closed day, inside the booking horizon and after the lead
 time, and (for citizens booking themselves) not within the share of
 capacity held back for citizens without a booking.
 
-Everything is read in a fixed number of queries (opening hours, special
-days and their hours, shifts, bookings, the municipality) and computed in
-Python over intervals, however long the period and however many bookings.
+Everything is read in a fixed number of queries and computed in Python over
+intervals, however long the period and however many bookings: the
+location's schedule (opening hours, special days, shifts; one small query
+while it is unchanged, see core/schedule.py) and the bookings.
 """
 
 import math
@@ -21,9 +22,10 @@ from django.db import connection
 
 from skranke.booking.models import Booking
 from skranke.core import clock
-from skranke.core.models import Desk, DeskShift, Location, Service
-from skranke.core.opening_hours import opening_calendar
-from skranke.core.sql import as_date, as_time, as_utc, fetch_rows
+from skranke.core.models import Location, Service
+from skranke.core.opening_hours import days_of
+from skranke.core.schedule import Schedule, read_schedule
+from skranke.core.sql import as_utc, fetch_rows
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,9 @@ def find_slots(
     if last_day < first_day:
         return []
     earliest = now + policy.lead
-    calendar = opening_calendar(location=location, first_day=first_day, last_day=last_day)
-    shifts = _shifts(location=location, service=service, first_day=first_day, last_day=last_day)
+    schedule = read_schedule(location=location, since=first_day)
+    calendar = days_of(schedule=schedule, first_day=first_day, last_day=last_day)
+    shifts = _shifts(schedule=schedule, service=service, first_day=first_day, last_day=last_day)
     busy = (
         _busy(
             location=location,
@@ -179,25 +182,22 @@ class _Shift:
 
 
 def _shifts(
-    *, location: Location, service: Service, first_day: date, last_day: date
+    *, schedule: Schedule, service: Service, first_day: date, last_day: date
 ) -> list[_Shift]:
     """Every shift of the location's active desks that may apply in the
     period, marked with whether it handles the service. Shifts for other
     services matter too: a dated shift replaces all the desk's weekly ones."""
-    handled_by = DeskShift.services.through._meta.db_table
-    rows = fetch_rows(
-        "SELECT shift.desk_id, shift.weekday, shift.date, shift.starts, shift.ends,"  # noqa: S608
-        f" EXISTS (SELECT 1 FROM {handled_by} handled"
-        "  WHERE handled.deskshift_id = shift.id AND handled.service_id = %s)"
-        f" FROM {DeskShift._meta.db_table} shift"
-        f" JOIN {Desk._meta.db_table} desk ON desk.id = shift.desk_id"
-        " WHERE desk.location_id = %s AND desk.active"
-        " AND (shift.date IS NULL OR shift.date BETWEEN %s AND %s)",
-        [service.pk, location.pk, first_day, last_day],
-    )
     return [
-        _Shift(desk, weekday, as_date(day), as_time(starts), as_time(ends), bool(handles))
-        for desk, weekday, day, starts, ends, handles in rows
+        _Shift(
+            shift.desk,
+            shift.weekday,
+            shift.date,
+            shift.starts,
+            shift.ends,
+            service.pk in shift.services,
+        )
+        for shift in schedule.shifts
+        if shift.date is None or first_day <= shift.date <= last_day
     ]
 
 
@@ -208,53 +208,62 @@ def _busy(
     sorted: grouped by day so a day's work never looks at another day."""
     period_start = datetime.combine(first_day, time(0), tzinfo=clock.LOCAL_ZONE)
     period_end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=clock.LOCAL_ZONE)
-    # No visit lasts a day, so "start" is bounded on both sides and the
-    # (location, start) index reads only the period, however long the
-    # history of bookings grows.
+    # A booking on a desk lies inside its day's opening hours, which never
+    # run past midnight, so the bookings of the period are those starting in
+    # it, and the partial index on (location, start) reads just those,
+    # however long the history of bookings grows.
     where = (
         f" FROM {Booking._meta.db_table}"
         " WHERE location_id = %s AND desk_id IS NOT NULL AND status IN (%s, %s)"
-        ' AND start >= %s AND start < %s AND "end" > %s AND id <> %s ORDER BY start'
+        " AND start >= %s AND start < %s"
     )
-    params = [
+    params: list[object] = [
         location.pk,
         *Booking.OCCUPYING,
-        (period_start - timedelta(days=1)).astimezone(UTC),
-        period_end.astimezone(UTC),
         period_start.astimezone(UTC),
-        ignore_booking or 0,
+        period_end.astimezone(UTC),
     ]
-    busy: dict[date, dict[int, list[Minutes]]] = defaultdict(lambda: defaultdict(list))
+    if ignore_booking is not None:
+        where += " AND id <> %s"
+        params.append(ignore_booking)
+    where += " ORDER BY start"
     if connection.vendor == "postgresql":
-        # PostgreSQL turns each moment into a local date and minutes itself:
-        # parsing thousands of timestamps in Python would cost more than
+        # PostgreSQL turns each moment into local wall-clock seconds (seconds
+        # since 1970-01-01 00:00 as the clock on the wall counts them):
+        # parsing hundreds of timestamps in Python would cost more than
         # everything else here.
         zone = str(clock.LOCAL_ZONE)
         rows = fetch_rows(
-            "SELECT desk_id, (start AT TIME ZONE %s)::date,"  # noqa: S608
-            " floor(extract(epoch FROM (start AT TIME ZONE %s)::time) / 60)::int,"
-            ' ceil(extract(epoch FROM ("end" AT TIME ZONE %s)::time) / 60)::int,'
-            ' ("end" AT TIME ZONE %s)::date > (start AT TIME ZONE %s)::date' + where,
-            [zone] * 5 + params,
+            "SELECT desk_id, extract(epoch FROM start AT TIME ZONE %s)::bigint,"  # noqa: S608
+            ' extract(epoch FROM "end" AT TIME ZONE %s)::bigint' + where,
+            [zone, zone, *params],
         )
     else:
-        rows = []
-        for desk, start, end in fetch_rows('SELECT desk_id, start, "end"' + where, params):
-            local_start = as_utc(start).astimezone(clock.LOCAL_ZONE)
-            local_end = as_utc(end).astimezone(clock.LOCAL_ZONE)
-            rows.append(
-                (
-                    desk,
-                    local_start.date(),
-                    local_start.hour * 60 + local_start.minute,
-                    _minutes_ceil(local_end),
-                    local_end.date() > local_start.date(),
-                )
-            )
-    for desk, day, start_minute, end_minute, ends_another_day in rows:
+        rows = [
+            (desk, _wall_seconds(as_utc(start)), _wall_seconds(as_utc(end)))
+            for desk, start, end in fetch_rows('SELECT desk_id, start, "end"' + where, params)
+        ]
+    busy: dict[date, dict[int, list[Minutes]]] = defaultdict(lambda: defaultdict(list))
+    for desk, start, end in rows:
+        start_day, start_second = divmod(start, SECONDS_A_DAY)
+        end_day, end_second = divmod(end, SECONDS_A_DAY)
         # A booking ending on a later day holds the rest of its day.
-        busy[day][desk].append((start_minute, MINUTES_A_DAY if ends_another_day else end_minute))
+        end_minute = MINUTES_A_DAY if end_day > start_day else -(-end_second // 60)
+        busy[WALL_CLOCK_EPOCH + timedelta(days=start_day)][desk].append(
+            (start_second // 60, end_minute)
+        )
     return busy
+
+
+SECONDS_A_DAY = 24 * 60 * 60
+WALL_CLOCK_EPOCH = date(1970, 1, 1)
+
+
+def _wall_seconds(moment: datetime) -> int:
+    """Seconds from 1970-01-01 00:00 to `moment` as Copenhagen's wall clock
+    shows it (summer time included)."""
+    wall = moment.astimezone(clock.LOCAL_ZONE).replace(tzinfo=UTC)
+    return int(wall.timestamp())
 
 
 # --- Computing --------------------------------------------------------------

@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "skranke.core"
     label = "core"
     verbose_name = _("Configuration")
+
+    def ready(self) -> None:
+        # Connects the signals that tell readers a schedule has changed.
+        from skranke.core import schedule  # noqa: F401

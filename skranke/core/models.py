@@ -5,6 +5,8 @@ location is open (weekly hours, special days, public holidays); and desk
 shifts, which are where capacity comes from.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -67,6 +69,10 @@ class Location(models.Model):
     )
     address = models.CharField(_("address"), max_length=200)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Changes with every change to the location's opening hours, special
+    # days, desks or shifts, so processes know to read them again
+    # (core/schedule.py).
+    schedule_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("location")

@@ -1,8 +1,9 @@
 """When a location is open on a given day.
 
 The rule, in order: a special day decides (closed, or its own hours); else a
-Danish public holiday is closed; else the weekly hours apply. A range of days
-costs two queries however long it is, because booking reads whole months.
+Danish public holiday is closed; else the weekly hours apply. The hours
+come from the location's schedule (core/schedule.py): one small query
+while it is unchanged, however long the range of days.
 """
 
 from dataclasses import dataclass, field
@@ -12,15 +13,8 @@ from functools import lru_cache
 import holidays
 
 from skranke.core.intervals import Interval
-from skranke.core.models import (
-    Location,
-    OpeningHours,
-    SpecialDay,
-    SpecialDayHours,
-    Weekday,
-    localized,
-)
-from skranke.core.sql import as_date, as_time, fetch_rows
+from skranke.core.models import Location, Weekday, localized
+from skranke.core.schedule import Schedule, read_schedule
 
 
 @dataclass(frozen=True)
@@ -62,59 +56,35 @@ def public_holiday_name(day: date) -> str | None:
 
 def weekly_intervals(*, location: Location) -> dict[int, list[Interval]]:
     """The weekly opening hours, weekday (0 = Monday) → sorted intervals."""
-    week: dict[int, list[Interval]] = {weekday: [] for weekday in range(7)}
-    rows = fetch_rows(
-        f"SELECT weekday, opens, closes FROM {OpeningHours._meta.db_table}"  # noqa: S608
-        " WHERE location_id = %s ORDER BY opens",
-        [location.pk],
-    )
-    for weekday, opens, closes in rows:
-        week[weekday].append((as_time(opens), as_time(closes)))
-    return week
-
-
-@dataclass(frozen=True)
-class _Special:
-    closed: bool
-    note: str
-    hours: list[Interval]
-
-
-def _special_days(*, location: Location, first_day: date, last_day: date) -> dict[date, _Special]:
-    rows = fetch_rows(
-        "SELECT day.date, day.closed, day.note_da, day.note_en, hours.opens, hours.closes"  # noqa: S608
-        f" FROM {SpecialDay._meta.db_table} day"
-        f" LEFT JOIN {SpecialDayHours._meta.db_table} hours ON hours.special_day_id = day.id"
-        " WHERE day.location_id = %s AND day.date BETWEEN %s AND %s",
-        [location.pk, first_day, last_day],
-    )
-    found: dict[date, _Special] = {}
-    for day, closed, note_da, note_en, opens, closes in rows:
-        special = found.setdefault(
-            as_date(day),  # type: ignore[arg-type]
-            _Special(bool(closed), localized(note_da, note_en), []),
-        )
-        if opens is not None and closes is not None:
-            special.hours.append((as_time(opens), as_time(closes)))
-    return found
+    weekly = read_schedule(location=location).weekly
+    return {weekday: list(intervals) for weekday, intervals in weekly.items()}
 
 
 def opening_calendar(*, location: Location, first_day: date, last_day: date) -> list[DayHours]:
     """Each day from `first_day` to `last_day` (inclusive) with its hours."""
-    week = weekly_intervals(location=location)
-    special_days = _special_days(location=location, first_day=first_day, last_day=last_day)
+    return days_of(
+        schedule=read_schedule(location=location, since=first_day),
+        first_day=first_day,
+        last_day=last_day,
+    )
+
+
+def days_of(*, schedule: Schedule, first_day: date, last_day: date) -> list[DayHours]:
+    """Each day from `first_day` to `last_day` (inclusive) with its hours in
+    `schedule`, which must reach back to `first_day`."""
     days: list[DayHours] = []
     day = first_day
     while day <= last_day:
-        special = special_days.get(day)
+        special = schedule.special_days.get(day)
         holiday = public_holiday_name(day)
         if special is not None:
-            intervals = [] if special.closed else sorted(special.hours)
-            days.append(DayHours(day, intervals, special.note or (holiday or "")))
+            intervals = [] if special.closed else list(special.hours)
+            note = localized(special.note_da, special.note_en)
+            days.append(DayHours(day, intervals, note or (holiday or "")))
         elif holiday is not None:
             days.append(DayHours(day, [], holiday))
         else:
-            days.append(DayHours(day, list(week[day.weekday()])))
+            days.append(DayHours(day, list(schedule.weekly[day.weekday()])))
         day += timedelta(days=1)
     return days
 

@@ -25,6 +25,7 @@ from skranke.core.models import (
     SpecialDay,
     SpecialDayHours,
 )
+from skranke.core.schedule import mark_schedule_changed
 from skranke.demo import data
 
 
@@ -120,6 +121,8 @@ def _load_week(location: Location, place: data.DemoLocation) -> None:
         for weekday, intervals in place.week.items()
         for opens, closes in map(data.hours, intervals)
     )
+    # bulk_create sends no signals.
+    mark_schedule_changed(location_ids=[location.pk])
 
 
 def _load_desks_and_shifts(

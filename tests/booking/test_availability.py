@@ -1,4 +1,4 @@
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -9,6 +9,7 @@ from skranke.booking.booking import book_appointment
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, DeskShift, Location, Service, SpecialDay
+from skranke.core.schedule import mark_schedule_changed
 from tests.centre import at, citizen
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +185,12 @@ def test_held_back_capacity_is_released_on_the_day(
 def test_thirty_days_cost_a_fixed_number_of_queries_however_many_bookings(
     centre: Location, passport: Service, card: Service, citizens_policy: Policy
 ) -> None:
-    def count_queries() -> int:
+    def count_queries() -> tuple[int, int]:
+        """Queries the first time after a change of schedule, and after."""
+        mark_schedule_changed(location_ids=[centre.pk])
+        return count_queries_once(), count_queries_once()
+
+    def count_queries_once() -> int:
         refreshed = Location.objects.select_related("municipality").get(pk=centre.pk)
         with CaptureQueriesContext(connection) as queries:
             find_slots(
@@ -219,7 +225,12 @@ def test_thirty_days_cost_a_fixed_number_of_queries_however_many_bookings(
             language="da",
             channel="web",
         )
-    assert count_queries() == empty <= 6
+    full = count_queries()
+    assert full == empty
+    first, after = full
+    assert first <= 6
+    # Unchanged, the schedule is a version check.
+    assert after == first - 3
 
 
 def test_a_visit_may_run_across_touching_shifts(
@@ -243,7 +254,42 @@ def test_a_visit_may_run_across_touching_shifts(
 def test_half_a_held_back_desk_rounds_up(
     centre: Location, passport: Service, citizens_policy: Policy
 ) -> None:
-    Desk.objects.filter(name="2").update(active=False)
+    desk = Desk.objects.get(name="2")
+    desk.active = False
+    desk.save()
     passport.held_back_percent = 50
     passport.save()
     assert slots_on(8, centre, passport, citizens_policy) == []
+
+
+@pytest.mark.parametrize(
+    "sunday",
+    [date(2027, 3, 28), date(2027, 10, 31)],
+    ids=["summer time begins", "summer time ends"],
+)
+def test_a_booking_holds_its_wall_clock_time_on_the_days_the_clocks_change(
+    centre: Location, passport: Service, sunday: date
+) -> None:
+    """A Sunday opening on the night the clocks go forward or back: a booking
+    at 10:00 takes 10:00-10:20 on the wall clock, not an hour beside it."""
+    clock.set_now(datetime.combine(sunday - timedelta(days=6), time(8), tzinfo=clock.LOCAL_ZONE))
+    special = SpecialDay.objects.create(location=centre, date=sunday, note_da="Søndagsåbent")
+    special.hours.create(opens=time(10), closes=time(12))
+    for desk in Desk.objects.filter(location=centre):
+        shift = DeskShift.objects.create(desk=desk, date=sunday, starts=time(10), ends=time(12))
+        shift.services.set([passport])
+    ten = datetime.combine(sunday, time(10), tzinfo=clock.LOCAL_ZONE)
+    policy = Policy.for_citizens(centre)
+    book_appointment(
+        location=centre,
+        service=passport,
+        start=ten,
+        citizen=citizen(1),
+        channel=Booking.Channel.WEB,
+        policy=policy,
+    )
+    slots = find_slots(
+        location=centre, service=passport, first_day=sunday, last_day=sunday, policy=policy
+    )
+    capacity = {slot.local_start.strftime("%H:%M"): slot.capacity for slot in slots}
+    assert capacity == {"10:00": 1, "10:20": 2, "10:40": 2, "11:00": 2, "11:20": 2, "11:40": 2}
