@@ -18,7 +18,7 @@ from skranke.accounts.models import User
 from skranke.booking.availability import Policy, Slot, find_slot
 from skranke.booking.details import CitizenDetails
 from skranke.booking.errors import IdempotencyKeyReused, InvalidBooking, LimitReached, SlotTaken
-from skranke.booking.locking import lock_capacity, lock_citizen, lock_request
+from skranke.booking.locking import lock_citizen_and_day, lock_request
 from skranke.booking.models import Booking, BookingRequest
 from skranke.core import clock
 from skranke.core.models import Location, Service
@@ -217,8 +217,12 @@ def _book(
             earlier = _earlier_booking(idempotency_key, fingerprint)
             if earlier is not None:
                 return earlier
-        lock_citizen(phone=citizen.phone, email=citizen.email)
-        lock_capacity(location=location, day=start.astimezone(clock.LOCAL_ZONE).date())
+        lock_citizen_and_day(
+            phone=citizen.phone,
+            email=citizen.email,
+            location=location,
+            day=start.astimezone(clock.LOCAL_ZONE).date(),
+        )
         _check_limits(citizen=citizen, service=service, location=location)
         slot = find_slot(location=location, service=service, start=start, policy=policy)
         if slot is None:
@@ -283,9 +287,13 @@ def reschedule_appointment(
     check_start(service=service, start=start, policy=policy)
     try:
         with transaction.atomic(durable=True):
-            lock_citizen(phone=booking.phone, email=booking.email)
             # Only the new day becomes scarcer; the old one gains a time.
-            lock_capacity(location=location, day=start.astimezone(clock.LOCAL_ZONE).date())
+            lock_citizen_and_day(
+                phone=booking.phone,
+                email=booking.email,
+                location=location,
+                day=start.astimezone(clock.LOCAL_ZONE).date(),
+            )
             current = Booking.objects.select_for_update().get(pk=booking.pk)
             if current.status != Booking.Status.BOOKED:
                 raise InvalidBooking(_("This booking can no longer be changed."))

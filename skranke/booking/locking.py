@@ -29,24 +29,25 @@ def _advisory_key(identity: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def _advisory_lock(identity: str) -> None:
+def _advisory_locks(identities: list[str]) -> None:
+    """Take the locks one after the other, in the order given, in a single
+    round trip: unnest() hands the keys over in array order."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_advisory_key(identity)])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key",
+                [[_advisory_key(identity) for identity in identities]],
+            )
 
 
 def lock_request(*, key: str) -> None:
     """Lock an API request's Idempotency-Key until the transaction ends."""
-    _advisory_lock(f"request:{key}")
+    _advisory_locks([f"request:{key}"])
 
 
-def lock_citizen(*, phone: str, email: str) -> None:
-    """Lock the citizen's identities until the transaction ends."""
-    for identity in sorted({f"phone:{phone}", *([f"email:{email}"] if email else [])}):
-        _advisory_lock(identity)
-
-
-def lock_capacity(*, location: Location, day: date) -> None:
-    """Lock the location's desks on `day` (a Copenhagen date) until the
-    transaction ends."""
-    _advisory_lock(f"capacity:{location.pk}:{day.isoformat()}")
+def lock_citizen_and_day(*, phone: str, email: str, location: Location, day: date) -> None:
+    """Lock the citizen's identities (phone number, e-mail address), then the
+    location's desks on `day` (a Copenhagen date), until the transaction
+    ends."""
+    citizen = sorted({f"phone:{phone}", *([f"email:{email}"] if email else [])})
+    _advisory_locks([*citizen, f"capacity:{location.pk}:{day.isoformat()}"])
