@@ -224,6 +224,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "borgerservice@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Skranke", address) for address in env_list("ADMINS")]
+# The error reports mailed to ADMINS leave out citizens' data (see the module).
+DEFAULT_EXCEPTION_REPORTER = "skranke.core.error_reports.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "skranke.core.error_reports.PrivateExceptionReporterFilter"
 
 # --- Logging ----------------------------------------------------------------
 # Plain lines on stderr, for journald or the app server's log.
