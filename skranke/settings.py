@@ -11,10 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Generic Django classes in annotations (ManyToManyField[…]) at run time.
+django_stubs_ext.monkeypatch()
 
 ENVIRONMENT = os.environ.get("SKRANKE_ENV", "development")
 if ENVIRONMENT not in ("development", "production"):
@@ -68,11 +72,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_tasks",
-    "django_tasks_db",
     "skranke.core",
     "skranke.accounts",
     "skranke.booking",
+    "skranke.notifications",
+    "skranke.worker",
     "skranke.demo",
 ]
 
@@ -140,13 +144,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "core:start"
 
-# --- Background work ------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
-    }
-}
+# The address citizens reach Skranke at, for links in text messages and
+# e-mails (which the worker writes, outside any web request).
+SITE_URL = (require_in_production("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 # --- Languages, dates and times ------------------------------------------
 LANGUAGE_CODE = "da"
@@ -223,6 +223,34 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "borgerservice@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Messages to citizens (skranke/notifications) --------------------------
+# Where text messages and e-mails go: "console" prints them, "file" writes
+# them to MESSAGE_OUTBOX_DIR; "gatewayapi" sends text messages, "email"
+# sends e-mail through the EMAIL_* settings above.
+SMS_TRANSPORT = os.environ.get("SMS_TRANSPORT", "console")
+EMAIL_TRANSPORT = os.environ.get("EMAIL_TRANSPORT", "email" if PRODUCTION else "console")
+if SMS_TRANSPORT not in ("console", "file", "gatewayapi"):
+    raise ImproperlyConfigured("SMS_TRANSPORT must be 'console', 'file' or 'gatewayapi'.")
+if EMAIL_TRANSPORT not in ("console", "file", "email"):
+    raise ImproperlyConfigured("EMAIL_TRANSPORT must be 'console', 'file' or 'email'.")
+MESSAGE_OUTBOX_DIR = os.environ.get("MESSAGE_OUTBOX_DIR", str(BASE_DIR / "var" / "outbox"))
+MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "10"))
+MESSAGE_RETRY_SECONDS = float(os.environ.get("MESSAGE_RETRY_SECONDS", "30"))
+# A message claimed this long ago by a worker that then went silent is
+# looked at again (notifications/delivery.py).
+MESSAGE_SENDING_TIMEOUT_SECONDS = float(os.environ.get("MESSAGE_SENDING_TIMEOUT_SECONDS", "600"))
+GATEWAYAPI_URL = os.environ.get("GATEWAYAPI_URL", "https://gatewayapi.com/rest/mtsms")
+GATEWAYAPI_TOKEN = os.environ.get("GATEWAYAPI_TOKEN", "")
+GATEWAYAPI_TIMEOUT_SECONDS = float(os.environ.get("GATEWAYAPI_TIMEOUT_SECONDS", "10"))
+# Up to 11 letters and digits, shown as the sender of the text message.
+GATEWAYAPI_SENDER = os.environ.get("GATEWAYAPI_SENDER", "Kommunen")[:11]
+# The secret GatewayAPI signs its status reports with (a webhook's JWT).
+GATEWAYAPI_WEBHOOK_SECRET = os.environ.get("GATEWAYAPI_WEBHOOK_SECRET", "")
+if SMS_TRANSPORT == "gatewayapi" and not (GATEWAYAPI_TOKEN and GATEWAYAPI_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "SMS_TRANSPORT=gatewayapi needs GATEWAYAPI_TOKEN and GATEWAYAPI_WEBHOOK_SECRET."
+    )
 ADMINS = [("Skranke", address) for address in env_list("ADMINS")]
 # The error reports mailed to ADMINS leave out citizens' data (see the module).
 DEFAULT_EXCEPTION_REPORTER = "skranke.core.error_reports.PrivateExceptionReporter"

@@ -14,6 +14,7 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-the-test-0123456789",
     "ALLOWED_HOSTS": "borgerservice.kommune.example",
     "DATABASE_URL": "postgres://skranke@127.0.0.1:5432/skranke",
+    "SITE_URL": "https://borgerservice.kommune.example",
 }
 
 
@@ -33,7 +34,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"])
 def test_production_refuses_to_start_without(missing: str) -> None:
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = manage("check", env=env)
@@ -68,3 +69,9 @@ def test_the_demo_is_never_loaded_in_production() -> None:
 def test_development_needs_no_environment_at_all() -> None:
     result = manage("check", env={})
     assert result.returncode == 0, result.stderr
+
+
+def test_text_messages_through_gatewayapi_need_its_token_and_webhook_secret() -> None:
+    result = manage("check", env=PRODUCTION | {"SMS_TRANSPORT": "gatewayapi"})
+    assert result.returncode != 0
+    assert "needs GATEWAYAPI_TOKEN and GATEWAYAPI_WEBHOOK_SECRET" in result.stderr

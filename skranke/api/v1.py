@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from skranke.api import availability, bookings, catalogue
+from skranke.api import availability, bookings, catalogue, delivery_reports
 from skranke.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -15,3 +15,4 @@ install_error_handlers(api)
 api.add_router("", catalogue.router)
 api.add_router("", availability.router)
 api.add_router("", bookings.router)
+api.add_router("", delivery_reports.router)

@@ -23,6 +23,8 @@ from skranke.booking.models import Booking, BookingRequest
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.core.sql import fetch_rows
+from skranke.notifications.models import Message
+from skranke.notifications.outbox import queue_booking_messages
 
 # Letters and digits that cannot be mistaken for one another when read
 # aloud on the phone or typed at a kiosk (no 0/O, 1/I/L, 5/S, 8/B).
@@ -255,6 +257,7 @@ def _book(
             BookingRequest.objects.create(
                 key=idempotency_key, fingerprint=fingerprint, booking=booking
             )
+        queue_booking_messages(booking=booking, kind=Message.Kind.CONFIRMATION)
     return booking
 
 
@@ -271,6 +274,7 @@ def cancel_appointment(*, booking: Booking) -> Booking:
             current.cancelled_at = clock.now()
             current.sequence += 1
             current.save(update_fields=["status", "cancelled_at", "sequence"])
+            queue_booking_messages(booking=current, kind=Message.Kind.CANCELLED)
     return current
 
 
@@ -314,6 +318,7 @@ def reschedule_appointment(
             current.squeezed_in = False
             current.sequence += 1
             current.save(update_fields=["desk", "start", "end", "squeezed_in", "sequence"])
+            queue_booking_messages(booking=current, kind=Message.Kind.RESCHEDULED)
     except IntegrityError as error:
         raise SlotTaken() from error
     return current

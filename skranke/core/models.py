@@ -149,6 +149,15 @@ class Service(models.Model):
         default=0,
         help_text=_("0: on the day itself; 1: the day before, and so on."),
     )
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        _("reminder hours before"),
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text=_(
+            "When the reminder is sent, in hours before the time; 0: no reminder. Not sent"
+            " when the time is booked closer than this."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position in lists"), default=100)
     active = models.BooleanField(_("active"), default=True)
 

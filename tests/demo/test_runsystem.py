@@ -92,7 +92,7 @@ def test_web_and_worker_start_on_the_training_clock_and_stop_together(
     assert "1. december 2026" in page
     children = children_of(system.pid)
     commands = sorted(args.split("manage.py ")[1].split()[0] for args in children.values())
-    assert commands == ["db_worker", "runserver"]
+    assert commands == ["run_worker", "runserver"]
 
     system.send_signal(signal.SIGTERM)
     output, _ = system.communicate(timeout=20)

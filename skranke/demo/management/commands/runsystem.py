@@ -38,7 +38,7 @@ class Command(BaseCommand):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         commands = [
             [*manage, "runserver", f"{options['host']}:{options['port']}"],
-            [*manage, "db_worker"],
+            [*manage, "run_worker"],
         ]
         self._print_welcome(options["host"], options["port"])
         signal.signal(signal.SIGTERM, stop_on_sigterm)

@@ -1,0 +1,162 @@
+"""Sending what is in the outbox: the worker's job.
+
+Each message is claimed with a conditional update (waiting → being sent)
+that only one worker can win, sent, and marked sent. A failed attempt is
+tried again later, with exponential backoff and jitter, until the last
+attempt; then the message is dead and shows on the managers' page, where
+it can be tried again.
+
+A worker killed between claiming and marking leaves the message "being
+sent". After SENDING_TIMEOUT it is looked at again: if the provider has
+reported on it (its status report carries our id), it went and is marked
+sent; otherwise it is sent again. A second copy is thus only possible when
+the provider took the message and never reported on it within that time.
+"""
+
+import random
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.notifications.composing import compose_message
+from skranke.notifications.models import Message
+from skranke.notifications.segments import count_segments
+from skranke.notifications.transports import DeliveryFailed, transport_for
+
+BATCH = 50
+
+
+def deliver_due_messages(*, limit: int = BATCH) -> int:
+    """Send the messages that are due; how many were looked at."""
+    recover_stalled_messages()
+    due = list(
+        Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=clock.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in due:
+        deliver_message(message_id=message_id)
+    return len(due)
+
+
+def deliver_message(*, message_id: int) -> str:
+    """Claim, send and record one message; its status afterwards."""
+    claimed_at = clock.now()
+    won = Message.objects.filter(
+        pk=message_id, status=Message.Status.PENDING, next_attempt_at__lte=claimed_at
+    ).update(status=Message.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1)
+    if not won:  # another worker has it, or it is no longer waiting
+        return Message.objects.get(pk=message_id).status
+    message = Message.objects.select_related("booking__location", "booking__service").get(
+        pk=message_id
+    )
+    if not _still_wanted(message):
+        return _finish(message, claimed_at, status=Message.Status.SKIPPED)
+    composed = compose_message(message=message)
+    try:
+        provider_id = transport_for(channel=message.channel).send(
+            message=message, composed=composed
+        )
+    except DeliveryFailed as failure:
+        return _failed(message, claimed_at, failure)
+    segments = count_segments(composed.body).segments if message.channel == "sms" else 0
+    return _finish(
+        message,
+        claimed_at,
+        status=Message.Status.SENT,
+        sent_at=clock.now(),
+        provider_id=provider_id[:100],
+        subject=composed.subject[:200],
+        body=composed.body,
+        segments=segments,
+        last_error="",
+    )
+
+
+def _still_wanted(message: Message) -> bool:
+    """A reminder is sent only for the booking as it still stands: not
+    cancelled, not moved since (the moved booking has its own reminder)."""
+    if message.kind != Message.Kind.REMINDER:
+        return True
+    booking = message.booking
+    return booking.status == Booking.Status.BOOKED and booking.sequence == message.sequence
+
+
+def _finish(message: Message, claimed_at: datetime, *, status: str, **changes: object) -> str:
+    # Only the claim that is still current may record: a worker that was
+    # presumed dead and comes back must not overwrite a later attempt.
+    Message.objects.filter(
+        pk=message.pk, status=Message.Status.SENDING, claimed_at=claimed_at
+    ).update(status=status, **changes)
+    return status
+
+
+def _failed(message: Message, claimed_at: datetime, failure: DeliveryFailed) -> str:
+    if failure.permanent or message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
+        return _finish(message, claimed_at, status=Message.Status.DEAD, last_error=failure.reason)
+    return _finish(
+        message,
+        claimed_at,
+        status=Message.Status.PENDING,
+        next_attempt_at=clock.now() + retry_delay(attempts=message.attempts),
+        last_error=failure.reason[:500],
+    )
+
+
+def retry_delay(*, attempts: int) -> timedelta:
+    """Exponential backoff from MESSAGE_RETRY_SECONDS, doubling with each
+    attempt up to an hour, with jitter (half to the full delay) so that
+    messages failing together do not all come back at once."""
+    ceiling = min(settings.MESSAGE_RETRY_SECONDS * 2 ** (attempts - 1), 3600)
+    return timedelta(seconds=ceiling * random.uniform(0.5, 1))  # noqa: S311 - not security
+
+
+def recover_stalled_messages() -> int:
+    """Messages claimed by a worker that stopped mid-send: sent if the
+    provider has reported on them, otherwise waiting again."""
+    stalled = clock.now() - timedelta(seconds=settings.MESSAGE_SENDING_TIMEOUT_SECONDS)
+    stuck = Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=stalled)
+    with transaction.atomic():
+        reported = stuck.exclude(provider_status="").update(
+            status=Message.Status.SENT, sent_at=F("claimed_at")
+        )
+        retried = stuck.filter(provider_status="").update(
+            status=Message.Status.PENDING, next_attempt_at=clock.now()
+        )
+    return reported + retried
+
+
+# Delivery status reports: GatewayAPI's states, final ones marked.
+DELIVERED_STATES = {"DELIVERED", "ACCEPTED"}
+UNDELIVERABLE_STATES = {"UNDELIVERABLE", "REJECTED", "EXPIRED", "DELETED", "SKIPPED"}
+
+
+def record_delivery_status(*, message_id: int, provider_id: str, status: str) -> bool:
+    """Record the provider's report on a message (found by the id we gave
+    it); whether the message was found. A report can arrive before our own
+    record of sending it, and late transient reports are ignored once a
+    final one has come."""
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None:
+        return False
+    status = status.upper()[:30]
+    if message.provider_status in DELIVERED_STATES | UNDELIVERABLE_STATES:
+        return True
+    changes: dict[str, object] = {"provider_status": status}
+    if provider_id and not message.provider_id:
+        changes["provider_id"] = provider_id[:100]
+    if status in DELIVERED_STATES and message.status == Message.Status.SENT:
+        changes["status"] = Message.Status.DELIVERED
+    Message.objects.filter(pk=message.pk).update(**changes)
+    return True
+
+
+def retry_message(*, message: Message) -> None:
+    """A manager's "try again" on a dead message."""
+    Message.objects.filter(pk=message.pk, status=Message.Status.DEAD).update(
+        status=Message.Status.PENDING, next_attempt_at=clock.now(), last_error=""
+    )

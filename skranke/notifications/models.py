@@ -1,0 +1,87 @@
+"""The outbox: every text message and e-mail to a citizen is a row, written
+in the same transaction as the change that causes it and delivered by the
+worker (delivery.py)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from skranke.booking.models import Booking
+from skranke.core import clock
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation")
+        REMINDER = "reminder", _("Reminder")
+        RESCHEDULED = "rescheduled", _("Moved")
+        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED_BY_CENTRE = "cancelled_by_centre", _("Cancelled by the centre")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Text message")
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        SKIPPED = "skipped", _("Not needed")
+        DEAD = "dead", _("Failed")
+
+    # Waiting for the worker: due, or due again after a failed attempt.
+    OPEN = (Status.PENDING, Status.SENDING)
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="messages", verbose_name=_("booking")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # The booking's change counter when the message was made: a booking
+    # moved twice gets two "moved" messages, never the same one twice.
+    sequence = models.PositiveIntegerField(default=0)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    language = models.CharField(_("language"), max_length=2)
+    # What the centre wrote, for a cancellation by the centre.
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    due_at = models.DateTimeField(_("due"))
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # What was sent, kept for the manager's overview and the citizen's
+    # questions; SMS bodies hold no surname, CPR number or note.
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    segments = models.PositiveSmallIntegerField(_("SMS segments"), default=0)
+    provider_id = models.CharField(_("provider's id"), max_length=100, blank=True)
+    provider_status = models.CharField(_("provider's status"), max_length=30, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-due_at"]
+        indexes = [
+            # What the worker looks for on every round.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="message_open_by_next_attempt",
+            ),
+            models.Index(fields=["due_at"], name="message_by_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "kind", "channel", "sequence"],
+                name="one_message_per_booking_kind_channel_and_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_channel_display()}) {self.booking.code}"

@@ -1,0 +1,13 @@
+"""What the worker does on every round. Each job finds its own work in the
+database (rows that are due), so any number of workers may run, and a
+worker that stops loses nothing: the rows wait for the next round."""
+
+from collections.abc import Callable
+
+from skranke.notifications.delivery import deliver_due_messages
+
+# Each returns how much it did, so the worker knows whether to look again
+# at once or rest.
+JOBS: list[Callable[[], int]] = [
+    deliver_due_messages,
+]
