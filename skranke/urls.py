@@ -6,6 +6,7 @@ from skranke.api.v1 import api
 urlpatterns = [
     path("", include("skranke.core.urls")),
     path("", include("skranke.booking.urls")),
+    path("", include("skranke.notifications.urls")),
     path("api/v1/", api.urls),
     path("personale/", include("skranke.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -57,6 +57,9 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
         {Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK, Role.CONTACT_AGENT}
     ),
     "squeeze_in": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    # The messages sent to citizens, trying failed ones again, and
+    # cancelling a day's bookings with a message to every citizen.
+    "manage_messages": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
 }
 
 

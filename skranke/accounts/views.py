@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from skranke.accounts.permissions import may_use_admin
+from skranke.accounts.permissions import may_use_admin, role_allows
 from skranke.accounts.scoping import visible_locations
 
 
@@ -26,5 +26,6 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "locations": visible_locations(user=request.user),
             "may_use_admin": may_use_admin(user=request.user),
+            "may_manage_messages": role_allows(user=request.user, action="manage_messages"),
         },
     )

@@ -9,9 +9,10 @@ same clean answer as a lost race caught by the re-check.
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.models import User
@@ -322,3 +323,42 @@ def reschedule_appointment(
     except IntegrityError as error:
         raise SlotTaken() from error
     return current
+
+
+def _still_to_come(*, location: Location, day: date, desk_id: int | None) -> QuerySet[Booking]:
+    day_start = datetime.combine(day, time(0), tzinfo=clock.LOCAL_ZONE)
+    bookings = Booking.objects.filter(
+        location=location,
+        status=Booking.Status.BOOKED,
+        start__gte=day_start,
+        start__lt=day_start + timedelta(days=1),
+        end__gt=clock.now(),
+    )
+    return bookings if desk_id is None else bookings.filter(desk_id=desk_id)
+
+
+def bookings_to_cancel(*, location: Location, day: date, desk_id: int | None) -> list[Booking]:
+    """What cancel_bookings_by_centre would cancel now, for the manager to
+    look over first."""
+    scope = _still_to_come(location=location, day=day, desk_id=desk_id)
+    return list(scope.select_related("location", "service").order_by("start"))
+
+
+def cancel_bookings_by_centre(
+    *, location: Location, day: date, reason: str, desk_id: int | None = None
+) -> list[Booking]:
+    """Cancel every booking still to come at `location` on `day` (only those
+    on one desk, when given), for an unexpected closure: each citizen is
+    told, with the centre's `reason`, by the channels they gave us."""
+    with transaction.atomic(durable=True):
+        scope = _still_to_come(location=location, day=day, desk_id=desk_id)
+        cancelled = list(scope.select_for_update().select_related("service").order_by("start"))
+        for booking in cancelled:
+            booking.status = Booking.Status.CANCELLED
+            booking.cancelled_at = clock.now()
+            booking.sequence += 1
+            booking.save(update_fields=["status", "cancelled_at", "sequence"])
+            queue_booking_messages(
+                booking=booking, kind=Message.Kind.CANCELLED_BY_CENTRE, reason=reason
+            )
+    return cancelled

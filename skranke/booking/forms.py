@@ -1,15 +1,20 @@
-"""The citizen's details form. The domain's clean_citizen_details decides
-what is valid; the form only carries the fields to it and back."""
+"""The booking forms. For the citizen's details, the domain's
+clean_citizen_details decides what is valid; the form only carries the
+fields to it and back."""
 
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from skranke.booking.details import NAME_MAX, NOTE_MAX, CitizenDetails, clean_citizen_details
 from skranke.booking.errors import InvalidBooking
 from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.core.models import Desk, Location
+from skranke.notifications.composing import REASON_MAX
 
 
 class DetailsForm(forms.Form):
@@ -82,3 +87,45 @@ class StaffBookingForm(DetailsForm):
         initial=Booking.Channel.PHONE,
         widget=forms.RadioSelect,
     )
+
+
+class CentreCancellationForm(forms.Form):
+    """A manager cancels a day's bookings at a place (or at one desk), for an
+    unexpected closure, with a few words every citizen is sent."""
+
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(),
+        label=_("Place"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    day = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date", "class": "form-input"})
+    )
+    desk = forms.ModelChoiceField(
+        queryset=Desk.objects.none(),
+        required=False,
+        label=_("Only this desk or phone line"),
+        empty_label=_("All desks"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(
+        label=_("Why (sent to every citizen)"),
+        max_length=REASON_MAX,
+        help_text=_("For example: “The town hall is closed because of a power cut.”"),
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+    )
+
+    def __init__(self, *args: Any, locations: QuerySet[Location], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations  # type: ignore[attr-defined]
+        self.fields["desk"].queryset = Desk.objects.filter(location__in=locations)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        desk, location = cleaned.get("desk"), cleaned.get("location")
+        if desk is not None and location is not None and desk.location_id != location.pk:
+            self.add_error("desk", _("This desk is not at the chosen place."))
+        day = cleaned.get("day")
+        if day is not None and day < clock.today():
+            self.add_error("day", _("This day has passed."))
+        return cleaned

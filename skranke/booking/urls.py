@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.booking.views import flow, manage, staff
+from skranke.booking.views import closure, flow, manage, staff
 
 app_name = "booking"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("personale/tider/", staff.find_times, name="staff_find_times"),
     path("personale/tider/ny/", staff.book_for_citizen, name="staff_book"),
     path("personale/tider/dag/", staff.day_bookings, name="staff_day"),
+    path("personale/tider/aflys-dag/", closure.cancel_day, name="staff_cancel_day"),
     path("personale/tider/<str:code>/", staff.booking_detail, name="staff_booking"),
     path("personale/tider/<str:code>/aflys/", staff.cancel_for_citizen, name="staff_cancel"),
 ]

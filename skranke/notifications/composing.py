@@ -153,6 +153,16 @@ def compose_message(*, message: Message) -> Composed:
         )
 
 
+def preview_message(*, booking: Booking, kind: str, reason: str = "") -> str:
+    """The text message `kind` would be for `booking`, for a manager to read
+    before it goes."""
+    draft = Message(
+        booking=booking, kind=kind, channel=Message.Channel.SMS, language=booking.language
+    )
+    draft.reason = reason
+    return compose_message(message=draft).body
+
+
 def manage_url(*, booking: Booking) -> str:
     path = reverse("booking:manage", args=[booking.code])
     return f"{settings.SITE_URL}{path}?token={booking.token}"

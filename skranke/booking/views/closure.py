@@ -1,0 +1,61 @@
+"""Cancelling a day's bookings when the centre must close unexpectedly: a
+manager says where, when and why, sees how many citizens it concerns and
+the text they will get, and confirms. Every citizen is told."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from skranke.accounts.permissions import role_allows
+from skranke.accounts.scoping import visible_locations
+from skranke.booking.booking import bookings_to_cancel, cancel_bookings_by_centre
+from skranke.booking.forms import CentreCancellationForm
+from skranke.notifications.composing import preview_message
+from skranke.notifications.models import Message
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel_day(request: HttpRequest) -> HttpResponse:
+    if not role_allows(user=request.user, action="manage_messages"):
+        raise PermissionDenied
+    form = CentreCancellationForm(
+        request.POST or None, locations=visible_locations(user=request.user)
+    )
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "booking/staff/cancel_day.html", {"form": form})
+    choice = {
+        "location": form.cleaned_data["location"],
+        "day": form.cleaned_data["day"],
+        "desk_id": form.cleaned_data["desk"].pk if form.cleaned_data["desk"] else None,
+    }
+    reason = form.cleaned_data["reason"]
+    if request.POST.get("confirmed") != "1":
+        concerned = bookings_to_cancel(**choice)
+        preview = (
+            preview_message(
+                booking=concerned[0], kind=Message.Kind.CANCELLED_BY_CENTRE, reason=reason
+            )
+            if concerned
+            else ""
+        )
+        return render(
+            request,
+            "booking/staff/cancel_day.html",
+            {"form": form, "reviewing": True, "concerned": concerned, "preview": preview},
+        )
+    cancelled = cancel_bookings_by_centre(**choice, reason=reason)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d booking was cancelled; the citizen is being told.",
+            "%(count)d bookings were cancelled; the citizens are being told.",
+            len(cancelled),
+        )
+        % {"count": len(cancelled)},
+    )
+    return redirect("notifications:overview")
