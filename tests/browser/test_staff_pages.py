@@ -45,3 +45,32 @@ def test_an_agent_books_for_a_citizen_on_the_phone(
     assert booking.channel == "phone"
     page.get_by_role("link", name="Dagens bookinger").click()
     assert_accessible(page)
+
+
+def test_a_manager_cancels_a_day_with_the_keyboard_and_sees_the_messages(
+    demo: None, live_server: LiveServer, page: Any
+) -> None:
+    page.goto(live_server.url + "/personale/log-ind/")
+    page.get_by_label("Brugernavn").fill("leder")
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("link", name="Beskeder til borgere").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Aflys en dags tider (uventet lukning)").click()
+    assert_accessible(page)
+    booked = Booking.objects.filter(status="booked", location__slug="raadhuset")
+    day = booked.order_by("start").first().start.astimezone(clock.LOCAL_ZONE).date()  # type: ignore[union-attr]
+    place = booked.first().location  # type: ignore[union-attr]
+    page.get_by_label("Sted").select_option(str(place.pk))
+    page.get_by_label("Dag").fill(day.isoformat())
+    page.get_by_label("Hvorfor").fill("Rådhuset er lukket på grund af strømsvigt.")
+    page.get_by_label("Hvorfor").press("Enter")
+    page.wait_for_load_state()
+    assert "bliver aflyst" in page.content(), page.locator("form").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Aflys").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/personale/beskeder/")
+    assert "får besked" in page.content()
+    assert Booking.objects.filter(status="cancelled", location=place).exists()
+    assert_accessible(page)
