@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "skranke.core.null_bytes.RefuseNullBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skranke.core.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
