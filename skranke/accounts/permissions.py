@@ -21,6 +21,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "core.desk": ALL,
         "core.deskshift": ALL,
         "accounts.user": ALL,
+        "notifications.messagetext": ALL,
     },
     Role.MANAGER: {
         "core.municipality": VIEW,
@@ -31,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "core.service": VIEW,
         "core.desk": ALL,
         "core.deskshift": ALL,
+        "notifications.messagetext": ALL,
     },
 }
 

@@ -88,4 +88,14 @@ def scope_for_model(*, user: object, model: type[Model]) -> Q:
         return location_scope(user=user, path=by_location[model])
     if model in by_municipality:
         return municipality_scope(user=user, path=by_municipality[model])
+    # Models of other apps say themselves how they are scoped, so that this
+    # module need not know them: STAFF_SCOPE = ("municipality" or
+    # "location", the path to it).
+    declared = getattr(model, "STAFF_SCOPE", None)
+    if declared is not None:
+        level, path = declared
+        if level == "municipality":
+            return municipality_scope(user=user, path=path)
+        if level == "location":
+            return location_scope(user=user, path=path)
     raise LookupError(f"No staff scope is defined for {model.__name__}.")

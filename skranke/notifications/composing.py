@@ -8,8 +8,11 @@ web page behind the link).
 """
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from string import Formatter
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
@@ -17,8 +20,9 @@ from django.utils.translation import gettext_lazy, override
 
 from skranke.booking.models import Booking
 from skranke.core import clock
-from skranke.core.models import Service
-from skranke.notifications.models import Message
+from skranke.core.models import Location, Service
+from skranke.notifications.models import Message, MessageText
+from skranke.notifications.segments import count_segments
 
 # The centre's reason goes into every text message of a cancellation by
 # the centre: short enough that the message stays within two segments.
@@ -126,14 +130,33 @@ def compose_message(*, message: Message) -> Composed:
     """The subject and text of `message`, from the booking as it is now."""
     booking = message.booking
     kind = Message.Kind(message.kind)
-    key = (kind, booking.service.kind == Service.Kind.PHONE)
     with override(message.language):
         fields = _fields(booking=booking, reason=message.reason)
+        wording = wording_for(
+            municipality_id=booking.location.municipality_id,
+            kind=kind,
+            channel=message.channel,
+            language=message.language,
+            for_phone_meetings=booking.service.kind == Service.Kind.PHONE,
+        )
+        try:
+            main = fill_in(text=wording, fields=fields)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            # A municipality's text saved past its checks (by a script, say)
+            # must not hold the message back: Skranke's own wording goes.
+            main = fill_in(
+                text=default_wording(
+                    kind=kind,
+                    channel=message.channel,
+                    for_phone_meetings=booking.service.kind == Service.Kind.PHONE,
+                ),
+                fields=fields,
+            )
         if message.channel == Message.Channel.SMS:
-            return Composed("", " ".join(str(SMS_TEXTS[key]).format_map(fields).split()))
+            return Composed("", main)
         paragraphs = [
             _("Dear {name},").format_map(fields),
-            " ".join(str(EMAIL_LEADS[key]).format_map(fields).split()),
+            main,
             _("Booking code: {code}").format_map(fields),
         ]
         if kind in CANCELLATIONS:
@@ -151,6 +174,133 @@ def compose_message(*, message: Message) -> Composed:
         return Composed(
             str(EMAIL_SUBJECTS[kind]).format_map(fields), "\n\n".join([*paragraphs, signature])
         )
+
+
+def wording_for(
+    *, municipality_id: int, kind: str, channel: str, language: str, for_phone_meetings: bool
+) -> str:
+    """The municipality's own text for the message (MessageText), or
+    Skranke's, in `language` (which the caller has activated)."""
+    own = (
+        MessageText.objects.filter(
+            municipality_id=municipality_id,
+            kind=kind,
+            channel=channel,
+            language=language,
+            for_phone_meetings=for_phone_meetings,
+        )
+        .values_list("text", flat=True)
+        .first()
+    )
+    if own:
+        return own
+    return default_wording(kind=kind, channel=channel, for_phone_meetings=for_phone_meetings)
+
+
+def default_wording(*, kind: str, channel: str, for_phone_meetings: bool) -> str:
+    defaults = SMS_TEXTS if channel == Message.Channel.SMS else EMAIL_LEADS
+    return str(defaults[(Message.Kind(kind), for_phone_meetings)])
+
+
+def fill_in(*, text: str, fields: dict[str, str]) -> str:
+    """`text` with its fields filled in, on one line."""
+    return " ".join(text.format_map(fields).split())
+
+
+# The fields a text may use, and those a text message may not: the full
+# name and the phone number are personal data an SMS does not carry.
+FIELDS = {
+    "first_name", "name", "place", "address", "service", "date", "time",
+    "code", "phone", "link", "site", "reason",
+}  # fmt: skip
+NOT_IN_SMS = {"name", "phone"}
+
+
+def check_message_text(
+    *,
+    text: str,
+    kind: str,
+    channel: str,
+    language: str,
+    for_phone_meetings: bool,
+    municipality_id: int | None,
+) -> None:
+    """Refuse a text that cannot be filled in, that would put personal data
+    in a text message, or whose confirmation would not fit two segments."""
+    try:
+        used = {name for _text, name, _spec, _conv in Formatter().parse(text) if name is not None}
+    except ValueError as error:
+        raise ValidationError(
+            _("A brace is not closed. Write fields as {date}, and braces nowhere else.")
+        ) from error
+    unknown = used - FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(unknown)s. These can be used: %(known)s.")
+            % {
+                "unknown": ", ".join(sorted(f"{{{name}}}" for name in unknown)),
+                "known": ", ".join(f"{{{name}}}" for name in sorted(FIELDS)),
+            }
+        )
+    if channel == Message.Channel.SMS:
+        private = used & NOT_IN_SMS
+        if private:
+            raise ValidationError(
+                _("A text message may not carry %(fields)s: use {first_name}.")
+                % {"fields": ", ".join(sorted(f"{{{name}}}" for name in private))}
+            )
+        with override(language):
+            sample = fill_in(text=text, fields=sample_fields(municipality_id=municipality_id))
+        most = 2 if kind in (Message.Kind.CONFIRMATION, Message.Kind.REMINDER) else 3
+        segments = count_segments(sample).segments
+        if segments > most:
+            raise ValidationError(
+                _(
+                    "With an example booking this text takes %(segments)d SMS segments;"
+                    " at most %(most)d are allowed. Shorten it."
+                )
+                % {"segments": segments, "most": most}
+            )
+
+
+def sample_fields(*, municipality_id: int | None) -> dict[str, str]:
+    """Fields of an example booking, as long as real ones get, for previews."""
+    places = Location.objects.filter(municipality_id=municipality_id or 0)
+    location = places.order_by("pk").first()
+    start = datetime.combine(
+        clock.today() + timedelta(days=7 - clock.today().weekday() + 2), time(10, 20),
+        tzinfo=clock.LOCAL_ZONE,
+    )  # fmt: skip
+    code = "ACD234"
+    return {
+        "first_name": "Mette",
+        "name": "Mette Kristiansen",
+        "place": location.name if location else "Borgerservice",
+        "address": location.address if location else "Torvet 1, 1234 Byen",
+        "service": _("Passport"),
+        "date": dateformat.format(start, _("l j F")),
+        "time": dateformat.time_format(start, "H:i"),
+        "code": code,
+        "phone": "+4520123456",
+        "link": f"{settings.SITE_URL}{reverse('booking:manage', args=[code])}?token={'x' * 32}",
+        "site": settings.SITE_URL + "/",
+        "reason": _("The town hall is closed because of a power cut."),
+    }
+
+
+def preview_text(*, text_id: int) -> str:
+    """A saved MessageText filled in with the example booking."""
+    own = MessageText.objects.get(pk=text_id)
+    with override(own.language):
+        filled = fill_in(text=own.text, fields=sample_fields(municipality_id=own.municipality_id))
+    if own.channel == Message.Channel.SMS:
+        count = count_segments(filled)
+        return _("%(text)s (%(segments)d SMS segments, %(encoding)s)") % {
+            "text": filled,
+            "segments": count.segments,
+            "encoding": count.encoding,
+        }
+    return filled
 
 
 def preview_message(*, booking: Booking, kind: str, reason: str = "") -> str:

@@ -85,3 +85,60 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_channel_display()}) {self.booking.code}"
+
+
+class MessageText(models.Model):
+    """A municipality's own wording of a message, in place of Skranke's.
+
+    For a text message it is the whole text; for an e-mail, its first
+    paragraph (the code, the link, what to bring and the greeting are always
+    added). Written with the fields in braces that composing.py fills in.
+    """
+
+    # Staff see and edit their own municipality's texts (accounts/scoping.py).
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.CASCADE,
+        related_name="message_texts",
+        verbose_name=_("municipality"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Message.Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Message.Channel.choices)
+    language = models.CharField(
+        _("language"), max_length=2, choices=[("da", _("Danish")), ("en", _("English"))]
+    )
+    for_phone_meetings = models.BooleanField(
+        _("for telephone meetings"),
+        default=False,
+        help_text=_("Telephone meetings have their own wording: “we will call you”."),
+    )
+    text = models.TextField(_("text"), max_length=600)
+
+    class Meta:
+        verbose_name = _("message text")
+        verbose_name_plural = _("message texts")
+        ordering = ["kind", "channel", "language", "for_phone_meetings"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "channel", "language", "for_phone_meetings"],
+                name="one_text_per_message_and_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_channel_display()}, {self.language})"
+
+    def clean(self) -> None:
+        # Imported here: composing reads this model.
+        from skranke.notifications.composing import check_message_text
+
+        check_message_text(
+            text=self.text,
+            kind=self.kind,
+            channel=self.channel,
+            language=self.language,
+            for_phone_meetings=self.for_phone_meetings,
+            municipality_id=self.municipality_id,
+        )
