@@ -303,6 +303,7 @@ def s3_throughput(location: Location, service: Service) -> dict[str, object]:
                 "start": slot.local_start.isoformat(),
                 "name": "Bench Borger",
                 "phone": f"+4528{index:06d}",
+                "sms_consent": True,
             }
         ).encode()
         for index, slot in enumerate(slot for slot in slots for _ in range(slot.capacity))

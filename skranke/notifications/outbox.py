@@ -4,6 +4,8 @@ the worker sends it (delivery.py)."""
 
 from datetime import timedelta
 
+from django.db import connection
+
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.notifications.models import Message
@@ -13,10 +15,14 @@ def queue_booking_messages(*, booking: Booking, kind: str, reason: str = "") -> 
     """Queue `kind` for the booking on every channel the citizen gave us:
     a text message when they allowed it, an e-mail when they gave an
     address. Confirmations and moves also plan the reminder; cancellations
-    call it off. The caller holds the transaction that changed the booking."""
+    call it off. The caller holds the transaction that changed the booking.
+    Returns the messages queued (their ids are not read back)."""
+    channels = _channels(booking)
+    if not channels:  # nothing was ever queued for this booking either
+        return []
     now = clock.now()
     queued = [
-        Message.objects.create(
+        Message(
             booking=booking,
             kind=kind,
             channel=channel,
@@ -27,12 +33,35 @@ def queue_booking_messages(*, booking: Booking, kind: str, reason: str = "") -> 
             due_at=now,
             next_attempt_at=now,
         )
-        for channel, recipient in _channels(booking)
+        for channel, recipient in channels
     ]
-    _call_off_reminders(booking=booking)
+    if kind != Message.Kind.CONFIRMATION:  # a new booking has no reminder yet
+        _call_off_reminders(booking=booking)
     if kind in (Message.Kind.CONFIRMATION, Message.Kind.RESCHEDULED):
-        queued += _plan_reminders(booking=booking)
+        queued += _plan_reminders(booking=booking, channels=channels)
+    _insert(queued)
     return queued
+
+
+def _insert(messages: list[Message]) -> None:
+    """One plain INSERT for the booking's messages. It runs inside every
+    booking, and Django's bulk_create cost four times as much on
+    PostgreSQL (1.5 ms against 0.4 ms, measured for docs/benchmarks.md).
+    The rows are not read back: nothing here needs their ids."""
+    fields = [field for field in Message._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = [
+        field.get_db_prep_save(getattr(message, field.attname), connection)
+        for message in messages
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Message._meta.db_table} ({columns})"  # noqa: S608
+            f" VALUES {', '.join([row] * len(messages))}",
+            values,
+        )
 
 
 def _channels(booking: Booking) -> list[tuple[str, str]]:
@@ -52,14 +81,14 @@ def _call_off_reminders(*, booking: Booking) -> None:
     ).update(status=Message.Status.SKIPPED)
 
 
-def _plan_reminders(*, booking: Booking) -> list[Message]:
+def _plan_reminders(*, booking: Booking, channels: list[tuple[str, str]]) -> list[Message]:
     hours = booking.service.reminder_hours_before
     due = booking.start - timedelta(hours=hours)
     # Booked inside the reminder's window: the confirmation is reminder enough.
     if not hours or due <= clock.now():
         return []
     return [
-        Message.objects.create(
+        Message(
             booking=booking,
             kind=Message.Kind.REMINDER,
             channel=channel,
@@ -69,5 +98,5 @@ def _plan_reminders(*, booking: Booking) -> list[Message]:
             due_at=due,
             next_attempt_at=due,
         )
-        for channel, recipient in _channels(booking)
+        for channel, recipient in channels
     ]
