@@ -120,6 +120,8 @@ def recover_stalled_messages() -> int:
     provider has reported on them, otherwise waiting again."""
     stalled = clock.now() - timedelta(seconds=settings.MESSAGE_SENDING_TIMEOUT_SECONDS)
     stuck = Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=stalled)
+    if not stuck.exists():  # the usual case: no write, no lock
+        return 0
     with transaction.atomic():
         reported = stuck.exclude(provider_status="").update(
             status=Message.Status.SENT, sent_at=F("claimed_at")

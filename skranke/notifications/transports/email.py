@@ -1,6 +1,7 @@
 """E-mail through Django's e-mail backend (SMTP in production, set with
-the EMAIL_* settings). Confirmations, moves and cancellations carry the
-booking's calendar file, so the citizen's calendar follows the booking."""
+the EMAIL_* settings). Every e-mail carries the booking's calendar file as
+it is now (a cancellation's removes the event), so the citizen's calendar
+follows the booking."""
 
 import smtplib
 from email.utils import make_msgid
