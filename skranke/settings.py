@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "skranke.accounts",
     "skranke.booking",
     "skranke.notifications",
+    "skranke.queueing",
     "skranke.worker",
     "skranke.demo",
 ]

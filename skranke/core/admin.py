@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +127,8 @@ class ServiceAdmin(ScopedAdmin):
     search_fields = ["name_da", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_da"]}
     filter_horizontal = ["locations"]
+    # A self-service link typed without a scheme is an https address.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["municipality", "name_da", "name_en", "slug", "locations"]}),
         (
@@ -139,9 +142,11 @@ class ServiceAdmin(ScopedAdmin):
                     "slot_step_minutes",
                     "held_back_percent",
                     "release_days_before",
+                    "reminder_hours_before",
                 ]
             },
         ),
+        (_("Arrival and queue"), {"fields": ["walk_in_allowed", "ticket_letter"]}),
         (
             _("What the citizen is told"),
             {"fields": ["what_to_bring_da", "what_to_bring_en", "self_service_url"]},

@@ -8,7 +8,7 @@ shifts, which are where capacity comes from.
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -118,6 +118,24 @@ class Service(models.Model):
     bookable_online = models.BooleanField(_("bookable online"), default=True)
     what_to_bring_da = models.TextField(_("what to bring (Danish)"), blank=True)
     what_to_bring_en = models.TextField(_("what to bring (English)"), blank=True)
+    walk_in_allowed = models.BooleanField(
+        _("urgent errands without a booking"),
+        default=False,
+        help_text=_(
+            "Citizens without a booking may take a ticket for it at the kiosk and are"
+            " served between booked times. Errands that need no booking always may."
+        ),
+    )
+    ticket_letter = models.CharField(
+        _("ticket letter"),
+        max_length=1,
+        default="A",
+        validators=[RegexValidator(r"^[A-Z]$", _("One capital letter, A to Z."))],
+        help_text=_(
+            "Tickets for this errand start with this letter (P012). Errands of one group"
+            " share a letter."
+        ),
+    )
     self_service_url = models.URLField(
         _("self-service link"),
         blank=True,

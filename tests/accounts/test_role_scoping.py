@@ -202,3 +202,16 @@ def test_a_manager_logs_in_to_the_admin_with_a_password(
     assert response.status_code == 302
     refused = Client().post("/admin/login/", {"username": "sara", "password": "pw"})
     assert refused.status_code == 200  # the form again, with an error
+
+
+def test_an_administrator_sets_reminders_and_walk_ins_per_service(
+    two_locations: tuple[Location, Location], staff_client: ClientFor
+) -> None:
+    a, _ = two_locations
+    service = Service.objects.create(
+        municipality=a.municipality, slug="pas", name_da="Pas", duration_minutes=20
+    )
+    client = staff_client(staff("anne", Role.ADMINISTRATOR, a.municipality, a))
+    page = client.get(f"/admin/core/service/{service.pk}/change/").content.decode()
+    for field in ("reminder_hours_before", "walk_in_allowed", "ticket_letter"):
+        assert f'name="{field}"' in page

@@ -1,0 +1,125 @@
+"""Visits: one citizen's errand at the centre, from arrival to the end, with
+every moment a report needs. Booked or not, each visit has a ticket
+number, called out and shown on the waiting-room display."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from skranke.booking.models import Booking
+from skranke.core.models import Desk, Location, Service
+
+
+class TicketCounter(models.Model):
+    """The last ticket number given per location, day and letter. Taking a
+    number updates this row inside the visit's own transaction, so numbers
+    are unique and without gaps however many citizens arrive at once."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    letter = models.CharField(max_length=1)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "day", "letter"], name="one_ticket_counter_per_day_and_letter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.day} {self.letter}{self.last:03d}"
+
+
+class Visit(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        CALLED = "called", _("Called")
+        IN_SERVICE = "in_service", _("At the desk")
+        ENDED = "ended", _("Ended")
+
+    class Outcome(models.TextChoices):
+        SERVED = "served", _("Served")
+        ASSISTED_SELF_SERVICE = "assisted_self_service", _("Helped to do it online")
+        TRANSFERRED = "transferred", _("Transferred")
+        NO_SHOW = "no_show", _("Did not come")
+
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="visits", verbose_name=_("location")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="visits", verbose_name=_("service")
+    )
+    booking = models.ForeignKey(
+        Booking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("booking"),
+    )
+    day = models.DateField(_("day"))
+    ticket_letter = models.CharField(max_length=1)
+    ticket_number = models.PositiveIntegerField()
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.WAITING
+    )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    arrived_at = models.DateTimeField(_("arrived"))
+    called_at = models.DateTimeField(_("called"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    desk = models.ForeignKey(
+        Desk,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("desk"),
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    # A transferred citizen's new visit, which keeps their ticket.
+    transferred_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_to",
+        verbose_name=_("transferred from"),
+    )
+    # Closed at the end of the day by the worker, not by the desk: reports
+    # count these apart (the old number system's figures were wrong
+    # because staff forgot to end visits).
+    not_ended_by_staff = models.BooleanField(_("not ended by staff"), default=False)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [models.Index(fields=["location", "day", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "day", "ticket_letter", "ticket_number"],
+                condition=Q(transferred_from__isnull=True),
+                name="one_ticket_per_location_and_day",
+            ),
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=Q(booking__isnull=False, transferred_from__isnull=True),
+                name="one_visit_per_booking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.ticket
+
+    @property
+    def ticket(self) -> str:
+        return f"{self.ticket_letter}{self.ticket_number:03d}"
