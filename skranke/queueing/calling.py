@@ -1,0 +1,82 @@
+"""A desk calls the next citizen. Every call goes through call_next: the
+policy picks (policy.py), and a conditional update that only one desk can
+win makes the call, so two desks never call the same citizen."""
+
+from datetime import date, datetime
+
+from django.db import transaction
+
+from skranke.accounts.models import User
+from skranke.core import clock
+from skranke.core.models import Desk
+from skranke.core.schedule import read_schedule
+from skranke.queueing.models import Visit
+from skranke.queueing.policy import Waiting, next_visit
+
+# A desk may lose a race for its choice to another desk; it then chooses
+# again among those left. More desks than this calling at the same instant
+# is not a citizen service centre.
+ATTEMPTS = 20
+
+
+def desk_services(*, desk: Desk, moment: datetime) -> set[int]:
+    """The services `desk` handles at `moment`: its shift then, or, between
+    shifts, any of its shifts that day."""
+    local = moment.astimezone(clock.LOCAL_ZONE)
+    day = local.date()
+    shifts = [
+        shift
+        for shift in read_schedule(location=desk.location, since=day).shifts
+        if shift.desk == desk.pk
+    ]
+    dated = [shift for shift in shifts if shift.date == day]
+    today = dated or [
+        shift for shift in shifts if shift.date is None and shift.weekday == day.weekday()
+    ]
+    now = [shift for shift in today if shift.starts <= local.time() < shift.ends]
+    return {service for shift in (now or today) for service in shift.services}
+
+
+def waiting_visits(*, location_id: int, day: date) -> list[Waiting]:
+    visits = Visit.objects.filter(
+        location_id=location_id, day=day, status=Visit.Status.WAITING
+    ).select_related("service", "booking")
+    return [
+        Waiting(
+            visit=visit.pk,
+            service=visit.service_id,
+            arrived_at=visit.arrived_at,
+            minutes=visit.service.duration_minutes,
+            due_at=visit.booking.start if visit.booking else None,
+            transferred=visit.transferred_from_id is not None,
+        )
+        for visit in visits
+    ]
+
+
+def call_next(*, desk: Desk, staff: User) -> Visit | None:
+    """Call the next citizen to `desk`, or None when nobody it handles waits.
+    A desk that already has a citizen called or at the desk gets that visit
+    back: a second press of the button calls nobody new."""
+    for _attempt in range(ATTEMPTS):
+        with transaction.atomic(durable=True):
+            current = Visit.objects.filter(
+                desk=desk, status__in=[Visit.Status.CALLED, Visit.Status.IN_SERVICE]
+            ).first()
+            if current is not None:
+                return current
+            now = clock.now()
+            chosen = next_visit(
+                handles=desk_services(desk=desk, moment=now),
+                now=now,
+                waiting=waiting_visits(location_id=desk.location_id, day=clock.today()),
+            )
+            if chosen is None:
+                return None
+            won = Visit.objects.filter(pk=chosen.visit, status=Visit.Status.WAITING).update(
+                status=Visit.Status.CALLED, called_at=now, desk=desk, staff=staff
+            )
+            if won:
+                return Visit.objects.get(pk=chosen.visit)
+        # Another desk called this citizen between our read and our update.
+    return None
