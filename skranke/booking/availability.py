@@ -24,7 +24,7 @@ from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.core.opening_hours import days_of
-from skranke.core.schedule import Schedule, read_schedule
+from skranke.core.schedule import Schedule, read_schedule, shifts_on
 from skranke.core.sql import as_utc, fetch_rows
 
 
@@ -284,14 +284,9 @@ def _desk_windows(
 ) -> dict[int, list[Minutes]]:
     """When each desk is staffed for the service on `day`, clipped to the
     opening hours. A desk's dated shifts on the day replace its weekly ones."""
-    dated_desks = {shift.desk for shift in shifts if shift.date == day}
     windows: dict[int, list[Minutes]] = defaultdict(list)
-    for shift in shifts:
-        if shift.desk in dated_desks:
-            applies = shift.date == day
-        else:
-            applies = shift.date is None and shift.weekday == day.weekday()
-        if not (applies and shift.handles):
+    for shift in shifts_on(shifts, day=day):
+        if not shift.handles:
             continue
         for opens, closes in opening:
             start, end = max(_of(opens), _of(shift.starts)), min(_of(closes), _of(shift.ends))

@@ -271,12 +271,17 @@ def cancel_appointment(*, booking: Booking) -> Booking:
         if current.status == Booking.Status.BOOKED and current.end <= clock.now():
             raise InvalidBooking(_("This booking can no longer be changed."))
         if current.status == Booking.Status.BOOKED:
-            current.status = Booking.Status.CANCELLED
-            current.cancelled_at = clock.now()
-            current.sequence += 1
-            current.save(update_fields=["status", "cancelled_at", "sequence"])
-            queue_booking_messages(booking=current, kind=Message.Kind.CANCELLED)
+            _cancel(current, kind=Message.Kind.CANCELLED)
     return current
+
+
+def _cancel(booking: Booking, *, kind: str, reason: str = "") -> None:
+    """Cancel a booking the caller has locked, and tell the citizen."""
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = clock.now()
+    booking.sequence += 1
+    booking.save(update_fields=["status", "cancelled_at", "sequence"])
+    queue_booking_messages(booking=booking, kind=kind, reason=reason)
 
 
 def reschedule_appointment(
@@ -354,11 +359,5 @@ def cancel_bookings_by_centre(
         scope = _still_to_come(location=location, day=day, desk_id=desk_id)
         cancelled = list(scope.select_for_update().select_related("service").order_by("start"))
         for booking in cancelled:
-            booking.status = Booking.Status.CANCELLED
-            booking.cancelled_at = clock.now()
-            booking.sequence += 1
-            booking.save(update_fields=["status", "cancelled_at", "sequence"])
-            queue_booking_messages(
-                booking=booking, kind=Message.Kind.CANCELLED_BY_CENTRE, reason=reason
-            )
+            _cancel(booking, kind=Message.Kind.CANCELLED_BY_CENTRE, reason=reason)
     return cancelled

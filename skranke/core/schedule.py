@@ -17,8 +17,10 @@ never be mistaken for a committed one.
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Protocol, TypeVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -61,6 +63,34 @@ class Schedule:
     weekly: dict[int, tuple[Interval, ...]]  # weekday (0 = Monday) → sorted intervals
     special_days: dict[date, SpecialHours]
     shifts: tuple[Shift, ...]  # of active desks; dated ones from `since`
+
+
+class _AShift(Protocol):
+    @property
+    def desk(self) -> int: ...
+    @property
+    def weekday(self) -> int | None: ...
+    @property
+    def date(self) -> date | None: ...
+
+
+ShiftType = TypeVar("ShiftType", bound=_AShift)
+
+
+def shifts_on(shifts: Iterable[ShiftType], *, day: date) -> list[ShiftType]:
+    """The shifts that apply on `day`: a desk's dated shifts that day
+    replace all its weekly ones; other desks work their weekly shifts."""
+    shifts = list(shifts)
+    dated_desks = {shift.desk for shift in shifts if shift.date == day}
+    return [
+        shift
+        for shift in shifts
+        if (
+            shift.date == day
+            if shift.desk in dated_desks
+            else shift.date is None and shift.weekday == day.weekday()
+        )
+    ]
 
 
 def read_schedule(*, location: Location, since: date | None = None) -> Schedule:

@@ -9,7 +9,7 @@ from django.db import transaction
 from skranke.accounts.models import User
 from skranke.core import clock
 from skranke.core.models import Desk
-from skranke.core.schedule import read_schedule
+from skranke.core.schedule import read_schedule, shifts_on
 from skranke.queueing.models import Visit
 from skranke.queueing.policy import Waiting, next_visit
 
@@ -24,15 +24,8 @@ def desk_services(*, desk: Desk, moment: datetime) -> set[int]:
     shifts, any of its shifts that day."""
     local = moment.astimezone(clock.LOCAL_ZONE)
     day = local.date()
-    shifts = [
-        shift
-        for shift in read_schedule(location=desk.location, since=day).shifts
-        if shift.desk == desk.pk
-    ]
-    dated = [shift for shift in shifts if shift.date == day]
-    today = dated or [
-        shift for shift in shifts if shift.date is None and shift.weekday == day.weekday()
-    ]
+    schedule = read_schedule(location=desk.location, since=day)
+    today = shifts_on((shift for shift in schedule.shifts if shift.desk == desk.pk), day=day)
     now = [shift for shift in today if shift.starts <= local.time() < shift.ends]
     return {service for shift in (now or today) for service in shift.services}
 
