@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "skranke.booking",
     "skranke.notifications",
     "skranke.queueing",
+    "skranke.kiosk",
+    "skranke.desk",
+    "skranke.display",
     "skranke.worker",
     "skranke.demo",
 ]

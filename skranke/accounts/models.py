@@ -48,3 +48,34 @@ class User(AbstractUser):
         super().clean()
         if not self.is_superuser and (self.municipality_id is None or not self.role):
             raise ValidationError(_("A staff member needs a municipality and a role."))
+
+
+class Device(models.Model):
+    """A kiosk or waiting-room display. It signs in with a long random token
+    (not a staff login) and sees one location only. The token itself is
+    never stored: only its SHA-256, so a copy of the database signs no one in."""
+
+    class Kind(models.TextChoices):
+        KIOSK = "kiosk", _("Check-in kiosk")
+        DISPLAY = "display", _("Waiting-room display")
+
+    STAFF_SCOPE = ("location", "location")
+
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Where it stands, e.g. “Entrance, left”.")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="devices", verbose_name=_("location")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        ordering = ["location", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"

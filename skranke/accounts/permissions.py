@@ -21,6 +21,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "core.desk": ALL,
         "core.deskshift": ALL,
         "accounts.user": ALL,
+        "accounts.device": ALL,
         "notifications.messagetext": ALL,
     },
     Role.MANAGER: {
@@ -32,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "core.service": VIEW,
         "core.desk": ALL,
         "core.deskshift": ALL,
+        "accounts.device": ALL,
         "notifications.messagetext": ALL,
     },
 }
@@ -62,6 +64,8 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
     # The messages sent to citizens, trying failed ones again, and
     # cancelling a day's bookings with a message to every citizen.
     "manage_messages": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    # Calling and serving citizens at a desk.
+    "serve_at_desk": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK}),
 }
 
 

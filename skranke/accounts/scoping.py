@@ -99,3 +99,10 @@ def scope_for_model(*, user: object, model: type[Model]) -> Q:
         if level == "location":
             return location_scope(user=user, path=path)
     raise LookupError(f"No staff scope is defined for {model.__name__}.")
+
+
+def visible_desks(*, user: object) -> QuerySet[Desk]:
+    """The active desks (not phone lines) at the locations `user` works at."""
+    return Desk.objects.filter(
+        location_scope(user=user, path="location"), active=True, kind=Desk.Kind.COUNTER
+    ).select_related("location")

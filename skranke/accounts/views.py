@@ -27,5 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "locations": visible_locations(user=request.user),
             "may_use_admin": may_use_admin(user=request.user),
             "may_manage_messages": role_allows(user=request.user, action="manage_messages"),
+            "may_serve_at_desk": role_allows(user=request.user, action="serve_at_desk"),
         },
     )

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from skranke.api import availability, bookings, catalogue, delivery_reports
+from skranke.api import availability, bookings, catalogue, delivery_reports, queue
 from skranke.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -16,3 +16,4 @@ api.add_router("", catalogue.router)
 api.add_router("", availability.router)
 api.add_router("", bookings.router)
 api.add_router("", delivery_reports.router)
+api.add_router("", queue.router)

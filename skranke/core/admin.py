@@ -146,7 +146,10 @@ class ServiceAdmin(ScopedAdmin):
                 ]
             },
         ),
-        (_("Arrival and queue"), {"fields": ["walk_in_allowed", "ticket_letter"]}),
+        (
+            _("Arrival and queue"),
+            {"fields": ["walk_in_allowed", "ticket_letter", "waiting_area_da", "waiting_area_en"]},
+        ),
         (
             _("What the citizen is told"),
             {"fields": ["what_to_bring_da", "what_to_bring_en", "self_service_url"]},

@@ -46,6 +46,21 @@ class Municipality(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("At most this many future bookings per phone number or e-mail address."),
     )
+    checkin_early_minutes = models.PositiveSmallIntegerField(
+        _("earliest check-in, minutes before the time"),
+        default=15,
+        help_text=_(
+            "A citizen who arrives earlier is told when to come back, unless a desk is free."
+        ),
+    )
+    checkin_grace_minutes = models.PositiveSmallIntegerField(
+        _("grace period, minutes after the time"),
+        default=10,
+        help_text=_(
+            "A citizen not checked in by then is marked as not come, and offered a ticket "
+            "without a booking if they arrive later."
+        ),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -136,6 +151,15 @@ class Service(models.Model):
             " share a letter."
         ),
     )
+    waiting_area_da = models.CharField(
+        _("where to wait (Danish)"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Shown with the ticket, e.g. “Venteområde A, 1. sal”. Empty: the waiting room."
+        ),
+    )
+    waiting_area_en = models.CharField(_("where to wait (English)"), max_length=100, blank=True)
     self_service_url = models.URLField(
         _("self-service link"),
         blank=True,
@@ -202,6 +226,10 @@ class Service(models.Model):
     @property
     def what_to_bring(self) -> str:
         return localized(self.what_to_bring_da, self.what_to_bring_en)
+
+    @property
+    def waiting_area(self) -> str:
+        return localized(self.waiting_area_da, self.waiting_area_en)
 
     @property
     def slot_step(self) -> int:

@@ -5,12 +5,15 @@ win makes the call, so two desks never call the same citizen."""
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from skranke.accounts.models import User
 from skranke.core import clock
 from skranke.core.models import Desk
 from skranke.core.schedule import read_schedule, shifts_on
-from skranke.queueing.models import Visit
+from skranke.queueing.board import touch_board
+from skranke.queueing.errors import QueueRefused
+from skranke.queueing.models import DeskState, Visit
 from skranke.queueing.policy import Waiting, next_visit
 
 # A desk may lose a race for its choice to another desk; it then chooses
@@ -40,7 +43,13 @@ def waiting_visits(*, location_id: int, day: date) -> list[Waiting]:
             service=visit.service_id,
             arrived_at=visit.arrived_at,
             minutes=visit.service.duration_minutes,
-            due_at=visit.booking.start if visit.booking else None,
+            # A booking checked in on time keeps its time; a citizen who came
+            # too late queues like anyone without a booking.
+            due_at=(
+                visit.booking.start
+                if visit.booking and visit.booking.status == visit.booking.Status.CHECKED_IN
+                else None
+            ),
             transferred=visit.transferred_from_id is not None,
         )
         for visit in visits
@@ -58,6 +67,8 @@ def call_next(*, desk: Desk, staff: User) -> Visit | None:
             ).first()
             if current is not None:
                 return current
+            if DeskState.objects.filter(desk=desk, paused=True).exists():
+                raise QueueRefused(_("The desk is paused. Open it to call the next citizen."))
             now = clock.now()
             chosen = next_visit(
                 handles=desk_services(desk=desk, moment=now),
@@ -70,6 +81,7 @@ def call_next(*, desk: Desk, staff: User) -> Visit | None:
                 status=Visit.Status.CALLED, called_at=now, desk=desk, staff=staff
             )
             if won:
+                touch_board(location_id=desk.location_id)
                 return Visit.objects.get(pk=chosen.visit)
         # Another desk called this citizen between our read and our update.
     return None

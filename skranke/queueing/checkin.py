@@ -1,33 +1,205 @@
-"""Arriving at the centre: a ticket for an errand without a booking (and,
-with the kiosk, for a booked citizen checking in)."""
+"""Arriving at the centre: a booked citizen checks in (by booking code or
+mobile number), anyone else takes a ticket for an errand that needs no
+booking. Either way the citizen gets a visit with a ticket number."""
+
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
+from skranke.booking.details import normalize_phone
+from skranke.booking.errors import InvalidBooking
+from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Location, Service
-from skranke.queueing.errors import QueueRefused
+from skranke.queueing.board import touch_board
+from skranke.queueing.errors import CheckInRefused, QueueRefused
+from skranke.queueing.forecast import desk_is_free
 from skranke.queueing.models import Visit
 from skranke.queueing.tickets import take_ticket_number
 
+# A typed code is forgiven spaces, dashes and lower case; a scanner types it
+# as printed.
+CODE_MAX = 20
 
-def issue_walk_in_ticket(*, location: Location, service: Service) -> Visit:
+
+def _local(moment: datetime) -> str:
+    return formats.time_format(timezone.localtime(moment), "H:i")
+
+
+def find_booking_to_check_in(*, location: Location, code: str = "", phone: str = "") -> Booking:
+    """The booking a citizen at `location` means by `code` or `phone`: one
+    of today's, at the municipality. Refused with a message for the citizen
+    when there is none, or several."""
+    municipality = location.municipality_id
+    bookings = Booking.objects.select_related("location", "service").filter(
+        location__municipality_id=municipality
+    )
+    if code:
+        cleaned = "".join(char for char in code.upper() if char.isalnum())[:CODE_MAX]
+        booking = bookings.filter(code=cleaned).first()
+        if booking is None:
+            raise CheckInRefused(
+                _("We cannot find a booking with this code. Check the code, or ask at the desk."),
+                code="not_found",
+            )
+        return booking
+    try:
+        number = normalize_phone(phone)
+    except InvalidBooking as error:
+        raise CheckInRefused(error.message, code="invalid_phone") from error
+    today = clock.today()
+    matches = list(
+        bookings.filter(
+            phone=number,
+            start__date=today,
+            status__in=[*Booking.OCCUPYING, Booking.Status.NO_SHOW],
+        ).order_by("start")[:3]
+    )
+    here = [booking for booking in matches if booking.location_id == location.pk]
+    if len(here) == 1 or (not here and len(matches) == 1):
+        return (here or matches)[0]
+    if not matches:
+        raise CheckInRefused(
+            _("We cannot find a booking today for this mobile number. Try your booking code."),
+            code="not_found",
+        )
+    raise CheckInRefused(
+        _("This mobile number has several bookings today. Please use your booking code."),
+        code="several_bookings",
+    )
+
+
+def check_in_booking(*, location: Location, code: str = "", phone: str = "") -> Visit:
+    """Check in the booking meant by `code` or `phone` and give its ticket.
+    Checking in twice gives the same ticket again. Refused (CheckInRefused)
+    for another day or place, too early, too late, or a cancelled booking."""
+    booking = find_booking_to_check_in(location=location, code=code, phone=phone)
+    existing = Visit.objects.filter(booking=booking, transferred_from__isnull=True).first()
+    if existing is not None and existing.status != Visit.Status.ENDED:
+        return existing
+    check_booking_is_due(location=location, booking=booking)
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        checked_in = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
+            status=Booking.Status.CHECKED_IN
+        )
+        if not checked_in:
+            # A second tap in the same instant: the first made the visit.
+            existing = Visit.objects.filter(booking=booking, transferred_from__isnull=True).first()
+            if existing is not None:
+                return existing
+            raise CheckInRefused(_("This booking cannot be checked in."), code="not_bookable")
+        return _new_visit(location=location, service=booking.service, booking=booking, now=now)
+
+
+def check_booking_is_due(*, location: Location, booking: Booking) -> None:
+    """Refuse, with what to do instead, a booking that is not for here and now."""
+    if booking.status == Booking.Status.CANCELLED:
+        raise CheckInRefused(
+            _("This booking has been cancelled. You can book a new time or ask at the desk."),
+            code="cancelled",
+        )
+    if booking.status == Booking.Status.SERVED:
+        raise CheckInRefused(_("This booking has already been served."), code="already_served")
+    if booking.service.kind == Service.Kind.PHONE:
+        raise CheckInRefused(
+            _("This is a telephone meeting: we call you at the booked time."),
+            code="phone_meeting",
+        )
+    start = timezone.localtime(booking.start)
+    if start.date() != clock.today():
+        raise CheckInRefused(
+            _("Your booking is on %(day)s at %(time)s.")
+            % {"day": formats.date_format(start, "l j. F"), "time": _local(start)},
+            code="other_day",
+            booking=booking,
+        )
+    if booking.location_id != location.pk:
+        raise CheckInRefused(
+            _("Your booking is at %(place)s, %(address)s.")
+            % {"place": booking.location.name, "address": booking.location.address},
+            code="other_location",
+            booking=booking,
+        )
+    municipality = location.municipality
+    now = clock.now()
+    late_after = booking.start + timedelta(minutes=municipality.checkin_grace_minutes)
+    if booking.status == Booking.Status.NO_SHOW or now > late_after:
+        raise CheckInRefused(
+            _(
+                "Your booked time has passed. You can take a ticket instead "
+                "and wait for a free desk."
+            ),
+            code="too_late",
+            booking=booking,
+        )
+    earliest = booking.start - timedelta(minutes=municipality.checkin_early_minutes)
+    if now < earliest and not desk_is_free(location=location, service=booking.service):
+        raise CheckInRefused(
+            _("You are early. Please check in from %(time)s.") % {"time": _local(earliest)},
+            code="too_early",
+            booking=booking,
+            come_back_at=earliest,
+        )
+
+
+def issue_walk_in_ticket(
+    *, location: Location, service: Service, late_booking: Booking | None = None
+) -> Visit:
     """A ticket for a citizen without a booking, for an errand that may be
-    done without one at this location."""
+    done without one at this location, or for the errand of `late_booking`,
+    whose time has passed (it becomes a no-show; the citizen queues)."""
     offered_here = service.active and service.locations.filter(pk=location.pk).exists()
-    if not offered_here:
+    if not offered_here or service.kind != Service.Kind.IN_PERSON:
         raise QueueRefused(_("This errand is not handled here."), field="service")
-    if service.booking_required and not service.walk_in_allowed:
+    late = late_booking is not None and _is_late_here(late_booking, location, service)
+    if service.booking_required and not service.walk_in_allowed and not late:
         raise QueueRefused(_("This errand needs a booked time."), field="service")
     now = clock.now()
-    day = clock.today()
     with transaction.atomic(durable=True):
-        number = take_ticket_number(location=location, day=day, letter=service.ticket_letter)
-        return Visit.objects.create(
-            location=location,
-            service=service,
-            day=day,
-            ticket_letter=service.ticket_letter,
-            ticket_number=number,
-            arrived_at=now,
+        if late_booking is not None and late:
+            existing = Visit.objects.filter(
+                booking=late_booking, transferred_from__isnull=True
+            ).first()
+            if existing is not None:
+                return existing  # a second tap on "take a ticket"
+            Booking.objects.filter(
+                Q(status=Booking.Status.BOOKED) | Q(status=Booking.Status.CHECKED_IN),
+                pk=late_booking.pk,
+            ).update(status=Booking.Status.NO_SHOW)
+        return _new_visit(
+            location=location, service=service, booking=late_booking if late else None, now=now
         )
+
+
+def _is_late_here(booking: Booking, location: Location, service: Service) -> bool:
+    grace = timedelta(minutes=location.municipality.checkin_grace_minutes)
+    return (
+        booking.location_id == location.pk
+        and booking.service_id == service.pk
+        and timezone.localtime(booking.start).date() == clock.today()
+        and booking.status in (Booking.Status.BOOKED, Booking.Status.NO_SHOW)
+        and clock.now() > booking.start + grace
+    )
+
+
+def _new_visit(
+    *, location: Location, service: Service, booking: Booking | None, now: datetime
+) -> Visit:
+    """The visit and its ticket, inside the caller's transaction."""
+    day = clock.today()
+    number = take_ticket_number(location=location, day=day, letter=service.ticket_letter)
+    visit = Visit.objects.create(
+        location=location,
+        service=service,
+        booking=booking,
+        day=day,
+        ticket_letter=service.ticket_letter,
+        ticket_number=number,
+        arrived_at=now,
+    )
+    touch_board(location_id=location.pk)
+    return visit

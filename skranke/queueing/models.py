@@ -123,3 +123,35 @@ class Visit(models.Model):
     @property
     def ticket(self) -> str:
         return f"{self.ticket_letter}{self.ticket_number:03d}"
+
+
+class QueueBoard(models.Model):
+    """One row per location whose version changes with every change to its
+    queue (a ticket, a call, an end). Displays ask for the version first and
+    get "nothing new" without the queue being read: many displays polling
+    every second cost one primary-key lookup each."""
+
+    location = models.OneToOneField(
+        Location, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.location_id} v{self.version}"
+
+
+class DeskState(models.Model):
+    """Who works at a desk now, and whether it is paused. A paused desk calls
+    no one and counts in no expected wait."""
+
+    desk = models.OneToOneField(
+        Desk, on_delete=models.CASCADE, primary_key=True, related_name="state"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    paused = models.BooleanField(default=False)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.desk_id} {'paused' if self.paused else 'open'}"

@@ -68,20 +68,26 @@ def expected_wait(
     *, visit: int, now: datetime, desks: Sequence[Desk], waiting: Sequence[Waiting]
 ) -> timedelta | None:
     """How long until `visit` is called, if every desk goes on calling by
-    next_visit and every visit takes its expected minutes. None when no
-    open desk handles the visit's service."""
+    next_visit and every visit takes its expected minutes. `waiting` may
+    hold citizens who have not come yet (a booking later today): they count
+    from their `arrived_at`. None when no open desk handles the visit."""
     target = next((w for w in waiting if w.visit == visit), None)
     if target is None or not any(target.service in desk.handles for desk in desks):
         return None
     queue = list(waiting)
     open_desks = [replace(desk, free_at=max(desk.free_at, now)) for desk in desks]
-    # The desk free first calls, by the policy, until the visit's turn. A
-    # desk with nobody it may call drops out: the forecast adds no arrivals.
+    # The desk free first calls, by the policy, among those who are there by
+    # then, until the visit's turn. A desk with nobody to call waits for the
+    # next arrival it could call, or drops out when there is none.
     while open_desks:
         desk = min(open_desks, key=lambda d: d.free_at)
         open_desks.remove(desk)
-        chosen = next_visit(handles=desk.handles, now=desk.free_at, waiting=queue)
+        present = [w for w in queue if w.arrived_at <= desk.free_at]
+        chosen = next_visit(handles=desk.handles, now=desk.free_at, waiting=present)
         if chosen is None:
+            later = [w.arrived_at for w in queue if w.service in desk.handles]
+            if later:
+                open_desks.append(replace(desk, free_at=min(later)))
             continue
         if chosen.visit == visit:
             return desk.free_at - now

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from skranke.accounts import device_views
+
+app_name = "devices"
+urlpatterns = [
+    path("", device_views.sign_in, name="sign_in"),
+]

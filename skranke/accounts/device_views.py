@@ -1,0 +1,31 @@
+"""Signing a kiosk or display in with its device token (made in the admin)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from skranke.accounts.devices import find_device, sign_in_device
+from skranke.accounts.models import Device
+
+START_PAGES: dict[str, str] = {
+    Device.Kind.KIOSK: "kiosk:start",
+    Device.Kind.DISPLAY: "display:screen",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        device = find_device(token=request.POST.get("token", ""))
+        if device is not None:
+            sign_in_device(request=request, device=device)
+            return redirect(START_PAGES[device.kind])
+        error = _("This token is unknown or revoked. Make a new one in the administration.")
+    return render(
+        request,
+        "accounts/device_sign_in.html",
+        {"error": error},
+        status=400 if error else 200,
+    )

@@ -1,0 +1,98 @@
+"""Kiosks and displays sign in with a device token. The token is shown once,
+when the device is created in the admin; the device keeps it in its own
+session, which lasts until the token is revoked."""
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from skranke.accounts.models import Device
+from skranke.core import clock
+
+View = Callable[..., HttpResponse]
+SESSION_KEY = "device_id"
+# A kiosk runs for months without anyone at its keyboard.
+SESSION_SECONDS = int(timedelta(days=365).total_seconds())
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_device_token(*, device: Device) -> str:
+    """A new token for `device` (replacing any earlier one), to be shown once.
+    The caller saves the device."""
+    token = secrets.token_urlsafe(32)
+    device.token_hash = hash_token(token)
+    device.revoked_at = None
+    return token
+
+
+def revoke_device(*, device: Device) -> None:
+    Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+
+
+def find_device(*, token: str) -> Device | None:
+    """The active device with this token, or None."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        Device.objects.select_related("location")
+        .filter(token_hash=hash_token(token.strip()), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def sign_in_device(*, request: HttpRequest, device: Device) -> None:
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = device.pk
+    request.session.set_expiry(SESSION_SECONDS)
+
+
+def signed_in_device(*, request: HttpRequest, kind: str) -> Device | None:
+    """The active device of `kind` this browser signed in as, or None. One
+    query, so a revoked device is shut out at its next request."""
+    device_id = request.session.get(SESSION_KEY)
+    if not isinstance(device_id, int):
+        return None
+    return (
+        Device.objects.select_related("location")
+        .filter(pk=device_id, kind=kind, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def bearer_device(*, request: HttpRequest, kinds: tuple[str, ...]) -> Device | None:
+    """The device an API request authenticates as with
+    `Authorization: Bearer <token>`, if it is of one of `kinds`."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    device = find_device(token=token)
+    return device if device is not None and device.kind in kinds else None
+
+
+def device_page(kind: str) -> Callable[[View], View]:
+    """A view for devices of `kind` only: others are sent to the device
+    sign-in page. The view gets the device as `request.device`."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            device = signed_in_device(request=request, kind=kind)
+            if device is None:
+                return redirect(f"{reverse('devices:sign_in')}?{urlencode({'kind': kind})}")
+            request.device = device  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,167 @@
+"""The staff desk: pick a desk, see the day's appointments and who waits,
+call the next citizen, and start, finish, transfer or mark them as not
+come. Every action is a POST to one view that calls one domain function;
+a second click is told that nothing changed."""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from skranke.accounts.models import User
+from skranke.accounts.permissions import role_allows
+from skranke.accounts.scoping import visible_desks
+from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.core.models import Desk, Service
+from skranke.queueing.calling import call_next, desk_services
+from skranke.queueing.errors import NotChanged, QueueRefused
+from skranke.queueing.models import Visit
+from skranke.queueing.serving import (
+    finish_visit,
+    is_overrun,
+    is_paused,
+    open_desk,
+    pause_desk,
+    recall_visit,
+    start_visit,
+)
+
+SESSION_DESK = "desk_id"
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not role_allows(user=user, action="serve_at_desk"):
+        raise PermissionDenied
+    return user
+
+
+def _desk(request: HttpRequest, desk_id: int) -> tuple[User, Desk]:
+    user = _staff(request)
+    return user, get_object_or_404(visible_desks(user=user), pk=desk_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_desk(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    desks = visible_desks(user=user).order_by("location__name", "name")
+    if request.method == "POST":
+        desk = desks.filter(pk=_number(request.POST.get("desk"))).first()
+        if desk is not None:
+            open_desk(desk=desk, staff=user)
+            request.session[SESSION_DESK] = desk.pk
+            return redirect("desk:desk", desk_id=desk.pk)
+        messages.error(request, _("Choose one of the desks."))
+    return render(
+        request,
+        "desk/choose.html",
+        {"desks": desks, "chosen": request.session.get(SESSION_DESK)},
+    )
+
+
+def _number(value: object) -> int:
+    """A posted id; 0 (no row) when it is not a number."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def _desk_context(desk: Desk) -> dict[str, object]:
+    now = clock.now()
+    today = clock.today()
+    handles = desk_services(desk=desk, moment=now)
+    current = (
+        Visit.objects.filter(desk=desk, status__in=[Visit.Status.CALLED, Visit.Status.IN_SERVICE])
+        .select_related("service", "booking")
+        .first()
+    )
+    start_of_day = datetime.combine(today, datetime.min.time(), clock.LOCAL_ZONE)
+    appointments = list(
+        Booking.objects.filter(
+            location=desk.location,
+            service_id__in=handles,
+            start__gte=start_of_day,
+            start__lt=start_of_day + timedelta(days=1),
+        )
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("service")
+        .prefetch_related("visits")
+        .order_by("start")
+    )
+    waiting = list(
+        Visit.objects.filter(
+            location=desk.location, day=today, status=Visit.Status.WAITING, service_id__in=handles
+        )
+        .select_related("service", "booking")
+        .order_by("arrived_at")
+    )
+    return {
+        "desk": desk,
+        "now": now,
+        "current": current,
+        "overrun": current is not None and is_overrun(visit=current, now=now),
+        "paused": is_paused(desk=desk),
+        "appointments": appointments,
+        "waiting": waiting,
+        "transfer_services": Service.objects.filter(
+            locations=desk.location, active=True, kind=Service.Kind.IN_PERSON
+        ).order_by("position", "name_da"),
+        "outcomes": Visit.Outcome,
+    }
+
+
+@login_required
+@require_GET
+def desk_page(request: HttpRequest, desk_id: int) -> HttpResponse:
+    _user, desk = _desk(request, desk_id)
+    return render(request, "desk/desk.html", _desk_context(desk))
+
+
+@login_required
+@require_GET
+def desk_queue(request: HttpRequest, desk_id: int) -> HttpResponse:
+    """The lists part of the desk page, which refreshes itself."""
+    _user, desk = _desk(request, desk_id)
+    return render(request, "desk/queue.html", _desk_context(desk))
+
+
+@login_required
+@require_POST
+def desk_action(request: HttpRequest, desk_id: int) -> HttpResponse:
+    user, desk = _desk(request, desk_id)
+    action = request.POST.get("action", "")
+    visit_id = _number(request.POST.get("visit"))
+    try:
+        if action == "call":
+            called = call_next(desk=desk, staff=user)
+            if called is None:
+                messages.info(request, _("Nobody is waiting for this desk."))
+        elif action == "recall":
+            recall_visit(visit_id=visit_id, desk=desk)
+        elif action == "start":
+            start_visit(visit_id=visit_id, desk=desk)
+        elif action == "finish":
+            outcome = request.POST.get("outcome", "")
+            transfer_to = None
+            if outcome == Visit.Outcome.TRANSFERRED:
+                transfer_to = Service.objects.filter(
+                    pk=_number(request.POST.get("service"))
+                ).first()
+            finish_visit(visit_id=visit_id, desk=desk, outcome=outcome, transfer_to=transfer_to)
+        elif action in ("pause", "resume"):
+            pause_desk(desk=desk, staff=user, paused=action == "pause")
+        else:
+            messages.error(request, _("Unknown action."))
+    except NotChanged as unchanged:
+        messages.info(request, str(unchanged.message))
+    except QueueRefused as refused:
+        messages.error(request, str(refused.message))
+    return redirect("desk:desk", desk_id=desk.pk)

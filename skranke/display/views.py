@@ -1,0 +1,43 @@
+"""The waiting-room display: the latest calls (ticket → desk), the number
+waiting and the expected wait. The page polls status/ every second with the
+last ETag; while nothing changed the answer is an empty 304 after two
+primary-key lookups (the device, the queue's version)."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from skranke.accounts.devices import device_page, signed_in_device
+from skranke.accounts.models import Device
+from skranke.core.models import Location
+from skranke.queueing.waiting_room import board_as_json, board_etag, read_board
+
+POLL_MILLISECONDS = 1000
+
+
+@device_page(Device.Kind.DISPLAY)
+@require_GET
+def screen(request: HttpRequest) -> HttpResponse:
+    location: Location = request.device.location  # type: ignore[attr-defined]
+    return render(
+        request,
+        "display/screen.html",
+        {"location": location, "board": read_board(location=location), "poll": POLL_MILLISECONDS},
+    )
+
+
+@require_GET
+def status(request: HttpRequest) -> HttpResponse:
+    device = signed_in_device(request=request, kind=Device.Kind.DISPLAY)
+    if device is None:
+        # The page reloads and lands on the sign-in page.
+        return JsonResponse({"error": "signed_out"}, status=401)
+    location = device.location
+    etag = board_etag(location=location)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = JsonResponse(board_as_json(read_board(location=location)))
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,122 @@
+"""The check-in kiosk at the entrance: a booked citizen checks in with the
+booking code (typed or scanned) or the mobile number; anyone else takes a
+ticket for an errand that needs no booking. Every answer is on the screen:
+the ticket, where to wait, the expected wait, or what to do instead."""
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from skranke.accounts.devices import device_page
+from skranke.accounts.models import Device
+from skranke.booking.models import Booking
+from skranke.core.models import Location, Service
+from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
+from skranke.queueing.errors import CheckInRefused, QueueRefused
+from skranke.queueing.forecast import wait_for_visit
+from skranke.queueing.models import Visit
+
+# The kiosk remembers the ticket it just gave, to show it after the
+# redirect, without a visit id in the address.
+TICKET_KEY = "kiosk_visit"
+FIELD_MAX = 30
+
+
+def _walk_in_services(location: Location) -> QuerySet[Service]:
+    return Service.objects.filter(
+        Q(booking_required=False) | Q(walk_in_allowed=True),
+        locations=location,
+        active=True,
+        kind=Service.Kind.IN_PERSON,
+    ).order_by("position", "name_da")
+
+
+def _show_ticket(request: HttpRequest, visit: Visit) -> HttpResponse:
+    request.session[TICKET_KEY] = visit.pk
+    return redirect("kiosk:ticket")
+
+
+@device_page(Device.Kind.KIOSK)
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    location: Location = request.device.location  # type: ignore[attr-defined]
+    refusal: CheckInRefused | None = None
+    how = request.POST.get("how", "code")
+    entered = request.POST.get(how, "")[:FIELD_MAX].strip() if request.method == "POST" else ""
+    if request.method == "POST":
+        try:
+            visit = check_in_booking(
+                location=location,
+                code=entered if how == "code" else "",
+                phone=entered if how == "phone" else "",
+            )
+        except CheckInRefused as error:
+            refusal = error
+        else:
+            return _show_ticket(request, visit)
+    late = refusal is not None and refusal.code == "too_late"
+    return render(
+        request,
+        "kiosk/start.html",
+        {
+            "location": location,
+            "refusal": refusal,
+            "how": how,
+            "entered": entered if refusal is not None and refusal.code != "too_late" else "",
+            "late_booking": refusal.booking if refusal is not None and late else None,
+            "walk_ins": _walk_in_services(location).exists(),
+        },
+    )
+
+
+@device_page(Device.Kind.KIOSK)
+@require_http_methods(["GET", "POST"])
+def walk_in(request: HttpRequest) -> HttpResponse:
+    location: Location = request.device.location  # type: ignore[attr-defined]
+    services = _walk_in_services(location)
+    error = ""
+    if request.method == "POST":
+        late_booking = None
+        if code := request.POST.get("booking", "")[:FIELD_MAX]:
+            late_booking = Booking.objects.filter(code=code, location=location).first()
+        service = (
+            late_booking.service
+            if late_booking is not None
+            else services.filter(slug=request.POST.get("service", "")[:FIELD_MAX]).first()
+        )
+        if service is not None:
+            try:
+                visit = issue_walk_in_ticket(
+                    location=location, service=service, late_booking=late_booking
+                )
+            except QueueRefused as refused:
+                error = str(refused.message)
+            else:
+                return _show_ticket(request, visit)
+        else:
+            error = _("Choose an errand from the list.")
+    return render(
+        request,
+        "kiosk/walk_in.html",
+        {"location": location, "services": services, "error": error},
+        status=422 if error else 200,
+    )
+
+
+@device_page(Device.Kind.KIOSK)
+def ticket(request: HttpRequest) -> HttpResponse:
+    location: Location = request.device.location  # type: ignore[attr-defined]
+    visit = (
+        Visit.objects.select_related("service", "booking", "location__municipality")
+        .filter(pk=request.session.get(TICKET_KEY, 0), location=location)
+        .first()
+    )
+    if visit is None:
+        return redirect("kiosk:start")
+    return render(
+        request,
+        "kiosk/ticket.html",
+        {"location": location, "visit": visit, "wait": wait_for_visit(visit=visit)},
+    )
