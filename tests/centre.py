@@ -5,6 +5,11 @@ stopped on Monday 7 December 2026 at 08:00."""
 from datetime import datetime, time
 
 import pytest
+from django.conf import settings
+from django.test import Client
+
+from skranke.accounts.devices import issue_device_token
+from skranke.accounts.models import Device
 
 from skranke.booking.availability import Policy
 from skranke.booking.details import CitizenDetails
@@ -62,3 +67,27 @@ def citizens_policy(centre: Location) -> Policy:
 def citizen(number: int = 0, **changes: object) -> CitizenDetails:
     details = {"name": f"Borger {number}", "phone": f"+45{20000000 + number}"} | changes
     return CitizenDetails(**details)  # type: ignore[arg-type]
+
+
+def device_token(location: Location, kind: str) -> str:
+    """A new device of `kind` at `location`; its token."""
+    device = Device(name=f"{kind} 1", kind=kind, location=location)
+    token = issue_device_token(device=device)
+    device.save()
+    return token
+
+
+@pytest.fixture
+def kiosk(centre: Location) -> Client:
+    """A browser signed in as the centre's kiosk, in English."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post("/enhed/", {"token": device_token(centre, Device.Kind.KIOSK)})
+    return client
+
+
+@pytest.fixture
+def display(centre: Location) -> Client:
+    client = Client()
+    client.post("/enhed/", {"token": device_token(centre, Device.Kind.DISPLAY)})
+    return client

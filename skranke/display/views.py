@@ -1,7 +1,7 @@
 """The waiting-room display: the latest calls (ticket → desk), the number
 waiting and the expected wait. The page polls status/ every second with the
-last ETag; while nothing changed the answer is an empty 304 after two
-primary-key lookups (the device, the queue's version)."""
+last ETag; while nothing changed the answer is an empty 304 after three
+primary-key lookups (the session, the device, the queue's version)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render

@@ -43,7 +43,7 @@ def _show_ticket(request: HttpRequest, visit: Visit) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     location: Location = request.device.location  # type: ignore[attr-defined]
     refusal: CheckInRefused | None = None
-    how = request.POST.get("how", "code")
+    how = "phone" if request.POST.get("how") == "phone" else "code"
     entered = request.POST.get(how, "")[:FIELD_MAX].strip() if request.method == "POST" else ""
     if request.method == "POST":
         try:

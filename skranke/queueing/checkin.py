@@ -33,6 +33,8 @@ def find_booking_to_check_in(*, location: Location, code: str = "", phone: str =
     """The booking a citizen at `location` means by `code` or `phone`: one
     of today's, at the municipality. Refused with a message for the citizen
     when there is none, or several."""
+    if not code.strip() and not phone.strip():
+        raise CheckInRefused(_("Type your booking code or your mobile number."), code="missing")
     municipality = location.municipality_id
     bookings = Booking.objects.select_related("location", "service").filter(
         location__municipality_id=municipality

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from skranke.booking.models import Booking
+from skranke.booking.qr_code import booking_code_svg
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from tests.centre import at
@@ -51,6 +52,23 @@ def test_a_citizen_books_and_sees_the_confirmation(
     assert booking.code in page
     assert "Torvet 1" in page
     assert (booking.name, booking.phone, booking.channel) == ("Ane Hansen", "+4520123456", "web")
+
+
+def test_the_confirmation_carries_the_code_as_a_qr_code_for_the_kiosk(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    location = book_through_pages(citizen_client)
+    code = Booking.objects.get().code
+    page = citizen_client.get(location).content.decode()
+    assert 'role="img" aria-label="QR code with your booking code"' in page
+    assert page.count("<svg") == 1
+    # The picture is the code's own: another code draws another picture.
+    assert booking_code_svg(code=code) in page
+    assert booking_code_svg(code=code) != booking_code_svg(code="AAAAAA")
+    with pytest.raises(ValueError):
+        booking_code_svg(code='"><script>')
+    citizen_client.post(f"/tid/{code}/aflys/")
+    assert "<svg" not in citizen_client.get(f"/tid/{code}/").content.decode()
 
 
 def test_personal_details_never_appear_in_a_url(

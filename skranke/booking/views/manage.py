@@ -14,6 +14,7 @@ from skranke.booking.booking import cancel_appointment, reschedule_appointment
 from skranke.booking.calendar_file import booking_calendar
 from skranke.booking.errors import BookingError
 from skranke.booking.models import Booking
+from skranke.booking.qr_code import booking_code_svg
 from skranke.booking.views.access import citizen_booking_view
 from skranke.booking.views.choosing import (
     DAYS_PER_PAGE,
@@ -53,6 +54,9 @@ def manage(request: HttpRequest, booking: Booking) -> HttpResponse:
             "just_booked": request.GET.get("ny") == "1",
             "manage_link": manage_link(request, booking),
             "changeable": booking.is_active,
+            "code_picture": booking_code_svg(code=booking.code)
+            if booking.is_active and booking.service.kind == booking.service.Kind.IN_PERSON
+            else "",
         },
     )
 

@@ -1,0 +1,92 @@
+"""The staff desk pages: front desk staff of the location only; each button
+does its one thing once, and a second click is told nothing changed."""
+
+from django.test import Client
+
+from skranke.accounts.models import Role
+from skranke.core import clock
+from skranke.core.models import Desk, Location, Municipality, Service
+from skranke.queueing.checkin import issue_walk_in_ticket
+from skranke.queueing.models import Visit
+from tests.booking.test_staff_booking import member
+from tests.centre import at
+
+
+def desk_url(desk: Desk, action: str = "") -> str:
+    return f"/personale/skranke/{desk.pk}/{action}"
+
+
+def test_front_desk_staff_pick_a_desk_at_their_location(
+    centre: Location, staff_client, card: Service
+) -> None:
+    client = staff_client(member(Role.FRONT_DESK, centre))
+    desk = Desk.objects.get(location=centre, name="2")
+    assert "Desk 2" in client.get("/personale/skranke/").content.decode()
+    answer = client.post("/personale/skranke/", {"desk": desk.pk})
+    assert answer.url == desk_url(desk)
+    assert client.get(desk_url(desk)).status_code == 200
+
+
+def test_staff_of_another_location_or_role_cannot_use_the_desk(
+    centre: Location, staff_client, card: Service
+) -> None:
+    desk = Desk.objects.get(location=centre, name="1")
+    other_town = Municipality.objects.create(name="Andeby", slug="andeby")
+    elsewhere = Location.objects.create(municipality=other_town, name="Andeby", slug="andeby")
+    outsider = staff_client(member(Role.FRONT_DESK, elsewhere))
+    assert outsider.get(desk_url(desk)).status_code == 404
+    assert outsider.post(desk_url(desk, "handling/"), {"action": "call"}).status_code == 404
+    agent = staff_client(member(Role.CONTACT_AGENT, centre))
+    assert agent.get(desk_url(desk)).status_code == 403
+
+
+def test_calling_serving_and_double_clicks_at_the_desk(
+    centre: Location, staff_client, card: Service
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 10, 0))
+    first = issue_walk_in_ticket(location=centre, service=card)
+    issue_walk_in_ticket(location=centre, service=card)
+    client = staff_client(member(Role.FRONT_DESK, centre))
+    desk = Desk.objects.get(location=centre, name="1")
+    action = desk_url(desk, "handling/")
+    client.post(action, {"action": "call"})
+    client.post(action, {"action": "call"})  # a double click calls nobody new
+    assert list(Visit.objects.filter(status=Visit.Status.CALLED)) == [first]
+    page = client.get(desk_url(desk)).content.decode()
+    assert "A001" in page
+    assert 'accesskey="s"' in page
+    client.post(action, {"action": "start", "visit": first.pk})
+    client.post(action, {"action": "finish", "outcome": "served", "visit": first.pk})
+    again = client.post(
+        action, {"action": "finish", "outcome": "served", "visit": first.pk}, follow=True
+    )
+    assert "Ticket A001 has already ended." in again.content.decode()
+    assert Visit.objects.filter(status=Visit.Status.ENDED).count() == 1
+    garbage = client.post(action, {"action": "finish", "outcome": "x", "visit": "abc"}, follow=True)
+    assert garbage.status_code == 200
+    assert "Choose how the visit ended." in garbage.content.decode()
+
+
+def test_the_desk_lists_the_days_appointments_and_who_waits(
+    centre: Location, staff_client, card: Service
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 10, 0))
+    issue_walk_in_ticket(location=centre, service=card)
+    client = staff_client(member(Role.FRONT_DESK, centre))
+    desk = Desk.objects.get(location=centre, name="1")
+    lists = client.get(desk_url(desk, "koe/")).content.decode()
+    assert "A001" in lists
+    assert "no booking" in lists
+
+
+def test_a_manager_can_pause_and_open_the_desk(centre: Location, staff_client) -> None:
+    client = staff_client(member(Role.MANAGER, centre))
+    desk = Desk.objects.get(location=centre, name="1")
+    client.post(desk_url(desk, "handling/"), {"action": "pause"})
+    assert "The desk is paused" in client.get(desk_url(desk)).content.decode()
+    client.post(desk_url(desk, "handling/"), {"action": "resume"})
+    assert "The desk is paused" not in client.get(desk_url(desk)).content.decode()

@@ -1,0 +1,65 @@
+"""The waiting-room display: ticket numbers and desks, never names; an
+unchanged board costs a 304 and no reading of the queue."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from skranke.accounts.devices import revoke_device
+from skranke.accounts.models import Device, Role, User
+from skranke.core import clock
+from skranke.core.models import Desk, Location, Service
+from skranke.queueing.calling import call_next
+from skranke.queueing.checkin import issue_walk_in_ticket
+from tests.centre import at
+
+
+def test_the_display_shows_calls_by_ticket_and_desk_only(
+    display: Client, centre: Location, card: Service
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 10, 0))
+    for _ in range(3):
+        issue_walk_in_ticket(location=centre, service=card)
+    staff = User.objects.create_user(
+        "s", first_name="Karin", municipality=centre.municipality, role=Role.FRONT_DESK
+    )
+    call_next(desk=Desk.objects.get(location=centre, name="2"), staff=staff)
+    state = display.get("/skaerm/status/").json()
+    assert state["called"] == [
+        {"ticket": "A001", "desk": "2", "called_at": "2026-12-07T10:00:00+01:00"}
+    ]
+    assert state["waiting"] == 2
+    assert state["expected_wait_minutes"] == 10  # desk 1 free now; one ahead
+    page = display.get("/skaerm/").content.decode()
+    assert "A001" in page
+    assert "Karin" not in page
+
+
+def test_an_unchanged_board_answers_304_without_reading_the_queue(
+    display: Client, centre: Location, card: Service
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 10, 0))
+    first = display.get("/skaerm/status/")
+    etag = first["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        unchanged = display.get("/skaerm/status/", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    assert len(queries) == 3  # session, device, version
+    issue_walk_in_ticket(location=centre, service=card)
+    changed = display.get("/skaerm/status/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.json()["waiting"] == 1
+    # A minute later the expected wait may have moved: a new version.
+    clock.set_now(at(7, 10, 1))
+    later = display.get("/skaerm/status/", headers={"If-None-Match": changed["ETag"]})
+    assert later.status_code == 200
+
+
+def test_a_signed_out_display_is_told_so(display: Client) -> None:
+    revoke_device(device=Device.objects.get(kind=Device.Kind.DISPLAY))
+    assert display.get("/skaerm/status/").status_code == 401
+    assert display.get("/skaerm/").status_code == 302

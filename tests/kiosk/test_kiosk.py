@@ -1,0 +1,121 @@
+"""The kiosk pages: only a signed-in kiosk device, a ticket on the screen,
+and a clear answer (never an error page) for every booking it cannot check in."""
+
+from datetime import datetime
+
+import pytest
+from django.test import Client
+
+from skranke.accounts.devices import revoke_device
+from skranke.accounts.models import Device
+from skranke.booking.availability import Policy
+from skranke.booking.booking import book_appointment
+from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.core.models import Location, Service
+from skranke.queueing.models import Visit
+from tests.centre import at, citizen, device_token
+
+
+def booking_at(centre: Location, service: Service, start: datetime) -> Booking:
+    return book_appointment(
+        location=centre,
+        service=service,
+        start=start,
+        citizen=citizen(1),
+        channel=Booking.Channel.WEB,
+        policy=Policy.for_staff(centre),
+    )
+
+
+def test_the_kiosk_needs_a_device_token(centre: Location) -> None:
+    assert Client().get("/kiosk/").url.startswith("/enhed/")
+    answer = Client().post("/enhed/", {"token": "guess"})
+    assert answer.status_code == 400
+    # A display token does not open the kiosk.
+    display = Client()
+    display.post("/enhed/", {"token": device_token(centre, Device.Kind.DISPLAY)})
+    assert display.get("/kiosk/").status_code == 302
+
+
+def test_a_revoked_kiosk_is_signed_out_at_its_next_request(kiosk: Client) -> None:
+    assert kiosk.get("/kiosk/").status_code == 200
+    revoke_device(device=Device.objects.get(kind=Device.Kind.KIOSK))
+    assert kiosk.get("/kiosk/").status_code == 302
+
+
+def test_checking_in_with_the_code_shows_the_ticket_and_the_wait(
+    kiosk: Client, centre: Location, passport: Service
+) -> None:
+    booking = booking_at(centre, passport, at(7, 10, 20))
+    passport.waiting_area_en = "Area P, first floor"
+    passport.save()
+    clock.set_now(at(7, 10, 10))
+    answer = kiosk.post("/kiosk/", {"how": "code", "code": booking.code}, follow=True)
+    page = answer.content.decode()
+    assert "A001" in page
+    assert "Area P, first floor" in page
+    assert "Expected wait: you are called in a moment." in page
+    # Shown again, the same ticket; the address never names the visit.
+    again = kiosk.post("/kiosk/", {"how": "code", "code": booking.code}, follow=True)
+    assert "A001" in again.content.decode()
+    assert answer.redirect_chain == [("/kiosk/billet/", 302)]
+    assert Visit.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("entered", "expected"),
+    [
+        ({"how": "code", "code": "NOSUCH"}, "We cannot find a booking with this code."),
+        ({"how": "phone", "phone": "not a number"}, "Write a valid mobile number"),
+        ({"how": "code", "code": ""}, "Type your booking code or your mobile number."),
+        ({"how": "phone", "phone": "x" * 500}, "Write a valid mobile number"),
+        ({"how": "other", "code": "NOSUCH"}, "We cannot find a booking"),
+    ],
+)
+def test_bad_input_is_answered_on_the_page(
+    kiosk: Client, centre: Location, entered: dict[str, str], expected: str
+) -> None:
+    clock.set_now(at(7, 10, 10))
+    answer = kiosk.post("/kiosk/", entered)
+    assert answer.status_code == 200
+    assert expected in answer.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_a_late_citizen_is_offered_a_ticket_and_gets_one(
+    kiosk: Client, centre: Location, passport: Service
+) -> None:
+    booking = booking_at(centre, passport, at(7, 10, 20))
+    clock.set_now(at(7, 10, 45))
+    answer = kiosk.post("/kiosk/", {"how": "code", "code": booking.code})
+    page = answer.content.decode()
+    assert "Your booked time has passed" in page
+    assert f'name="booking" value="{booking.code}"' in page
+    ticket = kiosk.post("/kiosk/uden-tid/", {"booking": booking.code}, follow=True)
+    assert "A001" in ticket.content.decode()
+    assert Visit.objects.get().booking == booking
+
+
+def test_a_walk_in_chooses_among_errands_allowed_without_a_booking(
+    kiosk: Client, centre: Location, passport: Service, card: Service
+) -> None:
+    postal_vote = Service.objects.create(
+        municipality=centre.municipality,
+        slug="brevstemme",
+        name_da="Brevstemme",
+        name_en="Postal vote",
+        duration_minutes=5,
+        booking_required=False,
+        ticket_letter="B",
+    )
+    postal_vote.locations.add(centre)
+    clock.set_now(at(7, 10, 0))
+    choices = kiosk.get("/kiosk/uden-tid/").content.decode()
+    assert "Postal vote" in choices
+    assert "Pas" not in choices
+    ticket = kiosk.post("/kiosk/uden-tid/", {"service": "brevstemme"}, follow=True)
+    assert "B001" in ticket.content.decode()
+    refused = kiosk.post("/kiosk/uden-tid/", {"service": "pas"})
+    assert refused.status_code == 422
+    assert Visit.objects.count() == 1
