@@ -10,7 +10,6 @@ from django.test import Client
 
 from skranke.accounts.devices import issue_device_token
 from skranke.accounts.models import Device
-
 from skranke.booking.availability import Policy
 from skranke.booking.details import CitizenDetails
 from skranke.core import clock

@@ -65,7 +65,7 @@ def test_the_confirmation_carries_the_code_as_a_qr_code_for_the_kiosk(
     # The picture is the code's own: another code draws another picture.
     assert booking_code_svg(code=code) in page
     assert booking_code_svg(code=code) != booking_code_svg(code="AAAAAA")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="letters and digits"):
         booking_code_svg(code='"><script>')
     citizen_client.post(f"/tid/{code}/aflys/")
     assert "<svg" not in citizen_client.get(f"/tid/{code}/").content.decode()

@@ -1,8 +1,6 @@
 """The staff desk pages: front desk staff of the location only; each button
 does its one thing once, and a second click is told nothing changed."""
 
-from django.test import Client
-
 from skranke.accounts.models import Role
 from skranke.core import clock
 from skranke.core.models import Desk, Location, Municipality, Service
