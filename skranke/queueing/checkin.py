@@ -16,7 +16,7 @@ from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.queueing.board import touch_board
 from skranke.queueing.errors import CheckInRefused, QueueRefused
-from skranke.queueing.forecast import desk_is_free
+from skranke.queueing.forecast import desk_is_free, open_desks
 from skranke.queueing.models import Visit
 from skranke.queueing.tickets import take_ticket_number
 
@@ -161,6 +161,11 @@ def issue_walk_in_ticket(
     if service.booking_required and not service.walk_in_allowed and not late:
         raise QueueRefused(_("This errand needs a booked time."), field="service")
     now = clock.now()
+    if not any(service.pk in desk.handles for desk in open_desks(location=location, now=now)):
+        raise QueueRefused(
+            _("No desk serves this errand for the rest of today. Please come back another day."),
+            field="service",
+        )
     with transaction.atomic(durable=True):
         if late_booking is not None and late:
             existing = Visit.objects.filter(

@@ -206,3 +206,15 @@ def test_a_booking_later_today_counts_in_a_walk_ins_wait(
     visit = issue_walk_in_ticket(location=centre, service=card)
     # Both desks serve the 10:00 passports first (20 minutes).
     assert wait_for_visit(visit=visit) == 22
+
+
+def test_no_ticket_when_no_desk_serves_the_errand_for_the_rest_of_the_day(
+    centre: Location, card: Service
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 15, 0))
+    with pytest.raises(QueueRefused, match="rest of today"):
+        issue_walk_in_ticket(location=centre, service=card)
+    clock.set_now(at(7, 8, 0))  # before opening: the desks come later
+    assert issue_walk_in_ticket(location=centre, service=card).ticket == "A001"
