@@ -22,6 +22,10 @@ class DemoService:
     bring_da: str = ""
     bring_en: str = ""
     self_service_url: str = ""
+    ticket_letter: str = "A"
+    walk_in_allowed: bool = False  # urgent errands squeezed in without a booking
+    waiting_area_da: str = ""
+    waiting_area_en: str = ""
 
 
 BORGER_DK = "https://www.borger.dk/"
@@ -34,6 +38,10 @@ IN_PERSON_SERVICES = [
         "Pas",
         "Passport",
         20,
+        ticket_letter="P",
+        walk_in_allowed=True,
+        waiting_area_da="Venteområde P ved fotoboksen",
+        waiting_area_en="Waiting area P by the photo booth",
         bring_da="Dit nuværende pas, hvis du har et, og dit sundhedskort. Vi tager billedet her.",
         bring_en="Your current passport, if you have one, and your health insurance card. "
         "We take the photo here.",
@@ -43,6 +51,9 @@ IN_PERSON_SERVICES = [
         "Kørekort",
         "Driving licence",
         20,
+        ticket_letter="P",
+        waiting_area_da="Venteområde P ved fotoboksen",
+        waiting_area_en="Waiting area P by the photo booth",
         bring_da="Dit nuværende kørekort og dit sundhedskort.",
         bring_en="Your current driving licence and your health insurance card.",
     ),
@@ -69,6 +80,7 @@ IN_PERSON_SERVICES = [
         "Sundhedskort og lægevalg",
         "Health insurance card and doctor",
         10,
+        walk_in_allowed=True,
         bring_da="Dit sundhedskort.",
         bring_en="Your health insurance card.",
         self_service_url=BORGER_DK,
@@ -108,6 +120,7 @@ WALK_IN_SERVICES = [
         "Brevstemme",
         "Postal vote",
         5,
+        ticket_letter="B",
         booking_required=False,
         bookable_online=False,
         bring_da="Pas, kørekort eller sundhedskort.",
@@ -118,6 +131,7 @@ WALK_IN_SERVICES = [
         "Afhentning i dokumentboks",
         "Pick-up from the document locker",
         5,
+        ticket_letter="D",
         booking_required=False,
         bookable_online=False,
         bring_da="Koden fra din SMS og dit sundhedskort.",
@@ -225,6 +239,12 @@ LOCATIONS = [TOWN_HALL, LIBRARY]
 # One demo account per role. The password is printed by `make run`; the
 # accounts are never created in production mode.
 DEMO_PASSWORD = "skranke-demo"  # noqa: S105 - published on purpose, demo only
+# The town hall's kiosk and display sign in with these (demo only, like the
+# password): open /enhed/ and enter one.
+DEMO_DEVICE_TOKENS = {
+    "kiosk": "demo-kiosk-raadhus",
+    "display": "demo-skaerm-raadhus",
+}
 DEMO_USERS = [
     # username, first name, role, location slugs
     ("admin", "Anne", "administrator", []),

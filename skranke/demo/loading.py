@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from skranke.accounts.models import User
+from skranke.accounts.devices import hash_token
+from skranke.accounts.models import Device, User
 from skranke.booking.availability import Policy, find_slots
 from skranke.booking.booking import book_appointment
 from skranke.booking.details import CitizenDetails
@@ -27,6 +28,7 @@ from skranke.core.models import (
 )
 from skranke.core.schedule import mark_schedule_changed
 from skranke.demo import data
+from skranke.queueing.models import Visit
 
 
 def summer_extended_day(today: date) -> date:
@@ -90,6 +92,7 @@ def _load(today: date) -> Municipality:
         _load_desks_and_shifts(location, place, services)
     _load_special_days(Location.objects.get(slug=data.TOWN_HALL.slug), today)
     _load_users(municipality)
+    _load_devices(Location.objects.get(slug=data.TOWN_HALL.slug))
     return municipality
 
 
@@ -107,6 +110,10 @@ def _load_service(municipality: Municipality, service: data.DemoService, positio
             "what_to_bring_da": service.bring_da,
             "what_to_bring_en": service.bring_en,
             "self_service_url": service.self_service_url,
+            "ticket_letter": service.ticket_letter,
+            "walk_in_allowed": service.walk_in_allowed,
+            "waiting_area_da": service.waiting_area_da,
+            "waiting_area_en": service.waiting_area_en,
             "position": position,
             "active": True,
         },
@@ -188,9 +195,26 @@ def _load_users(municipality: Municipality) -> None:
         user.locations.set([locations[slug] for slug in location_slugs])
 
 
+def _load_devices(location: Location) -> None:
+    for kind, token in data.DEMO_DEVICE_TOKENS.items():
+        Device.objects.update_or_create(
+            token_hash=hash_token(token),
+            defaults={
+                "name": f"Demo {kind}",
+                "kind": kind,
+                "location": location,
+                "revoked_at": None,
+            },
+        )
+
+
 def _load_bookings(location: Location, today: date) -> None:
     """A few citizens booked for the next open days, so that the staff pages
-    have something to show. Only the demo's own bookings are replaced."""
+    have something to show. Only the demo's own bookings (and their visits)
+    are replaced."""
+    demo_visits = Visit.objects.filter(booking__phone__startswith=data.DEMO_PHONE_PREFIX)
+    Visit.objects.filter(transferred_from__in=demo_visits).update(transferred_from=None)
+    demo_visits.delete()
     Booking.objects.filter(phone__startswith=data.DEMO_PHONE_PREFIX).delete()
     policy = Policy.for_staff(location)
     services = {service.slug: service for service in location.services.all()}

@@ -3,11 +3,13 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from skranke.accounts.devices import find_device
 from skranke.accounts.models import Role, User
 from skranke.booking.models import Booking
 from skranke.core.models import DeskShift, Location, OpeningHours, Service, SpecialDay
-from skranke.demo.data import DEMO_BOOKINGS, DEMO_PASSWORD, DEMO_PHONE_PREFIX
+from skranke.demo.data import DEMO_BOOKINGS, DEMO_DEVICE_TOKENS, DEMO_PASSWORD, DEMO_PHONE_PREFIX
 from skranke.demo.loading import load_demo_data
+from skranke.queueing.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +67,27 @@ def test_the_demo_has_a_few_bookings_and_replaces_only_its_own() -> None:
     assert demo_bookings.count() == len(DEMO_BOOKINGS)
     call_command("load_demo")
     assert demo_bookings.count() == len(DEMO_BOOKINGS)
+
+
+def test_the_demo_kiosk_and_display_sign_in_and_a_reload_keeps_working() -> None:
+    load_demo_data(today=date(2026, 11, 23))
+    for kind, token in DEMO_DEVICE_TOKENS.items():
+        device = find_device(token=token)
+        assert device is not None
+        assert (device.kind, device.location.slug) == (kind, "raadhus")
+    # A demo booking checked in (a visit refers to it) does not stop the
+    # demo from being loaded again.
+    booking = Booking.objects.filter(phone__startswith=DEMO_PHONE_PREFIX).first()
+    assert booking is not None
+    Visit.objects.create(
+        location=booking.location,
+        service=booking.service,
+        booking=booking,
+        day=date(2026, 11, 24),
+        ticket_letter="P",
+        ticket_number=1,
+        arrived_at=booking.start,
+    )
+    load_demo_data(today=date(2026, 11, 23))
+    assert not Visit.objects.exists()
+    assert Service.objects.get(slug="brevstemme").ticket_letter == "B"
