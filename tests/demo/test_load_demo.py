@@ -74,7 +74,7 @@ def test_the_demo_kiosk_and_display_sign_in_and_a_reload_keeps_working() -> None
     for kind, token in DEMO_DEVICE_TOKENS.items():
         device = find_device(token=token)
         assert device is not None
-        assert (device.kind, device.location.slug) == (kind, "raadhus")
+        assert (device.kind, device.location.slug) == (kind, "raadhuset")
     # A demo booking checked in (a visit refers to it) does not stop the
     # demo from being loaded again.
     booking = Booking.objects.filter(phone__startswith=DEMO_PHONE_PREFIX).first()
