@@ -54,7 +54,7 @@ def test_calling_serving_and_double_clicks_at_the_desk(
     assert list(Visit.objects.filter(status=Visit.Status.CALLED)) == [first]
     page = client.get(desk_url(desk)).content.decode()
     assert "A001" in page
-    assert 'accesskey="s"' in page
+    assert 'data-shortcut="s"' in page
     client.post(action, {"action": "start", "visit": first.pk})
     client.post(action, {"action": "finish", "outcome": "served", "visit": first.pk})
     again = client.post(
