@@ -88,6 +88,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/skranke_bench
 bench: $(VENV)/.dev-installed messages
 	scripts/ensure-postgres
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.booking
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.display
 
 lock: $(VENV)/.dev-installed
 	$(VENV)/bin/uv pip compile pyproject.toml -o requirements/base.txt --python-version 3.11 --no-header -q

@@ -15,4 +15,13 @@ def one_insert(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"id": row_id}, status=201)
 
 
-urlpatterns = [path("bench/insert", one_insert), *skranke_urlpatterns]
+def bare_json(request: HttpRequest) -> JsonResponse:
+    """The ceiling for reads: a Django view answering JSON, no database."""
+    return JsonResponse({"called": [], "waiting": 0})
+
+
+urlpatterns = [
+    path("bench/insert", one_insert),
+    path("bench/json", bare_json),
+    *skranke_urlpatterns,
+]
