@@ -59,6 +59,24 @@ def card(centre: Location) -> Service:
 
 
 @pytest.fixture
+def postal_vote(centre: Location) -> Service:
+    """An errand without a booking (ticket letter B), at both desks."""
+    service = Service.objects.create(
+        municipality=centre.municipality,
+        slug="brevstemme",
+        name_da="Brevstemme",
+        name_en="Postal vote",
+        duration_minutes=5,
+        booking_required=False,
+        ticket_letter="B",
+    )
+    service.locations.add(centre)
+    for shift in DeskShift.objects.filter(desk__location=centre):
+        shift.services.add(service)
+    return service
+
+
+@pytest.fixture
 def citizens_policy(centre: Location) -> Policy:
     return Policy.for_citizens(centre)
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from skranke.core import clock
 from skranke.core.models import Location, Municipality
 
 
@@ -69,7 +70,7 @@ class Device(models.Model):
         Location, on_delete=models.CASCADE, related_name="devices", verbose_name=_("location")
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), default=clock.now, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
 
     class Meta:

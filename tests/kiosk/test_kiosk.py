@@ -98,18 +98,8 @@ def test_a_late_citizen_is_offered_a_ticket_and_gets_one(
 
 
 def test_a_walk_in_chooses_among_errands_allowed_without_a_booking(
-    kiosk: Client, centre: Location, passport: Service, card: Service
+    kiosk: Client, centre: Location, passport: Service, card: Service, postal_vote: Service
 ) -> None:
-    postal_vote = Service.objects.create(
-        municipality=centre.municipality,
-        slug="brevstemme",
-        name_da="Brevstemme",
-        name_en="Postal vote",
-        duration_minutes=5,
-        booking_required=False,
-        ticket_letter="B",
-    )
-    postal_vote.locations.add(centre)
     clock.set_now(at(7, 10, 0))
     choices = kiosk.get("/kiosk/uden-tid/").content.decode()
     assert "Postal vote" in choices

@@ -18,20 +18,6 @@ from tests.centre import at
 THREADS = 32
 
 
-@pytest.fixture
-def postal_vote(centre: Location) -> Service:
-    service = Service.objects.create(
-        municipality=centre.municipality,
-        slug="brevstemme",
-        name_da="Brevstemme",
-        duration_minutes=5,
-        booking_required=False,
-        ticket_letter="B",
-    )
-    service.locations.add(centre)
-    return service
-
-
 @pytest.mark.django_db(transaction=True)
 def test_citizens_arriving_at_once_get_numbers_one_to_n(
     centre: Location, postal_vote: Service
