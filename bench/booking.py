@@ -16,9 +16,7 @@ compare the ratios. Results are printed and written to bench/results/.
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -40,6 +38,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.server import gunicorn
 from skranke.booking.availability import Policy, find_slots
 from skranke.booking.booking import book_appointment
 from skranke.booking.details import CitizenDetails
@@ -54,6 +53,7 @@ from skranke.core.models import (
     OpeningHours,
     Service,
 )
+from skranke.queueing.models import Visit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -94,6 +94,8 @@ def prepare_database() -> None:
 
 
 def build_centre() -> tuple[Location, Service]:
+    # The display benchmark's visits first: they keep their location.
+    Visit.objects.filter(location__slug="bench").delete()
     Booking.objects.filter(location__slug="bench").delete()
     BookingRequest.objects.filter(booking__location__slug="bench").delete()
     Location.objects.filter(slug="bench").delete()
@@ -254,12 +256,6 @@ def s2_contention(location: Location, service: Service) -> list[dict[str, int]]:
     return rounds
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def post(url: str, body: bytes) -> int:
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "application/json"}
@@ -310,29 +306,7 @@ def s3_throughput(location: Location, service: Service) -> dict[str, object]:
     ]
     # Citizens book different days and times, not one time in a queue.
     random.Random(7).shuffle(bodies)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "bench.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=os.environ | {"DJANGO_SETTINGS_MODULE": "bench.settings"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/api/v1/locations", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn() as base:
         ceiling_runs, booking_runs, statuses = [], [], {}
         # Alternate, so that drift on a shared machine (other work, the
         # disk, autovacuum) hits both alike; the medians are compared.
@@ -342,9 +316,6 @@ def s3_throughput(location: Location, service: Service) -> dict[str, object]:
             booking, statuses = load(base + "/api/v1/bookings", chunk)
             ceiling_runs.append(ceiling)
             booking_runs.append(booking)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     ceiling_rps = statistics.median(ceiling_runs)
     booking_rps = statistics.median(booking_runs)
     return {

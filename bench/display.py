@@ -11,21 +11,19 @@ printed and written to bench/results/display.json.
 """
 
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bench.booking import RESULTS, ROOT, build_centre, free_port, prepare_database
+from bench.booking import RESULTS, build_centre, prepare_database
+from bench.server import gunicorn
 from skranke.accounts.devices import SESSION_KEY
 from skranke.accounts.models import Device
 from skranke.core import clock
@@ -99,30 +97,8 @@ def main() -> None:
     location, service = build_centre()
     fill_queue(location, service)
     cookie = {"Cookie": f"sessionid={display_session(location)}"}
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "bench.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=os.environ | {"DJANGO_SETTINGS_MODULE": "bench.settings"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    status_url = base + "/skaerm/status/"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/json", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn() as base:
+        status_url = base + "/skaerm/status/"
         ceiling_runs, unchanged_runs, changed_runs = [], [], []
         for _ in range(ROUNDS):
             with urllib.request.urlopen(
@@ -132,9 +108,6 @@ def main() -> None:
             ceiling_runs.append(load(base + "/bench/json", {}, 200))
             unchanged_runs.append(load(status_url, cookie | {"If-None-Match": etag}, 304))
             changed_runs.append(load(status_url, cookie, 200))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     with CaptureQueriesContext(connection) as full_queries:
         read_board(location=location)
     ceiling = statistics.median(ceiling_runs)
