@@ -9,7 +9,7 @@ same clean answer as a lost race caught by the re-check.
 
 import hashlib
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -331,12 +331,10 @@ def reschedule_appointment(
 
 
 def _still_to_come(*, location: Location, day: date, desk_id: int | None) -> QuerySet[Booking]:
-    day_start = datetime.combine(day, time(0), tzinfo=clock.LOCAL_ZONE)
     bookings = Booking.objects.filter(
+        Booking.starting_on(day),
         location=location,
         status=Booking.Status.BOOKED,
-        start__gte=day_start,
-        start__lt=day_start + timedelta(days=1),
         end__gt=clock.now(),
     )
     return bookings if desk_id is None else bookings.filter(desk_id=desk_id)

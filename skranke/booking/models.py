@@ -8,6 +8,8 @@ Desk rather than shift: shifts on one desk never overlap, so the two say the
 same, and a desk outlives edits to the weekly schedule.
 """
 
+from datetime import date, datetime, time, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -119,6 +121,12 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.BOOKED and self.end > clock.now()
+
+    @staticmethod
+    def starting_on(day: date) -> Q:
+        """Bookings that start on `day`, a Copenhagen date."""
+        midnight = datetime.combine(day, time(0), tzinfo=clock.LOCAL_ZONE)
+        return Q(start__gte=midnight, start__lt=midnight + timedelta(days=1))
 
 
 class BookingRequest(models.Model):

@@ -3,8 +3,6 @@ call the next citizen, and start, finish, transfer or mark them as not
 come. Every action is a POST to one view that calls one domain function;
 a second click is told that nothing changed."""
 
-from datetime import datetime, timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +17,7 @@ from skranke.accounts.scoping import visible_desks
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, Service
-from skranke.queueing.calling import call_next, desk_services
+from skranke.queueing.calling import call_next, current_visit, desk_services
 from skranke.queueing.errors import NotChanged, QueueRefused
 from skranke.queueing.models import Visit
 from skranke.queueing.serving import (
@@ -78,18 +76,10 @@ def _desk_context(desk: Desk) -> dict[str, object]:
     now = clock.now()
     today = clock.today()
     handles = desk_services(desk=desk, moment=now)
-    current = (
-        Visit.objects.filter(desk=desk, status__in=[Visit.Status.CALLED, Visit.Status.IN_SERVICE])
-        .select_related("service", "booking")
-        .first()
-    )
-    start_of_day = datetime.combine(today, datetime.min.time(), clock.LOCAL_ZONE)
+    current = current_visit(desk=desk)
     appointments = list(
         Booking.objects.filter(
-            location=desk.location,
-            service_id__in=handles,
-            start__gte=start_of_day,
-            start__lt=start_of_day + timedelta(days=1),
+            Booking.starting_on(today), location=desk.location, service_id__in=handles
         )
         .exclude(status=Booking.Status.CANCELLED)
         .select_related("service")

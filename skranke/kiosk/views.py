@@ -3,7 +3,6 @@ booking code (typed or scanned) or the mobile number; anyone else takes a
 ticket for an errand that needs no booking. Every answer is on the screen:
 the ticket, where to wait, the expected wait, or what to do instead."""
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 from skranke.accounts.devices import device_page
 from skranke.accounts.models import Device
 from skranke.booking.models import Booking
-from skranke.core.models import Location, Service
-from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
+from skranke.core.models import Location
+from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket, walk_in_services
 from skranke.queueing.errors import CheckInRefused, QueueRefused
 from skranke.queueing.forecast import wait_for_visit
 from skranke.queueing.models import Visit
@@ -22,15 +21,6 @@ from skranke.queueing.models import Visit
 # redirect, without a visit id in the address.
 TICKET_KEY = "kiosk_visit"
 FIELD_MAX = 30
-
-
-def _walk_in_services(location: Location) -> QuerySet[Service]:
-    return Service.objects.filter(
-        Q(booking_required=False) | Q(walk_in_allowed=True),
-        locations=location,
-        active=True,
-        kind=Service.Kind.IN_PERSON,
-    ).order_by("position", "name_da")
 
 
 def _show_ticket(request: HttpRequest, visit: Visit) -> HttpResponse:
@@ -66,7 +56,7 @@ def start(request: HttpRequest) -> HttpResponse:
             "how": how,
             "entered": entered if refusal is not None and refusal.code != "too_late" else "",
             "late_booking": refusal.booking if refusal is not None and late else None,
-            "walk_ins": _walk_in_services(location).exists(),
+            "walk_ins": walk_in_services(location=location).exists(),
         },
     )
 
@@ -75,7 +65,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def walk_in(request: HttpRequest) -> HttpResponse:
     location: Location = request.device.location  # type: ignore[attr-defined]
-    services = _walk_in_services(location)
+    services = walk_in_services(location=location)
     error = ""
     if request.method == "POST":
         late_booking = None

@@ -13,8 +13,9 @@ from skranke.core.models import Desk
 from skranke.core.schedule import read_schedule, shifts_on
 from skranke.queueing.board import touch_board
 from skranke.queueing.errors import QueueRefused
-from skranke.queueing.models import DeskState, Visit
+from skranke.queueing.models import Visit
 from skranke.queueing.policy import Waiting, next_visit
+from skranke.queueing.serving import is_paused
 
 # A desk may lose a race for its choice to another desk; it then chooses
 # again among those left. More desks than this calling at the same instant
@@ -56,18 +57,25 @@ def waiting_visits(*, location_id: int, day: date) -> list[Waiting]:
     ]
 
 
+def current_visit(*, desk: Desk) -> Visit | None:
+    """The citizen called to `desk` or at it now, if any."""
+    return (
+        Visit.objects.filter(desk=desk, status__in=[Visit.Status.CALLED, Visit.Status.IN_SERVICE])
+        .select_related("service", "booking")
+        .first()
+    )
+
+
 def call_next(*, desk: Desk, staff: User) -> Visit | None:
     """Call the next citizen to `desk`, or None when nobody it handles waits.
     A desk that already has a citizen called or at the desk gets that visit
     back: a second press of the button calls nobody new."""
     for _attempt in range(ATTEMPTS):
         with transaction.atomic(durable=True):
-            current = Visit.objects.filter(
-                desk=desk, status__in=[Visit.Status.CALLED, Visit.Status.IN_SERVICE]
-            ).first()
+            current = current_visit(desk=desk)
             if current is not None:
                 return current
-            if DeskState.objects.filter(desk=desk, paused=True).exists():
+            if is_paused(desk=desk):
                 raise QueueRefused(_("The desk is paused. Open it to call the next citizen."))
             now = clock.now()
             chosen = next_visit(

@@ -5,7 +5,7 @@ booking. Either way the citizen gets a visit with a ticket number."""
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -146,6 +146,17 @@ def check_booking_is_due(*, location: Location, booking: Booking) -> None:
             booking=booking,
             come_back_at=earliest,
         )
+
+
+def walk_in_services(*, location: Location) -> QuerySet[Service]:
+    """The errands at `location` a citizen may take a ticket for without a
+    booking: those that need none, and urgent ones allowed as walk-ins."""
+    return Service.objects.filter(
+        Q(booking_required=False) | Q(walk_in_allowed=True),
+        locations=location,
+        active=True,
+        kind=Service.Kind.IN_PERSON,
+    ).order_by("position", "name_da")
 
 
 def issue_walk_in_ticket(

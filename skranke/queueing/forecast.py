@@ -58,10 +58,10 @@ def expected_queue(*, location: Location, now: datetime) -> list[policy.Waiting]
     waiting = waiting_visits(location_id=location.pk, day=day)
     grace = timedelta(minutes=location.municipality.checkin_grace_minutes)
     expected = Booking.objects.filter(
+        Booking.starting_on(day),
         location=location,
         status=Booking.Status.BOOKED,
         start__gte=now - grace,
-        start__lt=datetime.combine(day + timedelta(days=1), datetime.min.time(), clock.LOCAL_ZONE),
         service__kind=Service.Kind.IN_PERSON,
     ).select_related("service")
     for booking in expected:

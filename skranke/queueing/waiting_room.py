@@ -4,12 +4,12 @@ number waiting and the expected wait for a new ticket."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from skranke.core import clock
-from skranke.core.models import Location, Service
+from skranke.core.models import Location
 from skranke.queueing.board import board_version, latest_calls, waiting_count
+from skranke.queueing.checkin import walk_in_services
 from skranke.queueing.forecast import wait_for_walk_in
 
 
@@ -33,11 +33,6 @@ class Board:
 def read_board(*, location: Location) -> Board:
     day = clock.today()
     version = board_version(location_id=location.pk)
-    walk_in_services = list(
-        Service.objects.filter(locations=location, active=True, kind=Service.Kind.IN_PERSON).filter(
-            Q(booking_required=False) | Q(walk_in_allowed=True)
-        )
-    )
     return Board(
         version=version,
         called=[
@@ -50,7 +45,9 @@ def read_board(*, location: Location) -> Board:
             if visit.called_at is not None
         ],
         waiting=waiting_count(location_id=location.pk, day=day),
-        expected_wait_minutes=wait_for_walk_in(location=location, services=walk_in_services),
+        expected_wait_minutes=wait_for_walk_in(
+            location=location, services=list(walk_in_services(location=location))
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 desk at the counter, managers squeezing someone in. Staff see and change
 the bookings of their own locations only."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -173,11 +173,8 @@ def day_bookings(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     locations = _locations(user)
     day = _day(request)
-    start = datetime.combine(day, datetime.min.time(), tzinfo=clock.LOCAL_ZONE)
     bookings = (
-        Booking.objects.filter(
-            location__in=locations, start__gte=start, start__lt=start + timedelta(days=1)
-        )
+        Booking.objects.filter(Booking.starting_on(day), location__in=locations)
         .select_related("location", "service", "desk")
         .order_by("start", "location__name")
     )
