@@ -3,6 +3,7 @@ displays read the board (both with their device token as a bearer token),
 and staff act at their desk (signed in, with the CSRF token)."""
 
 from datetime import datetime
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,7 +17,9 @@ from skranke.accounts.models import Device, User
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_desks
 from skranke.api.errors import ApiError
+from skranke.booking.details import normalize_phone
 from skranke.core.models import Desk, Location, Service
+from skranke.notifications.turn_soon import ask_for_turn_soon_message
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
 from skranke.queueing.forecast import wait_for_visit
@@ -44,6 +47,9 @@ class CheckInOut(Schema):
 class TicketIn(Schema):
     location: str = Field(max_length=SLUG_MAX)
     service: str = Field(max_length=SLUG_MAX)
+    # Optional: a text message to this number when the turn is near.
+    phone: str = Field(default="", max_length=30)
+    language: Literal["da", "en"] = "da"
 
 
 class TicketOut(Schema):
@@ -136,7 +142,11 @@ def take_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, obj
     service = get_object_or_404(
         Service, municipality_id=location.municipality_id, slug=payload.service
     )
+    if payload.phone:  # checked before the ticket is taken: no ticket without its message
+        normalize_phone(payload.phone)
     visit = issue_walk_in_ticket(location=location, service=service)
+    if payload.phone:
+        ask_for_turn_soon_message(visit=visit, phone=payload.phone, language=payload.language)
     return Status(
         201, {"ticket": visit.ticket, "expected_wait_minutes": wait_for_visit(visit=visit)}
     )

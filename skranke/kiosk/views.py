@@ -1,17 +1,22 @@
 """The check-in kiosk at the entrance: a booked citizen checks in with the
 booking code (typed or scanned) or the mobile number; anyone else takes a
 ticket for an errand that needs no booking. Every answer is on the screen:
-the ticket, where to wait, the expected wait, or what to do instead."""
+the ticket, where to wait, the expected wait, or what to do instead. With
+a long wait the citizen may ask for a text message when the turn is near."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from skranke.accounts.devices import device_page
 from skranke.accounts.models import Device
+from skranke.booking.errors import InvalidBooking
 from skranke.booking.models import Booking
 from skranke.core.models import Location
+from skranke.notifications.models import Message
+from skranke.notifications.turn_soon import TURN_SOON_MINUTES, ask_for_turn_soon_message
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket, walk_in_services
 from skranke.queueing.errors import CheckInRefused, QueueRefused
 from skranke.queueing.forecast import wait_for_visit
@@ -96,7 +101,10 @@ def walk_in(request: HttpRequest) -> HttpResponse:
 
 
 @device_page(Device.Kind.KIOSK)
+@require_http_methods(["GET", "POST"])
 def ticket(request: HttpRequest) -> HttpResponse:
+    """The ticket, and the offer of a text message when the turn is near
+    (for a wait long enough to leave the waiting room)."""
     location: Location = request.device.location  # type: ignore[attr-defined]
     visit = (
         Visit.objects.select_related("service", "booking", "location__municipality")
@@ -105,8 +113,33 @@ def ticket(request: HttpRequest) -> HttpResponse:
     )
     if visit is None:
         return redirect("kiosk:start")
+    error = ""
+    if request.method == "POST":
+        try:
+            ask_for_turn_soon_message(
+                visit=visit,
+                phone=request.POST.get("phone", "")[:FIELD_MAX],
+                language=get_language() or "da",
+            )
+        except (InvalidBooking, QueueRefused) as refused:
+            error = str(refused.message)
+        else:
+            return redirect("kiosk:ticket")
+    wait = wait_for_visit(visit=visit)
+    asked = visit.messages.filter(kind=Message.Kind.TURN_SOON).values_list("recipient", flat=True)
     return render(
         request,
         "kiosk/ticket.html",
-        {"location": location, "visit": visit, "wait": wait_for_visit(visit=visit)},
+        {
+            "location": location,
+            "visit": visit,
+            "wait": wait,
+            # Only the last digits: the next citizen may read the screen.
+            "texting_to": next(iter(asked), "")[-4:],
+            "offer_text": visit.status == Visit.Status.WAITING
+            and (wait is None or wait > TURN_SOON_MINUTES),
+            "turn_soon_minutes": TURN_SOON_MINUTES,
+            "error": error,
+        },
+        status=422 if error else 200,
     )

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.admin_site import ScopedAdmin
-from skranke.notifications.composing import FIELDS, NOT_IN_SMS, preview_text
+from skranke.notifications.composing import FIELDS, NOT_IN_SMS, TURN_SOON_FIELDS, preview_text
 from skranke.notifications.models import MessageText
 
 
@@ -30,10 +30,12 @@ class MessageTextAdmin(ScopedAdmin):
     def fields_you_can_use(self, obj: MessageText | None) -> str:
         usable = ", ".join(f"{{{name}}}" for name in sorted(FIELDS))
         private = ", ".join(f"{{{name}}}" for name in sorted(NOT_IN_SMS))
+        turn_soon = ", ".join(f"{{{name}}}" for name in sorted(TURN_SOON_FIELDS))
         return format_html(
-            "{}<br>{}",
+            "{}<br>{}<br>{}",
             usable,
             _("Not in text messages: %(fields)s.") % {"fields": private},
+            _("“Your turn is soon” (a text message): %(fields)s.") % {"fields": turn_soon},
         )
 
     @admin.display(description=_("Preview with an example booking"))

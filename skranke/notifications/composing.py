@@ -23,6 +23,9 @@ from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.notifications.models import Message, MessageText
 from skranke.notifications.segments import count_segments
+from skranke.notifications.turn_soon import TURN_SOON_MINUTES
+from skranke.queueing.forecast import wait_for_visit
+from skranke.queueing.models import Visit
 
 # The centre's reason goes into every text message of a cancellation by
 # the centre: short enough that the message stays within two segments.
@@ -68,6 +71,10 @@ SMS_TEXTS = {
     (Kind.CANCELLED_BY_CENTRE, True): gettext_lazy(
         "We are sorry: we have to cancel your telephone meeting {date} at {time}. {reason}"
         " Book a new time: {site}"
+    ),
+    (Kind.TURN_SOON, False): gettext_lazy(
+        "Number {ticket}: your turn at {place} is soon, in about {minutes} min."
+        " Please be ready in {area}. Watch the screen for your desk."
     ),
 }
 
@@ -127,8 +134,13 @@ class Composed:
 
 
 def compose_message(*, message: Message) -> Composed:
-    """The subject and text of `message`, from the booking as it is now."""
+    """The subject and text of `message`, from the booking (or the visit)
+    as it is now."""
+    if message.visit is not None:
+        return _compose_turn_soon(message=message, visit=message.visit)
     booking = message.booking
+    if booking is None:  # the database allows none: a booking or a visit
+        raise ValueError(f"message {message.pk} is about nothing")
     kind = Message.Kind(message.kind)
     with override(message.language):
         fields = _fields(booking=booking, reason=message.reason)
@@ -176,6 +188,33 @@ def compose_message(*, message: Message) -> Composed:
         )
 
 
+def _compose_turn_soon(*, message: Message, visit: Visit) -> Composed:
+    """The walk-in's text message: the ticket, the place, the minutes left
+    as the queue stands when it is sent."""
+    with override(message.language):
+        wait = wait_for_visit(visit=visit)
+        fields = {
+            "ticket": visit.ticket,
+            "place": visit.location.name,
+            "area": visit.service.waiting_area or _("the waiting room"),
+            "minutes": str(max(1, TURN_SOON_MINUTES if wait is None else wait)),
+        }
+        wording = wording_for(
+            municipality_id=visit.location.municipality_id,
+            kind=Kind.TURN_SOON,
+            channel=Message.Channel.SMS,
+            language=message.language,
+            for_phone_meetings=False,
+        )
+        try:
+            return Composed("", fill_in(text=wording, fields=fields))
+        except (KeyError, IndexError, ValueError, AttributeError):
+            default = default_wording(
+                kind=Kind.TURN_SOON, channel=Message.Channel.SMS, for_phone_meetings=False
+            )
+            return Composed("", fill_in(text=default, fields=fields))
+
+
 def wording_for(
     *, municipality_id: int, kind: str, channel: str, language: str, for_phone_meetings: bool
 ) -> str:
@@ -198,6 +237,8 @@ def wording_for(
 
 
 def default_wording(*, kind: str, channel: str, for_phone_meetings: bool) -> str:
+    if kind == Kind.TURN_SOON:  # one text: a walk-in has no telephone meeting
+        return str(SMS_TEXTS[(Kind.TURN_SOON, False)])
     defaults = SMS_TEXTS if channel == Message.Channel.SMS else EMAIL_LEADS
     return str(defaults[(Message.Kind(kind), for_phone_meetings)])
 
@@ -214,6 +255,12 @@ FIELDS = {
     "code", "phone", "link", "site", "reason",
 }  # fmt: skip
 NOT_IN_SMS = {"name", "phone"}
+# A "your turn is soon" message is about a ticket, not a booking.
+TURN_SOON_FIELDS = {"ticket", "place", "minutes", "area"}
+
+
+def fields_for(*, kind: str) -> set[str]:
+    return TURN_SOON_FIELDS if kind == Kind.TURN_SOON else FIELDS
 
 
 def check_message_text(
@@ -233,15 +280,18 @@ def check_message_text(
         raise ValidationError(
             _("A brace is not closed. Write fields as {date}, and braces nowhere else.")
         ) from error
-    unknown = used - FIELDS
+    usable = fields_for(kind=kind)
+    unknown = used - usable
     if unknown:
         raise ValidationError(
             _("Unknown fields: %(unknown)s. These can be used: %(known)s.")
             % {
                 "unknown": ", ".join(sorted(f"{{{name}}}" for name in unknown)),
-                "known": ", ".join(f"{{{name}}}" for name in sorted(FIELDS)),
+                "known": ", ".join(f"{{{name}}}" for name in sorted(usable)),
             }
         )
+    if kind == Kind.TURN_SOON and channel != Message.Channel.SMS:
+        raise ValidationError(_("“Your turn is soon” is sent only as a text message."))
     if channel == Message.Channel.SMS:
         private = used & NOT_IN_SMS
         if private:
@@ -251,7 +301,7 @@ def check_message_text(
             )
         with override(language):
             sample = fill_in(text=text, fields=sample_fields(municipality_id=municipality_id))
-        most = 2 if kind in (Message.Kind.CONFIRMATION, Message.Kind.REMINDER) else 3
+        most = 3 if kind in (Kind.RESCHEDULED, *CANCELLATIONS) else 2
         segments = count_segments(sample).segments
         if segments > most:
             raise ValidationError(
@@ -285,6 +335,9 @@ def sample_fields(*, municipality_id: int | None) -> dict[str, str]:
         "link": f"{settings.SITE_URL}{reverse('booking:manage', args=[code])}?token={'x' * 32}",
         "site": settings.SITE_URL + "/",
         "reason": _("The town hall is closed because of a power cut."),
+        "ticket": "P012",
+        "minutes": "10",
+        "area": _("the waiting room"),
     }
 
 

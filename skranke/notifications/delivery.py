@@ -26,6 +26,7 @@ from skranke.notifications.composing import compose_message
 from skranke.notifications.models import Message
 from skranke.notifications.segments import count_segments
 from skranke.notifications.transports import DeliveryFailed, transport_for
+from skranke.queueing.models import Visit
 
 BATCH = 50
 
@@ -51,9 +52,9 @@ def deliver_message(*, message_id: int) -> str:
     ).update(status=Message.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1)
     if not won:  # another worker has it, or it is no longer waiting
         return Message.objects.get(pk=message_id).status
-    message = Message.objects.select_related("booking__location", "booking__service").get(
-        pk=message_id
-    )
+    message = Message.objects.select_related(
+        "booking__location", "booking__service", "visit__location", "visit__service"
+    ).get(pk=message_id)
     if not _still_wanted(message):
         return _finish(message, claimed_at, status=Message.Status.SKIPPED)
     composed = compose_message(message=message)
@@ -79,11 +80,18 @@ def deliver_message(*, message_id: int) -> str:
 
 def _still_wanted(message: Message) -> bool:
     """A reminder is sent only for the booking as it still stands: not
-    cancelled, not moved since (the moved booking has its own reminder)."""
+    cancelled, not moved since (the moved booking has its own reminder).
+    "Your turn is soon" only while the citizen still waits."""
+    if message.visit is not None:
+        return message.visit.status == Visit.Status.WAITING
     if message.kind != Message.Kind.REMINDER:
         return True
     booking = message.booking
-    return booking.status == Booking.Status.BOOKED and booking.sequence == message.sequence
+    return (
+        booking is not None
+        and booking.status == Booking.Status.BOOKED
+        and booking.sequence == message.sequence
+    )
 
 
 def _finish(message: Message, claimed_at: datetime, *, status: str, **changes: object) -> str:

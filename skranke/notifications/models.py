@@ -17,12 +17,15 @@ class Message(models.Model):
         RESCHEDULED = "rescheduled", _("Moved")
         CANCELLED = "cancelled", _("Cancelled")
         CANCELLED_BY_CENTRE = "cancelled_by_centre", _("Cancelled by the centre")
+        TURN_SOON = "turn_soon", _("Your turn is soon")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message")
         EMAIL = "email", _("E-mail")
 
     class Status(models.TextChoices):
+        # A "your turn is soon" message, until the queue says it is time.
+        HELD = "held", _("Held until its time")
         PENDING = "pending", _("Waiting")
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
@@ -33,8 +36,23 @@ class Message(models.Model):
     # Waiting for the worker: due, or due again after a failed attempt.
     OPEN = (Status.PENDING, Status.SENDING)
 
+    # A message is about a booking, or (a walk-in's "your turn is soon")
+    # about a visit.
     booking = models.ForeignKey(
-        Booking, on_delete=models.CASCADE, related_name="messages", verbose_name=_("booking")
+        Booking,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("booking"),
+    )
+    visit = models.ForeignKey(
+        "queueing.Visit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("visit"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -81,10 +99,21 @@ class Message(models.Model):
                 fields=["booking", "kind", "channel", "sequence"],
                 name="one_message_per_booking_kind_channel_and_change",
             ),
+            models.UniqueConstraint(
+                fields=["visit", "kind"],
+                condition=Q(visit__isnull=False),
+                name="one_message_per_visit_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, visit__isnull=True)
+                | Q(booking__isnull=True, visit__isnull=False),
+                name="message_about_a_booking_or_a_visit",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.get_channel_display()}) {self.booking.code}"
+        about = self.booking.code if self.booking else str(self.visit)
+        return f"{self.get_kind_display()} ({self.get_channel_display()}) {about}"
 
 
 class MessageText(models.Model):

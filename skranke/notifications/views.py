@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +27,7 @@ DAYS_SHOWN = 14
 # The columns of the overview, and the statuses each counts.
 COLUMNS = {
     "sent": (Message.Status.SENT, Message.Status.DELIVERED),
-    "waiting": (Message.Status.PENDING, Message.Status.SENDING),
+    "waiting": (Message.Status.HELD, Message.Status.PENDING, Message.Status.SENDING),
     "failed": (Message.Status.DEAD,),
 }
 
@@ -35,7 +35,10 @@ COLUMNS = {
 def _visible_messages(request: HttpRequest) -> QuerySet[Message]:
     if not role_allows(user=request.user, action="manage_messages"):
         raise PermissionDenied
-    return Message.objects.filter(booking__location__in=visible_locations(user=request.user))
+    locations = visible_locations(user=request.user)
+    return Message.objects.filter(
+        Q(booking__location__in=locations) | Q(visit__location__in=locations)
+    )
 
 
 def _first_day(request: HttpRequest) -> date:
@@ -68,7 +71,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     ]
     failed = (
         visible.filter(status=Message.Status.DEAD)
-        .select_related("booking__location")
+        .select_related("booking__location", "visit__location")
         .order_by("-due_at")[:100]
     )
     return render(
@@ -99,5 +102,5 @@ def sent_in_development(request: HttpRequest) -> HttpResponse:
     without a phone. Not there unless DEBUG is on."""
     if not settings.DEBUG:
         raise Http404
-    latest = Message.objects.select_related("booking").order_by("-created_at", "-pk")[:100]
+    latest = Message.objects.select_related("booking", "visit").order_by("-created_at", "-pk")[:100]
     return render(request, "notifications/development.html", {"latest": latest})

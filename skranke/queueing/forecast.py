@@ -83,15 +83,21 @@ def in_minutes(wait: timedelta | None) -> int | None:
 
 def wait_for_visit(*, visit: Visit) -> int | None:
     """Minutes until `visit` is called, or None when no desk will call it."""
+    return waits_for_visits(location=visit.location, visit_ids=[visit.pk])[visit.pk]
+
+
+def waits_for_visits(*, location: Location, visit_ids: list[int]) -> dict[int, int | None]:
+    """Minutes until each of the visits at `location` is called (None: no
+    desk will call it), from one reading of the queue."""
     now = clock.now()
-    return in_minutes(
-        policy.expected_wait(
-            visit=visit.pk,
-            now=now,
-            desks=open_desks(location=visit.location, now=now),
-            waiting=expected_queue(location=visit.location, now=now),
+    desks = open_desks(location=location, now=now)
+    waiting = expected_queue(location=location, now=now)
+    return {
+        visit_id: in_minutes(
+            policy.expected_wait(visit=visit_id, now=now, desks=desks, waiting=waiting)
         )
-    )
+        for visit_id in visit_ids
+    }
 
 
 def wait_for_walk_in(*, location: Location, services: list[Service]) -> int | None:

@@ -5,11 +5,13 @@ worker that stops loses nothing: the rows wait for the next round."""
 from collections.abc import Callable
 
 from skranke.notifications.delivery import deliver_due_messages
+from skranke.notifications.turn_soon import release_turn_soon_messages
 from skranke.queueing.closing import close_past_visits, mark_no_shows
 
 # Each returns how much it did, so the worker knows whether to look again
 # at once or rest.
 JOBS: list[Callable[[], int]] = [
+    release_turn_soon_messages,  # before delivery: a released message goes this round
     deliver_due_messages,
     mark_no_shows,
     close_past_visits,

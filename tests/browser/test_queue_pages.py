@@ -15,6 +15,7 @@ from skranke.core import clock
 from skranke.core.models import Desk, Location, Service
 from skranke.demo.data import DEMO_DEVICE_TOKENS, DEMO_PASSWORD
 from skranke.demo.loading import load_demo_data
+from skranke.notifications.models import Message
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import issue_walk_in_ticket
 from skranke.queueing.models import Visit
@@ -124,6 +125,29 @@ def test_a_walk_in_takes_a_ticket_and_is_served(
     page.get_by_role("button", name="Afslut: betjent").click()
     page.get_by_text("Ingen borger ved skranken.").wait_for()
     assert Visit.objects.get().outcome == "served"
+
+
+def test_a_walk_in_with_a_long_wait_asks_for_a_text_by_keyboard(
+    demo: None, live_server: LiveServer, browser: Any
+) -> None:
+    clock.set_now(datetime(2026, 12, 7, 10, 30, tzinfo=clock.LOCAL_ZONE))
+    postal_vote = Service.objects.get(slug="brevstemme")
+    location = Location.objects.get(slug="raadhuset")
+    for _ in range(20):
+        issue_walk_in_ticket(location=location, service=postal_vote)
+    kiosk = browser.new_context(locale="da-DK").new_page()
+    sign_in_device(kiosk, live_server.url, DEMO_DEVICE_TOKENS["kiosk"])
+    kiosk.get_by_role("link", name="Træk et nummer").click()
+    kiosk.get_by_role("button", name="Brevstemme").click()
+    assert kiosk.locator(".ticket-number").inner_text() == "B021"
+    assert_accessible(kiosk)
+    kiosk.get_by_label("Dit mobilnummer (frivilligt)").focus()
+    kiosk.keyboard.type("21 21 21 21")
+    kiosk.keyboard.press("Enter")
+    kiosk.get_by_text("Vi sender en sms til nummeret, der slutter på 2121").wait_for()
+    assert_accessible(kiosk)
+    message = Message.objects.get(visit__ticket_number=21)
+    assert (message.recipient, message.status) == ("+4521212121", "held")
 
 
 def test_the_kiosk_works_with_the_keyboard_and_at_200_percent(

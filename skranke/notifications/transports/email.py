@@ -26,11 +26,12 @@ class EmailTransport:
             to=[message.recipient],
             headers={"Message-ID": message_id},
         )
-        email.attach(
-            f"borgerservice-{booking.code}.ics",
-            booking_calendar(booking=booking, manage_url=manage_url(booking=booking)),
-            "text/calendar",
-        )
+        if booking is not None:  # "your turn is soon" has no e-mail, nor a time to keep
+            email.attach(
+                f"borgerservice-{booking.code}.ics",
+                booking_calendar(booking=booking, manage_url=manage_url(booking=booking)),
+                "text/calendar",
+            )
         try:
             email.send()
         except smtplib.SMTPRecipientsRefused as error:
