@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "skranke.booking",
     "skranke.notifications",
     "skranke.queueing",
+    "skranke.contact",
     "skranke.kiosk",
     "skranke.desk",
     "skranke.display",

@@ -41,6 +41,12 @@ class User(AbstractUser):
         help_text=_("Where this person works. Administrators see every location."),
     )
 
+    phone_skill = models.BooleanField(
+        _("calls telephone meetings"),
+        default=False,
+        help_text=_("Sees the day's telephone meetings and calls the citizens."),
+    )
+
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff members")
@@ -80,3 +86,29 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+
+class IntegrationToken(models.Model):
+    """A system that sends data to Skranke on the municipality's behalf
+    (the phone system posting its call records). Like a device, it holds
+    a long random token of which only the SHA-256 is stored."""
+
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="integration_tokens",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("E.g. “Phone system”."))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("integration token")
+        verbose_name_plural = _("integration tokens")
+
+    def __str__(self) -> str:
+        return self.name

@@ -72,6 +72,10 @@ SMS_TEXTS = {
         "We are sorry: we have to cancel your telephone meeting {date} at {time}. {reason}"
         " Book a new time: {site}"
     ),
+    (Kind.TRIED_TO_CALL, True): gettext_lazy(
+        "We tried to call you {date} at {time} about {service}, but got no answer."
+        " Book a new time: {site}"
+    ),
     (Kind.TURN_SOON, False): gettext_lazy(
         "Number {ticket}: your turn at {place} is soon, in about {minutes} min."
         " Please be ready in {area}. Watch the screen for your desk."
@@ -84,6 +88,7 @@ EMAIL_SUBJECTS = {
     Kind.RESCHEDULED: gettext_lazy("Your time is moved to {date} at {time}"),
     Kind.CANCELLED: gettext_lazy("Your time {date} at {time} is cancelled"),
     Kind.CANCELLED_BY_CENTRE: gettext_lazy("We have to cancel your time {date} at {time}"),
+    Kind.TRIED_TO_CALL: gettext_lazy("We tried to call you {date} at {time}"),
 }
 
 # (kind, is a telephone meeting) → the e-mail's first paragraph.
@@ -122,9 +127,15 @@ EMAIL_LEADS = {
         "We are sorry that we have to cancel your telephone meeting {date} at {time}"
         " about {service}. {reason}"
     ),
+    (Kind.TRIED_TO_CALL, True): gettext_lazy(
+        "We tried to call you on {phone} {date} at {time} about {service}, twice,"
+        " but got no answer."
+    ),
 }
 
-CANCELLATIONS = (Kind.CANCELLED, Kind.CANCELLED_BY_CENTRE)
+# Messages after which the booking is over: they offer a new time, not
+# the booking's link and calendar file.
+CANCELLATIONS = (Kind.CANCELLED, Kind.CANCELLED_BY_CENTRE, Kind.TRIED_TO_CALL)
 
 
 @dataclass(frozen=True)
@@ -237,8 +248,13 @@ def wording_for(
 
 
 def default_wording(*, kind: str, channel: str, for_phone_meetings: bool) -> str:
-    if kind == Kind.TURN_SOON:  # one text: a walk-in has no telephone meeting
+    # One text each: a walk-in has no telephone meeting; only a telephone
+    # meeting is called.
+    if kind == Kind.TURN_SOON:
         return str(SMS_TEXTS[(Kind.TURN_SOON, False)])
+    if kind == Kind.TRIED_TO_CALL:
+        defaults = SMS_TEXTS if channel == Message.Channel.SMS else EMAIL_LEADS
+        return str(defaults[(Kind.TRIED_TO_CALL, True)])
     defaults = SMS_TEXTS if channel == Message.Channel.SMS else EMAIL_LEADS
     return str(defaults[(Message.Kind(kind), for_phone_meetings)])
 

@@ -18,6 +18,8 @@ class Message(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         CANCELLED_BY_CENTRE = "cancelled_by_centre", _("Cancelled by the centre")
         TURN_SOON = "turn_soon", _("Your turn is soon")
+        # A telephone meeting whose citizen did not answer twice.
+        TRIED_TO_CALL = "tried_to_call", _("We tried to call you")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message")
