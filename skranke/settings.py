@@ -128,7 +128,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["CONN_MAX_AGE"] = 0
     # Tests use a file, not memory: race tests need several connections to
     # see one database.
-    _database["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # SKRANKE_TEST_DB lets two test runs on one checkout keep apart.
+    _database["TEST"] = {
+        "NAME": os.environ.get("SKRANKE_TEST_DB") or str(BASE_DIR / "test-db.sqlite3")
+    }
     _database["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
