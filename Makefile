@@ -51,6 +51,7 @@ setup: $(VENV)/.base-installed node_modules/.installed messages
 	$(MAKE) --no-print-directory staticfiles/.collected
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) load_demo
+	$(MANAGE) load_contact_year
 
 run: setup
 	$(MANAGE) runsystem --port $(PORT)
@@ -84,11 +85,15 @@ test: lint typecheck test-sqlite test-postgres
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/skranke_bench
 
-# Benchmarks run on PostgreSQL, in a database of their own (see docs/benchmarks.md).
+# Benchmarks run on PostgreSQL, in a database of their own (see docs/benchmarks.md);
+# the call-record import on SQLite as well.
 bench: $(VENV)/.dev-installed messages
 	scripts/ensure-postgres
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.booking
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.display
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.call_import
+	mkdir -p var && DATABASE_URL="sqlite:///$(CURDIR)/var/bench.sqlite3" $(PY) -m bench.call_import
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.contact_kpis
 
 lock: $(VENV)/.dev-installed
 	$(VENV)/bin/uv pip compile pyproject.toml -o requirements/base.txt --python-version 3.11 --no-header -q

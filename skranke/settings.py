@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "skranke.notifications",
     "skranke.queueing",
     "skranke.contact",
+    "skranke.phone_meetings",
     "skranke.kiosk",
     "skranke.desk",
     "skranke.display",

@@ -11,6 +11,8 @@ urlpatterns = [
     path("skaerm/", include("skranke.display.urls")),
     path("enhed/", include("skranke.accounts.device_urls")),
     path("personale/skranke/", include("skranke.desk.urls")),
+    path("personale/kontaktcenter/", include("skranke.contact.urls")),
+    path("personale/telefonmoeder/", include("skranke.phone_meetings.urls")),
     path("api/v1/", api.urls),
     path("personale/", include("skranke.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.admin_site import ScopedPermissionsMixin
-from skranke.accounts.devices import issue_device_token, revoke_device
-from skranke.accounts.models import Device, User
+from skranke.accounts.models import Device, IntegrationToken, User
+from skranke.accounts.tokens import Holder, issue_token, revoke_token
 
 
 @admin.register(User)
@@ -60,26 +60,47 @@ class StaffAdmin(ScopedPermissionsMixin, UserAdmin[User]):
         super().save_model(request, obj, form, change)
 
 
+class TokenHolderAdmin(ScopedPermissionsMixin, admin.ModelAdmin[Holder]):
+    """What holds a token (a device, another system): the token is shown
+    once, right after it is made, and never stored in clear."""
+
+    actions = ["revoke", "renew_token"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Holder, form: ModelForm[Holder], change: bool
+    ) -> None:
+        token = None if change else issue_token(holder=obj)
+        super().save_model(request, obj, form, change)
+        if token is not None:
+            self.show_token(request, obj, token)
+
+    def show_token(self, request: HttpRequest, holder: Holder, token: str) -> None:
+        """Tell the user the new token and where it goes."""
+        raise NotImplementedError
+
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[Holder], done: str) -> None:
+        for holder in queryset:
+            revoke_token(holder=holder)
+        messages.success(request, done)
+
+    @admin.action(description=_("Make a new token (the old one stops working)"))
+    def renew_token(self, request: HttpRequest, queryset: QuerySet[Holder]) -> None:
+        for holder in queryset:
+            token = issue_token(holder=holder)
+            holder.save(update_fields=["token_hash", "revoked_at"])
+            self.show_token(request, holder, token)
+
+
 @admin.register(Device)
-class DeviceAdmin(ScopedPermissionsMixin, admin.ModelAdmin[Device]):
-    """Kiosks and displays. The token is shown once, right after it is made:
-    it is typed into the device's sign-in page and never stored in clear."""
+class DeviceAdmin(TokenHolderAdmin[Device]):
+    """Kiosks and displays. The token is typed into the device's sign-in page."""
 
     list_display = ["name", "kind", "location", "created_at", "revoked_at"]
     list_filter = ["kind", "location"]
     fields = ["name", "kind", "location", "created_at", "revoked_at"]
     readonly_fields = ["created_at", "revoked_at"]
-    actions = ["revoke", "renew_token"]
 
-    def save_model(
-        self, request: HttpRequest, obj: Device, form: ModelForm[Device], change: bool
-    ) -> None:
-        token = None if change else issue_device_token(device=obj)
-        super().save_model(request, obj, form, change)
-        if token is not None:
-            self._show_token(request, obj, token)
-
-    def _show_token(self, request: HttpRequest, device: Device, token: str) -> None:
+    def show_token(self, request: HttpRequest, holder: Device, token: str) -> None:
         messages.warning(
             request,
             format_html(
@@ -87,7 +108,7 @@ class DeviceAdmin(ScopedPermissionsMixin, admin.ModelAdmin[Device]):
                     "The token for {device} is <code>{token}</code>. Open {url} on the device "
                     "and enter it. It is shown only this once."
                 ),
-                device=device,
+                device=holder,
                 token=token,
                 url=request.build_absolute_uri(reverse("devices:sign_in")),
             ),
@@ -95,13 +116,32 @@ class DeviceAdmin(ScopedPermissionsMixin, admin.ModelAdmin[Device]):
 
     @admin.action(description=_("Revoke: the device is signed out at once"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[Device]) -> None:
-        for device in queryset:
-            revoke_device(device=device)
-        messages.success(request, _("The devices are signed out."))
+        self.revoke_tokens(request, queryset, gettext("The devices are signed out."))
 
-    @admin.action(description=_("Make a new token (the old one stops working)"))
-    def renew_token(self, request: HttpRequest, queryset: QuerySet[Device]) -> None:
-        for device in queryset:
-            token = issue_device_token(device=device)
-            device.save(update_fields=["token_hash", "revoked_at"])
-            self._show_token(request, device, token)
+
+@admin.register(IntegrationToken)
+class IntegrationTokenAdmin(TokenHolderAdmin[IntegrationToken]):
+    """Systems that send data on the municipality's behalf, such as the
+    phone system posting its call records (docs/telephony.md)."""
+
+    list_display = ["name", "municipality", "created_at", "revoked_at"]
+    fields = ["name", "municipality", "created_at", "revoked_at"]
+    readonly_fields = ["created_at", "revoked_at"]
+
+    def show_token(self, request: HttpRequest, holder: IntegrationToken, token: str) -> None:
+        messages.warning(
+            request,
+            format_html(
+                gettext(
+                    "The token for {name} is <code>{token}</code>. The system sends it "
+                    "in the header <code>Authorization: Bearer …</code>. It is shown only "
+                    "this once."
+                ),
+                name=holder,
+                token=token,
+            ),
+        )
+
+    @admin.action(description=_("Revoke: the token stops working at once"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[IntegrationToken]) -> None:
+        self.revoke_tokens(request, queryset, gettext("The tokens no longer work."))

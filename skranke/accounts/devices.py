@@ -2,8 +2,6 @@
 when the device is created in the admin; the device keeps it in its own
 session, which lasts until the token is revoked."""
 
-import hashlib
-import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -15,7 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from skranke.accounts.models import Device
-from skranke.core import clock
+from skranke.accounts.tokens import bearer_token, find_holder, issue_token, revoke_token
+from skranke.accounts.tokens import hash_token as hash_token
 
 View = Callable[..., HttpResponse]
 SESSION_KEY = "device_id"
@@ -23,32 +22,19 @@ SESSION_KEY = "device_id"
 SESSION_SECONDS = int(timedelta(days=365).total_seconds())
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_device_token(*, device: Device) -> str:
     """A new token for `device` (replacing any earlier one), to be shown once.
     The caller saves the device."""
-    token = secrets.token_urlsafe(32)
-    device.token_hash = hash_token(token)
-    device.revoked_at = None
-    return token
+    return issue_token(holder=device)
 
 
 def revoke_device(*, device: Device) -> None:
-    Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+    revoke_token(holder=device)
 
 
 def find_device(*, token: str) -> Device | None:
     """The active device with this token, or None."""
-    if not token or len(token) > 200:
-        return None
-    return (
-        Device.objects.select_related("location")
-        .filter(token_hash=hash_token(token.strip()), revoked_at__isnull=True)
-        .first()
-    )
+    return find_holder(holders=Device.objects.select_related("location"), token=token)
 
 
 def sign_in_device(*, request: HttpRequest, device: Device) -> None:
@@ -73,10 +59,7 @@ def signed_in_device(*, request: HttpRequest, kind: str) -> Device | None:
 def bearer_device(*, request: HttpRequest, kinds: tuple[str, ...]) -> Device | None:
     """The device an API request authenticates as with
     `Authorization: Bearer <token>`, if it is of one of `kinds`."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    device = find_device(token=token)
+    device = find_device(token=bearer_token(request=request))
     return device if device is not None and device.kind in kinds else None
 
 

@@ -5,7 +5,7 @@ administrator cannot hand out more than their own role allows, and a review
 of who may do what is this one table.
 """
 
-from skranke.accounts.models import Role, User
+from skranke.accounts.models import CONFIGURING_ROLES, Role, User
 
 ALL = frozenset({"view", "add", "change", "delete"})
 VIEW = frozenset({"view"})
@@ -22,7 +22,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "core.deskshift": ALL,
         "accounts.user": ALL,
         "accounts.device": ALL,
+        "accounts.integrationtoken": ALL,
         "notifications.messagetext": ALL,
+        "contact.callrecordformat": ALL,
+        "contact.topicgroup": ALL,
+        "contact.topic": ALL,
+        "contact.kpitargets": ALL,
     },
     Role.MANAGER: {
         "core.municipality": VIEW,
@@ -35,6 +40,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "core.deskshift": ALL,
         "accounts.device": ALL,
         "notifications.messagetext": ALL,
+        "contact.callrecordformat": frozenset({"view", "change"}),
+        "contact.topicgroup": VIEW,
+        "contact.topic": ALL,
+        "contact.kpitargets": frozenset({"view", "change"}),
     },
 }
 
@@ -66,6 +75,18 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
     "manage_messages": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
     # Calling and serving citizens at a desk.
     "serve_at_desk": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK}),
+    # Logging contacts: the contact centre, and the information desk.
+    "log_contacts": frozenset(
+        {Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK, Role.CONTACT_AGENT}
+    ),
+    "view_contact_kpis": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    # Importing the phone system's call records (CSV files).
+    "import_calls": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    # Calling citizens who booked a telephone meeting; only with the phone
+    # skill as well (may_call_phone_meetings).
+    "call_phone_meetings": frozenset(
+        {Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK, Role.CONTACT_AGENT}
+    ),
 }
 
 
@@ -74,3 +95,31 @@ def role_allows(*, user: object, action: str) -> bool:
     if not isinstance(user, User) or not user.is_active:
         return False
     return user.is_superuser or user.role in STAFF_ACTIONS[action]
+
+
+def may_call_phone_meetings(*, user: object) -> bool:
+    """Whether `user` takes and makes the calls of telephone meetings: a
+    role that allows it, and the phone skill."""
+    return role_allows(user=user, action="call_phone_meetings") and (
+        isinstance(user, User) and (user.is_superuser or user.phone_skill)
+    )
+
+
+def may_watch_phone_meetings(*, user: object) -> bool:
+    """Whether `user` sees the telephone-meeting worklist: those who call,
+    and managers and administrators, who watch that no meeting is left
+    unclaimed."""
+    if may_call_phone_meetings(user=user):
+        return True
+    return isinstance(user, User) and user.is_active and user.role in CONFIGURING_ROLES
+
+
+def may_import_calls(*, user: object) -> bool:
+    """Whether `user` imports the phone system's call records: a role that
+    allows it, in a municipality (calls belong to one; the installation's
+    superusers, who have none, use `manage.py import_calls`)."""
+    return (
+        role_allows(user=user, action="import_calls")
+        and isinstance(user, User)
+        and user.municipality_id is not None
+    )

@@ -5,7 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from skranke.accounts.permissions import may_use_admin, role_allows
+from skranke.accounts.permissions import (
+    may_import_calls,
+    may_use_admin,
+    may_watch_phone_meetings,
+    role_allows,
+)
 from skranke.accounts.scoping import visible_locations
 
 
@@ -28,5 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "may_use_admin": may_use_admin(user=request.user),
             "may_manage_messages": role_allows(user=request.user, action="manage_messages"),
             "may_serve_at_desk": role_allows(user=request.user, action="serve_at_desk"),
+            "may_log_contacts": role_allows(user=request.user, action="log_contacts"),
+            "may_view_contact_kpis": role_allows(user=request.user, action="view_contact_kpis"),
+            "may_import_calls": may_import_calls(user=request.user),
+            "may_watch_phone_meetings": may_watch_phone_meetings(user=request.user),
         },
     )

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from skranke.api import availability, bookings, catalogue, delivery_reports, queue
+from skranke.api import availability, bookings, catalogue, contacts, delivery_reports, queue
 from skranke.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -17,3 +17,4 @@ api.add_router("", availability.router)
 api.add_router("", bookings.router)
 api.add_router("", delivery_reports.router)
 api.add_router("", queue.router)
+api.add_router("", contacts.router)

@@ -268,3 +268,23 @@ DEMO_BOOKINGS = [
     ("Louise Christensen", "tlf-boliganvisning", "web"),
     ("Karl Madsen", "opkraevning", "phone"),
 ]
+
+# Telephone meetings on the day the demo is loaded, so the worklist has
+# calls to make: name, topic, what the citizen wrote. Numbered on from the
+# bookings above, with the same phone prefix.
+DEMO_PHONE_MEETINGS_TODAY = [
+    (
+        "Hanne Holm",
+        "tlf-folkeregister",
+        "Jeg flytter til Tyskland og vil høre, hvad jeg skal huske.",
+    ),
+    ("Omar Khalil", "tlf-boliganvisning", "Hvor langt er jeg på ventelisten til en bolig?"),
+    (
+        "Lene Dam",
+        "tlf-pladsanvisning",
+        "Vi flytter hertil i marts og skal bruge en vuggestueplads.",
+    ),
+    ("Mikkel Berg", "tlf-sygedagpenge", "Min arbejdsgiver har ikke meldt min sygdom."),
+]
+# Demo staff who call telephone meetings (the phone skill).
+DEMO_PHONE_SKILLED = frozenset({"skranke"})

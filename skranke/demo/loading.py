@@ -187,7 +187,12 @@ def _load_users(municipality: Municipality) -> None:
     for username, first_name, role, location_slugs in data.DEMO_USERS:
         user, created = User.objects.update_or_create(
             username=username,
-            defaults={"first_name": first_name, "municipality": municipality, "role": role},
+            defaults={
+                "first_name": first_name,
+                "municipality": municipality,
+                "role": role,
+                "phone_skill": username in data.DEMO_PHONE_SKILLED,
+            },
         )
         if created:
             user.set_password(data.DEMO_PASSWORD)
@@ -237,5 +242,37 @@ def _load_bookings(location: Location, today: date) -> None:
                     name=name, phone=f"{data.DEMO_PHONE_PREFIX}{number:04d}", sms_consent=True
                 ),
                 channel=channel,
+                policy=policy,
+            )
+    _load_phone_meetings_today(location, today, policy)
+
+
+def _load_phone_meetings_today(location: Location, today: date, policy: Policy) -> None:
+    """A few telephone meetings today, spread over the free times left (none
+    on a closed day or after hours)."""
+    services = {service.slug: service for service in location.services.all()}
+    first_number = len(data.DEMO_BOOKINGS)
+    for number, (name, slug, note) in enumerate(data.DEMO_PHONE_MEETINGS_TODAY):
+        slots = find_slots(
+            location=location,
+            service=services[slug],
+            first_day=today,
+            last_day=today,
+            policy=policy,
+        )
+        if not slots:
+            continue
+        with contextlib.suppress(BookingError):
+            book_appointment(
+                location=location,
+                service=services[slug],
+                start=slots[(number * 3) % len(slots)].start,
+                citizen=CitizenDetails(
+                    name=name,
+                    phone=f"{data.DEMO_PHONE_PREFIX}{first_number + number:04d}",
+                    sms_consent=True,
+                    note=note,
+                ),
+                channel=Booking.Channel.WEB,
                 policy=policy,
             )

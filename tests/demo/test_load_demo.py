@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
@@ -6,8 +6,15 @@ from django.core.management import call_command
 from skranke.accounts.devices import find_device
 from skranke.accounts.models import Role, User
 from skranke.booking.models import Booking
+from skranke.core import clock
 from skranke.core.models import DeskShift, Location, OpeningHours, Service, SpecialDay
-from skranke.demo.data import DEMO_BOOKINGS, DEMO_DEVICE_TOKENS, DEMO_PASSWORD, DEMO_PHONE_PREFIX
+from skranke.demo.data import (
+    DEMO_BOOKINGS,
+    DEMO_DEVICE_TOKENS,
+    DEMO_PASSWORD,
+    DEMO_PHONE_MEETINGS_TODAY,
+    DEMO_PHONE_PREFIX,
+)
 from skranke.demo.loading import load_demo_data
 from skranke.queueing.models import Visit
 
@@ -61,12 +68,27 @@ def test_every_demo_shift_lies_within_opening_hours() -> None:
         shift.full_clean(exclude=["services"])
 
 
-def test_the_demo_has_a_few_bookings_and_replaces_only_its_own() -> None:
+def test_the_demo_has_a_few_bookings_and_replaces_only_its_own(stopped_clock: datetime) -> None:
     call_command("load_demo")
     demo_bookings = Booking.objects.filter(phone__startswith=DEMO_PHONE_PREFIX)
-    assert demo_bookings.count() == len(DEMO_BOOKINGS)
+    expected = len(DEMO_BOOKINGS) + len(DEMO_PHONE_MEETINGS_TODAY)
+    assert demo_bookings.count() == expected
     call_command("load_demo")
-    assert demo_bookings.count() == len(DEMO_BOOKINGS)
+    assert demo_bookings.count() == expected
+
+
+def test_the_demo_day_has_telephone_meetings_for_the_front_desk_to_call(
+    stopped_clock: datetime,
+) -> None:
+    load_demo_data(today=clock.today())
+    today = Booking.objects.filter(
+        Booking.starting_on(clock.today()), service__kind=Service.Kind.PHONE
+    )
+    assert today.count() == len(DEMO_PHONE_MEETINGS_TODAY)
+    assert all(booking.note for booking in today)
+    assert set(User.objects.filter(phone_skill=True).values_list("username", flat=True)) == {
+        "skranke"
+    }
 
 
 def test_the_demo_kiosk_and_display_sign_in_and_a_reload_keeps_working() -> None:

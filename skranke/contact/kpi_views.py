@@ -1,0 +1,135 @@
+"""The contact centre's key figures for a period and a topic group, with
+the targets met or not, a chart over the period, and a CSV export."""
+
+import csv
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+
+from skranke.accounts.models import User
+from skranke.accounts.permissions import role_allows
+from skranke.contact.chart import draw_chart
+from skranke.contact.kpis import ANSWER_STEPS, Kpis, compute_kpis, targets_of
+from skranke.contact.models import TopicGroup
+from skranke.contact.periods import KINDS, period_containing
+from skranke.core import clock
+
+# How a step of each kind is named in the chart and the table.
+STEP_FORMATS = {"hour": "H", "day": "D j/n", "week": "j/n", "month": "M"}
+
+
+@login_required
+def kpis_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not isinstance(user, User) or not role_allows(user=user, action="view_contact_kpis"):
+        raise PermissionDenied
+    municipality = user.municipality
+    if municipality is None:  # a superuser of the installation: no centre
+        raise PermissionDenied
+    kind = request.GET.get("periode", "month")
+    kind = kind if kind in KINDS else "month"
+    try:
+        day = date.fromisoformat(request.GET.get("dato", ""))
+    except ValueError:
+        day = clock.today()
+    period = period_containing(kind=kind, day=day)
+    groups = list(TopicGroup.objects.filter(municipality=municipality))
+    chosen = request.GET.get("gruppe", "")
+    group = next((g for g in groups if str(g.pk) == chosen), None)
+    kpis = compute_kpis(municipality=municipality, period=period, group=group)
+    if request.GET.get("format") == "csv":
+        return _csv(kpis)
+    step_format = STEP_FORMATS[period.step]
+    labels = [dateformat.format(step.starts, step_format) for step in kpis.steps]
+    targets = targets_of(kpis)
+    return render(
+        request,
+        "contact/kpis.html",
+        {
+            "kpis": kpis,
+            "targets": targets,
+            "kinds": KINDS,
+            "kind": kind,
+            "day": day,
+            "groups": groups,
+            "group": group,
+            "answer_steps": ANSWER_STEPS,
+            "within": [
+                (
+                    seconds,
+                    kpis.calls.answered_within.get(seconds, 0),
+                    kpis.calls.within_share(seconds),
+                )
+                for seconds in ANSWER_STEPS
+            ],
+            "rows": list(zip(labels, kpis.steps, strict=True)),
+            "service_chart": draw_chart(
+                labels=labels,
+                values=[step.calls.service_level for step in kpis.steps],
+                target=kpis.targets.service_level_percent,
+            ),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _percent(value: float | None) -> str:
+    # Danish spreadsheets read a decimal comma.
+    return "" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _csv(kpis: Kpis) -> HttpResponse:
+    """One row per step and a total row, separated by semicolons, as Danish
+    spreadsheets open them."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"kontaktcenter-{kpis.period.kind}-{kpis.period.first.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # so Excel reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    seconds = kpis.targets.answer_seconds
+    writer.writerow(
+        [
+            _("From"),
+            _("Calls offered"),
+            _("Answered"),
+            *[_("Answered within %(seconds)d s") % {"seconds": s} for s in ANSWER_STEPS],
+            _("Service level (%% answered within %(seconds)d s)") % {"seconds": seconds},
+            _("Abandoned"),
+            _("Abandoned after %(seconds)d s") % {"seconds": seconds},
+            _("Abandoned after %(seconds)d s, %%") % {"seconds": seconds},
+            _("Contacts"),
+            _("Settled at first contact"),
+            _("Transferred"),
+            _("Failed transfers"),
+            _("Bounced back"),
+            _("First-contact resolution, %"),
+        ]
+    )
+    moment = "%Y-%m-%d %H:%M" if kpis.period.step == "hour" else "%Y-%m-%d"
+    rows = [(step.starts.strftime(moment), step.calls, step.contacts) for step in kpis.steps]
+    rows.append((_("Total"), kpis.calls, kpis.contacts))
+    for label, calls, contacts in rows:
+        writer.writerow(
+            [
+                label,
+                calls.offered,
+                calls.answered,
+                *[calls.answered_within.get(s, 0) for s in ANSWER_STEPS],
+                _percent(calls.service_level),
+                calls.abandoned,
+                calls.abandoned_after_target,
+                _percent(calls.abandoned_after_share),
+                contacts.total,
+                contacts.settled,
+                contacts.transferred,
+                contacts.failed_transfers,
+                contacts.bounced,
+                _percent(contacts.first_contact_resolution),
+            ]
+        )
+    return response

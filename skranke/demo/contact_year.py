@@ -1,0 +1,327 @@
+"""A year of the contact centre, shaped like the year the source documents
+report (Hvidovre 2019, see MISSION.md): 103,972 calls to the switchboard,
+90 % answered; answered within 10 s 25 %, 10–60 s 57 %, after 60 s 18 %;
+abandoned within 10 s 5,241, 10–60 s 3,571, after 60 s 1,901; first-contact
+resolution per quarter 36.3 / 40.0 / 36.2 / 36.9 % in the phase-1 areas and
+6.3 / 5.0 / 6.4 / 4.9 % in phase 2; failed transfers 3,215 / 2,642 / 2,799 /
+2,982 and bounced calls 2,188 / 2,190 / 1,879 / 1,872 per quarter.
+
+The counts are dealt out exactly (largest remainders), then shuffled with
+a seed, so the KPI page computes the report's figures back. Every working
+day is generated from its own seed: loading again adds only missing days,
+and the current year follows the same shape up to yesterday.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import holidays
+from django.db import transaction
+from django.db.models.functions import TruncDate
+
+from skranke.contact.models import Call, Contact, Topic, TopicGroup
+from skranke.core import clock
+from skranke.core.models import Municipality
+
+CALLS_PER_YEAR = 103_972
+# Seconds waited, as (lowest, highest) bands, and the calls in each: the
+# report's answered (23,009 / 53,623 / 16,628, less one so they sum to
+# 93,259) and abandoned bands. The 10–60 s bands are split at 20 s, which
+# the report does not give: 21,700 answered and 1,500 abandoned before it.
+ANSWERED_BANDS = [((1, 10), 23_009), ((11, 20), 21_700), ((21, 60), 31_923), ((61, 240), 16_627)]
+ABANDONED_BANDS = [((1, 10), 5_241), ((11, 20), 1_500), ((21, 60), 2_071), ((61, 300), 1_901)]
+
+QUARTER_SHARE = [0.27, 0.26, 0.23, 0.24]  # more calls in the first half
+FIRST_CONTACT = {"fase-1": [36.3, 40.0, 36.2, 36.9], "fase-2": [6.3, 5.0, 6.4, 4.9]}
+FAILED = [3_215, 2_642, 2_799, 2_982]
+BOUNCED = [2_188, 2_190, 1_879, 1_872]
+# Of the answered calls, the share about each group's topics.
+GROUP_SHARE = {"fase-1": 0.85, "fase-2": 0.15}
+# Contacts on other channels, per year, all settled or sent on like calls.
+OTHER_CHANNELS = {
+    Contact.Channel.EMAIL: 5_200,
+    Contact.Channel.DIGITAL_POST: 1_100,
+    Contact.Channel.LETTER: 300,
+    Contact.Channel.CHAT: 600,
+}
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    key: str
+    name_da: str
+    name_en: str
+    queue: str
+    first_contact_target: bool
+    # (Danish, English, weight): weights from the report's phone contacts by area.
+    topics: list[tuple[str, str, int]]
+
+
+GROUPS = [
+    GroupSpec(
+        "fase-1",
+        "Fase 1-områder",
+        "Phase 1 areas",
+        "Borgerservice",
+        True,
+        [
+            ("Opkrævning", "Collections", 3789),
+            ("Boliganvisning", "Housing", 3508),
+            ("Folkeregister", "Civil registry", 3120),
+            ("Sygesikring", "Health insurance", 2007),
+            ("Kørekort", "Driving licence", 1779),
+            ("Lægekørsel", "Doctor transport", 1437),
+            ("Pas", "Passport", 1365),
+            ("Ejendomsskat", "Property tax", 1228),
+            ("Vielse", "Marriage", 538),
+            ("Digital Post", "Digital Post", 248),
+            ("Byggesag", "Building permits", 2500),
+            ("Rotter og affald", "Rats and waste", 3000),
+            ("Jobcenter", "Job centre", 4000),
+            ("Generelle henvendelser", "General enquiries", 6000),
+            ("Andet", "Other", 503),
+        ],
+    ),
+    GroupSpec(
+        "fase-2",
+        "Fase 2-områder",
+        "Phase 2 areas",
+        "Pension og pladsanvisning",
+        False,
+        [("Pension", "Pension", 3), ("Pladsanvisning", "Childcare places", 2)],
+    ),
+]
+
+CALL_PREFIX = "demo-"
+
+
+def load_topics(*, municipality: Municipality) -> dict[str, list[Topic]]:
+    """The demo's topic groups and topics, found by name when there."""
+    loaded: dict[str, list[Topic]] = {}
+    for position, spec in enumerate(GROUPS, start=1):
+        group, _ = TopicGroup.objects.update_or_create(
+            municipality=municipality,
+            name_da=spec.name_da,
+            defaults={
+                "name_en": spec.name_en,
+                "position": position,
+                "first_contact_target": spec.first_contact_target,
+                "phone_queues": spec.queue,
+            },
+        )
+        loaded[spec.key] = [
+            Topic.objects.update_or_create(
+                municipality=municipality,
+                name_da=name_da,
+                defaults={"name_en": name_en, "group": group, "position": index},
+            )[0]
+            for index, (name_da, name_en, _weight) in enumerate(spec.topics, start=1)
+        ]
+    return loaded
+
+
+def load_contact_history(*, municipality: Municipality, today: date, scale: float = 1.0) -> int:
+    """Last year in full and this year up to yesterday; days already there
+    are left alone. Returns how many days were added."""
+    topics = load_topics(municipality=municipality)
+    present = set(
+        Call.objects.filter(municipality=municipality, call_id__startswith=CALL_PREFIX)
+        .annotate(day=TruncDate("offered_at", tzinfo=clock.LOCAL_ZONE))
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    added = 0
+    for year in (today.year - 1, today.year):
+        plan = plan_year(year=year, scale=scale)
+        for day, calls in plan.calls_by_day.items():
+            if day >= today or day in present:
+                continue
+            with transaction.atomic():
+                _insert_day(municipality, topics, plan, day, calls)
+            added += 1
+    return added
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    answered: bool
+    waited: int  # seconds
+    group: str
+    outcome: str  # of its contact; "" for an abandoned call
+
+
+@dataclass
+class YearPlan:
+    calls_by_day: dict[date, list[PlannedCall]]
+    other_channels: dict[date, list[tuple[str, str]]]  # (channel, outcome)
+
+
+def plan_year(*, year: int, scale: float = 1.0) -> YearPlan:
+    """Every call and contact of the year, dealt out exactly and shuffled
+    with the year as seed (so each day comes out the same every time)."""
+    rng = random.Random(year)  # noqa: S311 - a demo's dice, not a secret
+    days = working_days(year)
+    weights = [QUARTER_SHARE[(day.month - 1) // 3] * _weekday_weight(day) for day in days]
+    per_day = deal(total=round(CALLS_PER_YEAR * scale), weights=weights)
+    waits = [
+        (answered, band)
+        for answered, bands in ((True, ANSWERED_BANDS), (False, ABANDONED_BANDS))
+        for band, count in bands
+        for _ in range(round(count * scale))
+    ]
+    rng.shuffle(waits)
+    drawn: dict[date, list[tuple[bool, int]]] = {}
+    position = 0
+    for day, count in zip(days, per_day, strict=True):
+        drawn[day] = [
+            (answered, rng.randint(*band)) for answered, band in waits[position : position + count]
+        ]
+        position += count
+    # Per quarter: which group each answered call is about, and how its
+    # contact ended, in exact numbers.
+    dealt: dict[int, list[tuple[str, str]]] = {}
+    for quarter in range(4):
+        answered = sum(
+            1
+            for day, calls in drawn.items()
+            if (day.month - 1) // 3 == quarter
+            for is_answered, _waited in calls
+            if is_answered
+        )
+        first_group = round(answered * GROUP_SHARE["fase-1"])
+        contacts_of = {"fase-1": first_group, "fase-2": answered - first_group}
+        pairs: list[tuple[str, str]] = []
+        for key, contacts in contacts_of.items():
+            share = GROUP_SHARE[key]
+            bounced = round(BOUNCED[quarter] * scale * share)
+            failed = round(FAILED[quarter] * scale * share)
+            settled = round(FIRST_CONTACT[key][quarter] / 100 * (contacts - bounced))
+            transferred = contacts - bounced - failed - settled
+            ended = Contact.Outcome
+            pairs += (
+                [(key, ended.SETTLED)] * settled
+                + [(key, ended.TRANSFERRED)] * transferred
+                + [(key, ended.FAILED_TRANSFER)] * failed
+                + [(key, ended.BOUNCED)] * bounced
+            )
+        rng.shuffle(pairs)
+        dealt[quarter] = pairs
+    calls_by_day: dict[date, list[PlannedCall]] = {}
+    for day, calls in drawn.items():
+        pairs = dealt[(day.month - 1) // 3]
+        planned = []
+        for answered, waited in calls:
+            if answered:
+                key, outcome = pairs.pop()
+            else:
+                key = "fase-1" if rng.random() < GROUP_SHARE["fase-1"] else "fase-2"
+                outcome = ""
+            planned.append(PlannedCall(answered, waited, key, outcome))
+        calls_by_day[day] = planned
+    # Other channels are about phase-1 topics, settled as often as the
+    # quarter's calls are.
+    other: dict[date, list[tuple[str, str]]] = {day: [] for day in days}
+    for channel, count in OTHER_CHANNELS.items():
+        dealt_days = deal(total=round(count * scale), weights=weights)
+        for day, number in zip(days, dealt_days, strict=True):
+            other[day] += [(channel, "")] * number
+    for quarter in range(4):
+        quarter_days = [day for day in days if (day.month - 1) // 3 == quarter]
+        count = sum(len(other[day]) for day in quarter_days)
+        settled = round(FIRST_CONTACT["fase-1"][quarter] / 100 * count)
+        outcomes: list[str] = [Contact.Outcome.SETTLED] * settled
+        outcomes += [Contact.Outcome.TRANSFERRED] * (count - settled)
+        rng.shuffle(outcomes)
+        for day in quarter_days:
+            other[day] = [(channel, outcomes.pop()) for channel, _none in other[day]]
+    return YearPlan(calls_by_day=calls_by_day, other_channels=other)
+
+
+def working_days(year: int) -> list[date]:
+    closed = holidays.country_holidays("DK", years=year)
+    day, days = date(year, 1, 1), []
+    while day.year == year:
+        if day.weekday() < 5 and day not in closed:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def deal(*, total: int, weights: list[float]) -> list[int]:
+    """`total` split in proportion to `weights`, exactly (largest remainders)."""
+    whole = sum(weights)
+    shares = [total * weight / whole for weight in weights]
+    counts = [int(share) for share in shares]
+    by_remainder = sorted(
+        range(len(shares)), key=lambda index: shares[index] - counts[index], reverse=True
+    )
+    for index in by_remainder[: total - sum(counts)]:
+        counts[index] += 1
+    return counts
+
+
+def _weekday_weight(day: date) -> float:
+    # Mondays are busiest; Friday has short opening hours.
+    return [1.3, 1.05, 1.0, 1.0, 0.65][day.weekday()]
+
+
+def _insert_day(
+    municipality: Municipality,
+    topics: dict[str, list[Topic]],
+    plan: YearPlan,
+    day: date,
+    calls: list[PlannedCall],
+) -> None:
+    rng = random.Random(day.toordinal())  # noqa: S311 - a demo's dice
+    opens = datetime.combine(day, time(8), tzinfo=clock.LOCAL_ZONE)
+    seconds_open = (5 if day.weekday() == 4 else 7) * 3600
+    call_rows, contact_rows = [], []
+    for number, planned in enumerate(calls):
+        offered = opens + timedelta(seconds=rng.randrange(seconds_open))
+        reached = offered + timedelta(seconds=planned.waited)
+        call_rows.append(
+            Call(
+                municipality=municipality,
+                call_id=f"{CALL_PREFIX}{day:%Y%m%d}-{number:04d}",
+                queue=_spec(planned.group).queue,
+                offered_at=offered,
+                answered_at=reached if planned.answered else None,
+                ended_at=reached + timedelta(seconds=rng.randint(60, 600))
+                if planned.answered
+                else reached,
+                abandoned=not planned.answered,
+                agent=f"Agent {rng.randint(1, 9)}" if planned.answered else "",
+            )
+        )
+        if planned.answered:
+            contact_rows.append(
+                Contact(
+                    municipality=municipality,
+                    channel=Contact.Channel.PHONE,
+                    topic=_topic(rng, topics, planned.group),
+                    outcome=planned.outcome,
+                    at=reached + timedelta(seconds=30),
+                )
+            )
+    for channel, outcome in plan.other_channels.get(day, []):
+        contact_rows.append(
+            Contact(
+                municipality=municipality,
+                channel=channel,
+                topic=_topic(rng, topics, "fase-1"),
+                outcome=outcome,
+                at=opens + timedelta(seconds=rng.randrange(seconds_open)),
+            )
+        )
+    Call.objects.bulk_create(call_rows, batch_size=2000, ignore_conflicts=True)
+    Contact.objects.bulk_create(contact_rows, batch_size=2000)
+
+
+def _spec(key: str) -> GroupSpec:
+    return next(spec for spec in GROUPS if spec.key == key)
+
+
+def _topic(rng: random.Random, topics: dict[str, list[Topic]], key: str) -> Topic:
+    weights = [weight for *_names, weight in _spec(key).topics]
+    return rng.choices(topics[key], weights=weights)[0]
