@@ -133,9 +133,12 @@ def load_contact_history(*, municipality: Municipality, today: date, scale: floa
     )
     added = 0
     for year in (today.year - 1, today.year):
+        missing = {day for day in working_days(year) if day < today and day not in present}
+        if not missing:  # the usual `make run`: nothing to plan
+            continue
         plan = plan_year(year=year, scale=scale)
         for day, calls in plan.calls_by_day.items():
-            if day >= today or day in present:
+            if day not in missing:
                 continue
             with transaction.atomic():
                 _insert_day(municipality, topics, plan, day, calls)
