@@ -27,7 +27,7 @@ class CitizenDetails:
     note: str = ""
 
 
-def _clean_text(value: str, *, field: str, limit: int, required: bool) -> str:
+def clean_text(value: str, *, field: str, limit: int, required: bool) -> str:
     text = unicodedata.normalize("NFC", " ".join(value.split()) if field == "name" else value)
     text = text.strip()
     if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in text):
@@ -80,10 +80,10 @@ def clean_citizen_details(
     if language not in {code for code, _ in settings.LANGUAGES}:
         raise InvalidBooking(_("Choose Danish or English."), field="language")
     return CitizenDetails(
-        name=_clean_text(name, field="name", limit=NAME_MAX, required=True),
+        name=clean_text(name, field="name", limit=NAME_MAX, required=True),
         phone=normalize_phone(phone),
         email=normalize_email(email),
         language=language,
         sms_consent=sms_consent,
-        note=_clean_text(note, field="note", limit=NOTE_MAX, required=False),
+        note=clean_text(note, field="note", limit=NOTE_MAX, required=False),
     )

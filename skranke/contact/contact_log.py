@@ -2,13 +2,14 @@
 channel, and how it ended. One row per contact, written in one statement,
 so an agent can log the next call at once."""
 
-import unicodedata
 from datetime import datetime, time
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from skranke.accounts.models import User
+from skranke.booking.details import clean_text
+from skranke.booking.errors import InvalidBooking
 from skranke.booking.models import Booking
 from skranke.contact.errors import InvalidContact
 from skranke.contact.models import Contact, Topic
@@ -51,13 +52,10 @@ def log_contact(
         ).first()
         if booking is None:
             raise InvalidContact(_("There is no booking with this code."), field="booking")
-    note = unicodedata.normalize("NFC", note).strip()
-    if len(note) > NOTE_MAX:
-        raise InvalidContact(
-            _("Use at most %(limit)d characters.") % {"limit": NOTE_MAX}, field="note"
-        )
-    if any(unicodedata.category(char) == "Cc" and char not in "\n\t\r" for char in note):
-        raise InvalidContact(_("Remove the control characters from the text."), field="note")
+    try:  # the same rules as a booking's note
+        note = clean_text(note, field="note", limit=NOTE_MAX, required=False)
+    except InvalidBooking as refused:
+        raise InvalidContact(refused.message, field="note") from refused
     return Contact.objects.create(
         municipality_id=topic.municipality_id,
         channel=channel,

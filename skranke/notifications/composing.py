@@ -155,26 +155,14 @@ def compose_message(*, message: Message) -> Composed:
     kind = Message.Kind(message.kind)
     with override(message.language):
         fields = _fields(booking=booking, reason=message.reason)
-        wording = wording_for(
+        main = _filled_wording(
             municipality_id=booking.location.municipality_id,
             kind=kind,
             channel=message.channel,
             language=message.language,
             for_phone_meetings=booking.service.kind == Service.Kind.PHONE,
+            fields=fields,
         )
-        try:
-            main = fill_in(text=wording, fields=fields)
-        except (KeyError, IndexError, ValueError, AttributeError):
-            # A municipality's text saved past its checks (by a script, say)
-            # must not hold the message back: Skranke's own wording goes.
-            main = fill_in(
-                text=default_wording(
-                    kind=kind,
-                    channel=message.channel,
-                    for_phone_meetings=booking.service.kind == Service.Kind.PHONE,
-                ),
-                fields=fields,
-            )
         if message.channel == Message.Channel.SMS:
             return Composed("", main)
         paragraphs = [
@@ -210,20 +198,43 @@ def _compose_turn_soon(*, message: Message, visit: Visit) -> Composed:
             "area": visit.service.waiting_area or _("the waiting room"),
             "minutes": str(max(1, TURN_SOON_MINUTES if wait is None else wait)),
         }
-        wording = wording_for(
-            municipality_id=visit.location.municipality_id,
-            kind=Kind.TURN_SOON,
-            channel=Message.Channel.SMS,
-            language=message.language,
-            for_phone_meetings=False,
+        return Composed(
+            "",
+            _filled_wording(
+                municipality_id=visit.location.municipality_id,
+                kind=Kind.TURN_SOON,
+                channel=Message.Channel.SMS,
+                language=message.language,
+                for_phone_meetings=False,
+                fields=fields,
+            ),
         )
-        try:
-            return Composed("", fill_in(text=wording, fields=fields))
-        except (KeyError, IndexError, ValueError, AttributeError):
-            default = default_wording(
-                kind=Kind.TURN_SOON, channel=Message.Channel.SMS, for_phone_meetings=False
-            )
-            return Composed("", fill_in(text=default, fields=fields))
+
+
+def _filled_wording(
+    *,
+    municipality_id: int,
+    kind: str,
+    channel: str,
+    language: str,
+    for_phone_meetings: bool,
+    fields: dict[str, str],
+) -> str:
+    """The message's wording (wording_for) with `fields` filled in."""
+    wording = wording_for(
+        municipality_id=municipality_id,
+        kind=kind,
+        channel=channel,
+        language=language,
+        for_phone_meetings=for_phone_meetings,
+    )
+    try:
+        return fill_in(text=wording, fields=fields)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        # A municipality's text saved past its checks (by a script, say)
+        # must not hold the message back: Skranke's own wording goes.
+        default = default_wording(kind=kind, channel=channel, for_phone_meetings=for_phone_meetings)
+        return fill_in(text=default, fields=fields)
 
 
 def wording_for(
