@@ -28,6 +28,8 @@ class CitizenDetails:
 
 
 def clean_text(value: str, *, field: str, limit: int, required: bool) -> str:
+    # Browsers send a text area's line breaks as CR LF: one line break each.
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", " ".join(value.split()) if field == "name" else value)
     text = text.strip()
     if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in text):

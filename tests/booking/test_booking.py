@@ -251,6 +251,14 @@ def test_details_are_normalised() -> None:
     )
 
 
+def test_a_note_typed_on_several_lines_is_kept() -> None:
+    # Browsers send a text area's line breaks as CR LF.
+    details = clean_citizen_details(
+        name="Ane Hansen", phone="20123456", note="Første linje\r\nAnden linje\rTredje"
+    )
+    assert details.note == "Første linje\nAnden linje\nTredje"
+
+
 def test_squeezing_in_never_goes_outside_the_opening_hours(
     centre: Location, passport: Service
 ) -> None:
