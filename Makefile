@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/skranke
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint typecheck test-sqlite test-postgres bench lock messages clean
+.PHONY: help run setup test lint typecheck test-sqlite test-postgres test-moved-clock bench lock messages clean
 
 help:
 	@echo "make run    set up and start Skranke (web and worker) on http://127.0.0.1:$(PORT)"
@@ -81,7 +81,23 @@ test-postgres: $(VENV)/.dev-installed messages
 	  echo "PostgreSQL suite not run: set DATABASE_URL=postgres://… or CI=true"; \
 	fi
 
+# The suite (without the browser) on SQLite again as if the machine's clock
+# showed two awkward moments: the Sunday the clocks go back, and New Year's
+# Eve late. Under CI always; elsewhere `make test-moved-clock`.
+MOVED_CLOCK_MOMENTS := 2027-10-31T10:00 2027-12-31T23:30
+
+test-moved-clock: $(VENV)/.dev-installed messages
+	@for moment in $(MOVED_CLOCK_MOMENTS); do \
+	  echo "SQLite suite at $$moment (Copenhagen time)"; \
+	  DATABASE_URL= $(VENV)/bin/pytest -m "not browser" -q -p no:cacheprovider --at=$$moment; \
+	done
+
 test: lint typecheck test-sqlite test-postgres
+	@if [[ "$${CI:-}" == "true" ]]; then \
+	  $(MAKE) --no-print-directory test-moved-clock; \
+	else \
+	  echo "Suites at other moments not run: make test-moved-clock (CI runs them)"; \
+	fi
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/skranke_bench
 

@@ -2,7 +2,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.utils import translation
 
@@ -11,6 +13,37 @@ from skranke.core import clock
 from skranke.core.models import Location, Municipality
 
 pytest_plugins = ["tests.centre"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--at",
+        metavar="MOMENT",
+        help="run the suite as if the machine's clock showed MOMENT (ISO 8601; without "
+        "an offset it is Copenhagen time), e.g. --at=2027-10-31T10:00. The whole process "
+        "moves: datetime, time and so the project's clock, and the clock runs on from there.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    text = config.getoption("--at")
+    if not text:
+        return
+    try:
+        moment = clock.parse_moment(text)
+    except ImproperlyConfigured as error:
+        message = f"--at needs an ISO 8601 moment such as 2027-10-31T10:00, not {text!r}"
+        raise pytest.UsageError(message) from error
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    text = config.getoption("--at")
+    if not text:
+        return None
+    return f"clock moved: the machine's time is {clock.local_now():%Y-%m-%d %H:%M %Z} (--at={text})"
 
 
 @pytest.fixture(autouse=True)

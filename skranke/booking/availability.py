@@ -51,23 +51,38 @@ class Policy:
     lead: timedelta
     horizon_days: int
     respect_hold_back: bool
+    # The moment the rules are applied at: None is the clock's now, read at
+    # each check. A caller that works for a given day (the demo loader)
+    # pins it, so that every check of lead time, horizon and what is still
+    # to come uses that one moment and none reads the real clock instead.
+    at: datetime | None = None
 
     @classmethod
-    def for_citizens(cls, location: Location) -> "Policy":
+    def for_citizens(cls, location: Location, *, at: datetime | None = None) -> "Policy":
         municipality = location.municipality
         return cls(
             lead=timedelta(minutes=municipality.booking_lead_minutes),
             horizon_days=municipality.booking_horizon_days,
             respect_hold_back=True,
+            at=at,
         )
 
     @classmethod
-    def for_staff(cls, location: Location) -> "Policy":
+    def for_staff(cls, location: Location, *, at: datetime | None = None) -> "Policy":
         return cls(
             lead=timedelta(0),
             horizon_days=location.municipality.booking_horizon_days,
             respect_hold_back=False,
+            at=at,
         )
+
+    def now(self) -> datetime:
+        """The moment every check under this policy is made at (UTC)."""
+        return clock.now() if self.at is None else self.at.astimezone(UTC)
+
+    def today(self) -> date:
+        """The Copenhagen date of that moment."""
+        return self.now().astimezone(clock.LOCAL_ZONE).date()
 
 
 def find_slots(
@@ -87,8 +102,8 @@ def find_slots(
     that a reschedule can move a booking to a time overlapping its old one;
     `count_bookings=False` answers what would be offered on an empty day.
     """
-    now = clock.now()
-    today = clock.today()
+    now = policy.now()
+    today = now.astimezone(clock.LOCAL_ZONE).date()
     first_day = max(first_day, today)
     last_day = min(last_day, today + timedelta(days=policy.horizon_days))
     if last_day < first_day:

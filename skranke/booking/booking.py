@@ -7,6 +7,7 @@ constraints are the backstop: if they fire, the caller gets SlotTaken, the
 same clean answer as a lost race caught by the re-check.
 """
 
+import dataclasses
 import hashlib
 import secrets
 from datetime import date, datetime, timedelta
@@ -69,9 +70,10 @@ def check_start(*, service: Service, start: datetime, policy: Policy) -> None:
         raise InvalidBooking(_("This is not one of the offered times."), field="start") from error
     if local.second or local.microsecond or (local.hour * 60 + local.minute) % service.slot_step:
         raise InvalidBooking(_("This is not one of the offered times."), field="start")
-    if start < clock.now() + policy.lead:
+    now = policy.now()
+    if start < now + policy.lead:
         raise InvalidBooking(_("This time is too soon or has passed."), field="start")
-    if local.date() > clock.today() + timedelta(days=policy.horizon_days):
+    if local.date() > now.astimezone(clock.LOCAL_ZONE).date() + timedelta(days=policy.horizon_days):
         raise InvalidBooking(_("This time is too far ahead to book yet."), field="start")
 
 
@@ -84,7 +86,7 @@ def _explain_missing_slot(
         location=location,
         service=service,
         start=start,
-        policy=Policy(lead=policy.lead, horizon_days=policy.horizon_days, respect_hold_back=False),
+        policy=dataclasses.replace(policy, respect_hold_back=False),
         count_bookings=False,
     )
     if ever_offered is None:
@@ -92,7 +94,7 @@ def _explain_missing_slot(
     return SlotTaken()
 
 
-def _held_services(*, citizen: CitizenDetails, location: Location) -> list[int]:
+def _held_services(*, citizen: CitizenDetails, location: Location, now: datetime) -> list[int]:
     """The services of the citizen's active bookings in this municipality,
     found by phone number or e-mail address. Plain SQL: it runs on every
     booking (see core/sql.py)."""
@@ -110,15 +112,17 @@ def _held_services(*, citizen: CitizenDetails, location: Location) -> list[int]:
         f" JOIN {Location._meta.db_table} place ON place.id = booking.location_id"
         f" WHERE {identity} AND place.municipality_id = %s"
         ' AND booking.status = %s AND booking."end" > %s',
-        [*params, location.municipality_id, Booking.Status.BOOKED, clock.now()],
+        [*params, location.municipality_id, Booking.Status.BOOKED, now],
     )
     return [service for (service,) in rows]
 
 
-def _check_limits(*, citizen: CitizenDetails, service: Service, location: Location) -> None:
+def _check_limits(
+    *, citizen: CitizenDetails, service: Service, location: Location, now: datetime
+) -> None:
     """At most one active booking per service, and a few in total, per phone
     number and per e-mail address: enough for a family, too few to hoard."""
-    held = _held_services(citizen=citizen, location=location)
+    held = _held_services(citizen=citizen, location=location, now=now)
     if service.pk in held:
         raise LimitReached(
             _("You already have a booking for this errand. Change or cancel it instead.")
@@ -226,7 +230,7 @@ def _book(
             location=location,
             day=start.astimezone(clock.LOCAL_ZONE).date(),
         )
-        _check_limits(citizen=citizen, service=service, location=location)
+        _check_limits(citizen=citizen, service=service, location=location, now=policy.now())
         slot = find_slot(location=location, service=service, start=start, policy=policy)
         if slot is None:
             reason = _explain_missing_slot(
@@ -253,6 +257,7 @@ def _book(
             note=citizen.note,
             squeezed_in=slot is None,
             booked_by=booked_by,
+            created_at=policy.now(),
         )
         if idempotency_key:
             BookingRequest.objects.create(
@@ -290,7 +295,7 @@ def reschedule_appointment(
     """Move a booking to `start`, as asked through `channel`. The new time is
     taken and the old one released in one update, so a failure leaves the
     booking as it was."""
-    if booking.status != Booking.Status.BOOKED or booking.end <= clock.now():
+    if booking.status != Booking.Status.BOOKED or booking.end <= policy.now():
         raise InvalidBooking(_("This booking can no longer be changed."))
     location, service = booking.location, booking.service
     check_service_bookable(location=location, service=service, channel=channel)

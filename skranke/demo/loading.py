@@ -3,7 +3,7 @@ found by their slugs and names, and the demo's special days and shifts are
 set to exactly what the demo defines."""
 
 import contextlib
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -16,6 +16,7 @@ from skranke.booking.booking import book_appointment
 from skranke.booking.details import CitizenDetails
 from skranke.booking.errors import BookingError
 from skranke.booking.models import Booking
+from skranke.core import clock
 from skranke.core.models import (
     Desk,
     DeskShift,
@@ -50,14 +51,19 @@ def staff_day(today: date) -> date:
     return day
 
 
-def load_demo_data(*, today: date) -> Municipality:
+def load_demo_data(*, now: datetime) -> Municipality:
+    """Load the demo as of `now` (aware): its special days and bookings are
+    placed relative to that moment's Copenhagen date, and every check the
+    booking rules make (lead time, horizon, what is still to come) is made
+    at that same moment, never at the real clock's."""
+    today = now.astimezone(clock.LOCAL_ZONE).date()
     # Checked before touching the database: demo accounts with a published
     # password must never reach a production installation.
     if settings.PRODUCTION:
         raise ImproperlyConfigured("The demo data is never loaded in production mode.")
     with transaction.atomic():
         municipality = _load(today)
-    _load_bookings(Location.objects.get(slug=data.TOWN_HALL.slug), today)
+    _load_bookings(Location.objects.get(slug=data.TOWN_HALL.slug), now)
     return municipality
 
 
@@ -213,7 +219,7 @@ def _load_devices(location: Location) -> None:
         )
 
 
-def _load_bookings(location: Location, today: date) -> None:
+def _load_bookings(location: Location, now: datetime) -> None:
     """A few citizens booked for the next open days, so that the staff pages
     have something to show. Only the demo's own bookings (and their visits)
     are replaced."""
@@ -221,7 +227,8 @@ def _load_bookings(location: Location, today: date) -> None:
     Visit.objects.filter(transferred_from__in=demo_visits).update(transferred_from=None)
     demo_visits.delete()
     Booking.objects.filter(phone__startswith=data.DEMO_PHONE_PREFIX).delete()
-    policy = Policy.for_staff(location)
+    policy = Policy.for_staff(location, at=now)
+    today = policy.today()
     services = {service.slug: service for service in location.services.all()}
     for number, (name, slug, channel) in enumerate(data.DEMO_BOOKINGS):
         slots = find_slots(

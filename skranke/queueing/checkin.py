@@ -82,8 +82,8 @@ def check_in_booking(*, location: Location, code: str = "", phone: str = "") -> 
     existing = Visit.objects.filter(booking=booking, transferred_from__isnull=True).first()
     if existing is not None and existing.status != Visit.Status.ENDED:
         return existing
-    check_booking_is_due(location=location, booking=booking)
     now = clock.now()
+    check_booking_is_due(location=location, booking=booking, now=now)
     with transaction.atomic(durable=True):
         checked_in = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
             status=Booking.Status.CHECKED_IN
@@ -97,8 +97,8 @@ def check_in_booking(*, location: Location, code: str = "", phone: str = "") -> 
         return _new_visit(location=location, service=booking.service, booking=booking, now=now)
 
 
-def check_booking_is_due(*, location: Location, booking: Booking) -> None:
-    """Refuse, with what to do instead, a booking that is not for here and now."""
+def check_booking_is_due(*, location: Location, booking: Booking, now: datetime) -> None:
+    """Refuse, with what to do instead, a booking that is not for here and `now`."""
     if booking.status == Booking.Status.CANCELLED:
         raise CheckInRefused(
             _("This booking has been cancelled. You can book a new time or ask at the desk."),
@@ -111,8 +111,8 @@ def check_booking_is_due(*, location: Location, booking: Booking) -> None:
             _("This is a telephone meeting: we call you at the booked time."),
             code="phone_meeting",
         )
-    start = timezone.localtime(booking.start)
-    if start.date() != clock.today():
+    start = booking.start.astimezone(clock.LOCAL_ZONE)
+    if start.date() != now.astimezone(clock.LOCAL_ZONE).date():
         raise CheckInRefused(
             _("Your booking is on %(day)s at %(time)s.")
             % {"day": formats.date_format(start, "l j. F"), "time": _local(start)},
@@ -127,7 +127,6 @@ def check_booking_is_due(*, location: Location, booking: Booking) -> None:
             booking=booking,
         )
     municipality = location.municipality
-    now = clock.now()
     late_after = booking.start + timedelta(minutes=municipality.checkin_grace_minutes)
     if booking.status == Booking.Status.NO_SHOW or now > late_after:
         raise CheckInRefused(
@@ -139,7 +138,7 @@ def check_booking_is_due(*, location: Location, booking: Booking) -> None:
             booking=booking,
         )
     earliest = booking.start - timedelta(minutes=municipality.checkin_early_minutes)
-    if now < earliest and not desk_is_free(location=location, service=booking.service):
+    if now < earliest and not desk_is_free(location=location, service=booking.service, now=now):
         raise CheckInRefused(
             _("You are early. Please check in from %(time)s.") % {"time": _local(earliest)},
             code="too_early",
@@ -168,10 +167,10 @@ def issue_walk_in_ticket(
     offered_here = service.active and service.locations.filter(pk=location.pk).exists()
     if not offered_here or service.kind != Service.Kind.IN_PERSON:
         raise QueueRefused(_("This errand is not handled here."), field="service")
-    late = late_booking is not None and _is_late_here(late_booking, location, service)
+    now = clock.now()
+    late = late_booking is not None and _is_late_here(late_booking, location, service, now=now)
     if service.booking_required and not service.walk_in_allowed and not late:
         raise QueueRefused(_("This errand needs a booked time."), field="service")
-    now = clock.now()
     if not any(service.pk in desk.handles for desk in open_desks(location=location, now=now)):
         raise QueueRefused(
             _("No desk serves this errand for the rest of today. Please come back another day."),
@@ -193,22 +192,24 @@ def issue_walk_in_ticket(
         )
 
 
-def _is_late_here(booking: Booking, location: Location, service: Service) -> bool:
+def _is_late_here(booking: Booking, location: Location, service: Service, *, now: datetime) -> bool:
     grace = timedelta(minutes=location.municipality.checkin_grace_minutes)
     return (
         booking.location_id == location.pk
         and booking.service_id == service.pk
-        and timezone.localtime(booking.start).date() == clock.today()
+        and booking.start.astimezone(clock.LOCAL_ZONE).date()
+        == now.astimezone(clock.LOCAL_ZONE).date()
         and booking.status in (Booking.Status.BOOKED, Booking.Status.NO_SHOW)
-        and clock.now() > booking.start + grace
+        and now > booking.start + grace
     )
 
 
 def _new_visit(
     *, location: Location, service: Service, booking: Booking | None, now: datetime
 ) -> Visit:
-    """The visit and its ticket, inside the caller's transaction."""
-    day = clock.today()
+    """The visit and its ticket, inside the caller's transaction; `now` is the
+    arrival, and its Copenhagen date the ticket's day."""
+    day = now.astimezone(clock.LOCAL_ZONE).date()
     number = take_ticket_number(location=location, day=day, letter=service.ticket_letter)
     visit = Visit.objects.create(
         location=location,

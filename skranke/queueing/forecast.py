@@ -127,11 +127,10 @@ def wait_for_walk_in(*, location: Location, services: list[Service]) -> int | No
     return in_minutes(max(known)) if known else None
 
 
-def desk_is_free(*, location: Location, service: Service) -> bool:
-    """Whether a desk handling `service` is open now with no one to call:
-    an early citizen may then be seen at once."""
-    now = clock.now()
-    waiting = waiting_visits(location_id=location.pk, day=clock.today())
+def desk_is_free(*, location: Location, service: Service, now: datetime) -> bool:
+    """Whether a desk handling `service` is open at `now` with no one to
+    call: an early citizen may then be seen at once."""
+    waiting = waiting_visits(location_id=location.pk, day=now.astimezone(clock.LOCAL_ZONE).date())
     return any(
         service.pk in desk.handles
         and desk.free_at <= now

@@ -51,6 +51,28 @@ def test_staff_may_book_at_short_notice(centre: Location, passport: Service) -> 
     assert local_times(slots_on(7, centre, passport, staff))[0] == "07 10:20"
 
 
+def test_a_policy_pinned_to_a_moment_never_reads_the_real_clock(
+    centre: Location, passport: Service, card: Service
+) -> None:
+    # The clock says a year later; a caller working for Monday 7 December
+    # (the demo loader) still gets that Monday's times and can book them.
+    clock.set_now(at(7, 10, 5) + timedelta(days=365))
+    monday = Policy.for_staff(centre, at=at(7, 10, 5))
+    assert local_times(slots_on(7, centre, passport, monday))[0] == "07 10:20"
+    booking = book_appointment(
+        location=centre,
+        service=card,
+        start=at(8, 10),
+        citizen=citizen(1),
+        channel=Booking.Channel.PHONE,
+        policy=monday,
+    )
+    assert booking.created_at == at(7, 10, 5)
+    # The same booking is too soon for the same rules at a later moment.
+    later = Policy.for_staff(centre, at=at(8, 11))
+    assert slots_on(8, centre, card, later)[0].local_start.strftime("%H:%M") == "11:00"
+
+
 def test_a_public_holiday_offers_nothing(
     centre: Location, passport: Service, citizens_policy: Policy
 ) -> None:

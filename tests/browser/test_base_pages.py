@@ -1,5 +1,6 @@
 """The start page, the staff login and the admin login in a real browser."""
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
-    load_demo_data(today=clock.today())
+    clock.set_now(datetime(2026, 12, 7, 9, 0, tzinfo=clock.LOCAL_ZONE))
+    load_demo_data(now=clock.now())
 
 
 def test_the_start_page_is_accessible_in_danish_and_english(

@@ -22,7 +22,7 @@ NOW = datetime(2026, 12, 7, 8, 0, tzinfo=clock.LOCAL_ZONE)
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     clock.set_now(NOW)
-    load_demo_data(today=clock.today())
+    load_demo_data(now=clock.now())
 
 
 def checked(page: Any, *, zoomed: bool = False) -> None:

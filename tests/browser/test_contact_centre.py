@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     clock.set_now(datetime(2026, 12, 7, 9, 0, tzinfo=clock.LOCAL_ZONE))
-    load_topics(municipality=load_demo_data(today=clock.today()))
+    load_topics(municipality=load_demo_data(now=clock.now()))
 
 
 def sign_in(page: Any, base: str, username: str) -> None:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     clock.set_now(datetime(2026, 12, 7, 8, 0, tzinfo=clock.LOCAL_ZONE))
-    load_demo_data(today=clock.today())
+    load_demo_data(now=clock.now())
 
 
 def test_a_colleague_with_the_phone_skill_takes_makes_and_finishes_a_call(

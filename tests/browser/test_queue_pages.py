@@ -31,7 +31,7 @@ DISPLAY_WITHIN_SECONDS = 2.0
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     clock.set_now(NOW)
-    load_demo_data(today=clock.today())
+    load_demo_data(now=clock.now())
 
 
 def sign_in_device(page: Any, base: str, token: str) -> None:

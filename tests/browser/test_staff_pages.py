@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     clock.set_now(datetime(2026, 12, 7, 8, 0, tzinfo=clock.LOCAL_ZONE))
-    load_demo_data(today=clock.today())
+    load_demo_data(now=clock.now())
 
 
 def test_an_agent_books_for_a_citizen_on_the_phone(

@@ -20,6 +20,9 @@ from skranke.queueing.models import Visit
 
 pytestmark = pytest.mark.django_db
 
+# A Monday morning the demo is loaded at; the tests never read the real date.
+DEMO_MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=clock.LOCAL_ZONE)
+
 
 def counts() -> dict[str, int]:
     return {
@@ -36,7 +39,7 @@ def test_loading_the_demo_twice_changes_nothing() -> None:
 
 
 def test_the_demo_has_the_services_of_the_annual_report() -> None:
-    load_demo_data(today=date(2026, 11, 23))
+    load_demo_data(now=DEMO_MONDAY)
     names = set(Service.objects.values_list("name_en", flat=True))
     for expected in ["Passport", "Driving licence", "MitID", "Marriage", "Property tax", "Other"]:
         assert expected in names
@@ -48,7 +51,7 @@ def test_the_demo_has_the_services_of_the_annual_report() -> None:
 
 
 def test_the_demo_opens_on_saturday_and_has_an_extended_day() -> None:
-    load_demo_data(today=date(2026, 11, 23))
+    load_demo_data(now=DEMO_MONDAY)
     town_hall = Location.objects.get(slug="raadhuset")
     assert town_hall.opening_hours.filter(weekday=5).exists()
     extended = town_hall.special_days.get(closed=False)
@@ -57,13 +60,13 @@ def test_the_demo_opens_on_saturday_and_has_an_extended_day() -> None:
 
 
 def test_there_is_one_demo_user_per_role_who_can_log_in() -> None:
-    load_demo_data(today=date(2026, 11, 23))
+    load_demo_data(now=DEMO_MONDAY)
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.get(username="leder").check_password(DEMO_PASSWORD)
 
 
 def test_every_demo_shift_lies_within_opening_hours() -> None:
-    load_demo_data(today=date(2026, 11, 23))
+    load_demo_data(now=DEMO_MONDAY)
     for shift in DeskShift.objects.select_related("desk__location"):
         shift.full_clean(exclude=["services"])
 
@@ -80,7 +83,7 @@ def test_the_demo_has_a_few_bookings_and_replaces_only_its_own(stopped_clock: da
 def test_the_demo_day_has_telephone_meetings_for_the_front_desk_to_call(
     stopped_clock: datetime,
 ) -> None:
-    load_demo_data(today=clock.today())
+    load_demo_data(now=clock.now())
     today = Booking.objects.filter(
         Booking.starting_on(clock.today()), service__kind=Service.Kind.PHONE
     )
@@ -92,7 +95,7 @@ def test_the_demo_day_has_telephone_meetings_for_the_front_desk_to_call(
 
 
 def test_the_demo_kiosk_and_display_sign_in_and_a_reload_keeps_working() -> None:
-    load_demo_data(today=date(2026, 11, 23))
+    load_demo_data(now=DEMO_MONDAY)
     for kind, token in DEMO_DEVICE_TOKENS.items():
         device = find_device(token=token)
         assert device is not None
@@ -110,6 +113,6 @@ def test_the_demo_kiosk_and_display_sign_in_and_a_reload_keeps_working() -> None
         ticket_number=1,
         arrived_at=booking.start,
     )
-    load_demo_data(today=date(2026, 11, 23))
+    load_demo_data(now=DEMO_MONDAY)
     assert not Visit.objects.exists()
     assert Service.objects.get(slug="brevstemme").ticket_letter == "B"

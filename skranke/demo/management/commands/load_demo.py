@@ -10,5 +10,5 @@ class Command(BaseCommand):
     help = "Load (or refresh) the demo municipality, its services, hours, desks and staff."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        municipality = load_demo_data(today=clock.today())
+        municipality = load_demo_data(now=clock.now())
         self.stdout.write(f"Demo data loaded: {municipality.name}.")

@@ -1,0 +1,11 @@
+"""The machine's real time, for the few tests that hand a moment to another
+process. `pytest --at=…` moves this process's clock (time-machine), not the
+clocks of the processes a test starts, so a launcher's anchor must be read
+from the real clock, as `manage.py runsystem` reads it."""
+
+import time_machine
+
+
+def real_timestamp() -> float:
+    """Seconds since the epoch on the machine's real clock, moved or not."""
+    return time_machine.escape_hatch.time.time()
