@@ -13,7 +13,7 @@ urlpatterns = [
         name="enter_details",
     ),
     path("bestil/<slug:service>/<slug:location>/<str:day>/", flow.choose_time, name="choose_time"),
-    path("bekraeft/", flow.review, name="review"),
+    path("bekraeft/<str:draft>/", flow.review, name="review"),
     path("tid/<str:code>/", manage.manage, name="manage"),
     path("tid/<str:code>/kalender.ics", manage.calendar_file, name="calendar"),
     path("tid/<str:code>/aflys/", manage.cancel, name="cancel"),

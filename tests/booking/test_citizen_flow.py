@@ -36,7 +36,7 @@ def book_through_pages(client: Client, details: dict[str, str] = DETAILS) -> str
         "/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", details
     )
     assert details_response.status_code == 302
-    confirmed = client.post("/bekraeft/")
+    confirmed = client.post(details_response["Location"])
     assert confirmed.status_code == 302
     return str(confirmed["Location"])
 
@@ -105,7 +105,9 @@ def test_bad_details_are_explained_next_to_the_field(
 def test_a_lost_race_offers_the_next_free_times(
     centre: Location, passport: Service, citizen_client: Client
 ) -> None:
-    citizen_client.post("/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", DETAILS)
+    review = citizen_client.post(
+        "/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", DETAILS
+    )["Location"]
     for phone in ("+4520000001", "+4520000002"):  # both desks go while the citizen reads
         Booking.objects.create(
             code=phone[-6:],
@@ -120,13 +122,13 @@ def test_a_lost_race_offers_the_next_free_times(
             language="da",
             channel="web",
         )
-    response = citizen_client.post("/bekraeft/")
+    response = citizen_client.post(review)
     page = response.content.decode()
     assert response.status_code == 409
     assert "This time was just taken" in page
     assert 'name="new_start" value="2026-12-08T10:20"' in page
-    citizen_client.post("/bekraeft/", {"new_start": "2026-12-08T10:20"})
-    assert citizen_client.post("/bekraeft/").status_code == 302
+    citizen_client.post(review, {"new_start": "2026-12-08T10:20"})
+    assert citizen_client.post(review).status_code == 302
     assert Booking.objects.get(phone="+4520123456").start == at(8, 10, 20)
 
 
@@ -181,8 +183,8 @@ def test_a_telephone_meeting_asks_what_it_is_about(
     passport.save()
     url = "/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00"
     assert "What would you like to talk about?" in citizen_client.get(url).content.decode()
-    citizen_client.post(url, DETAILS | {"note": "Flytning til udlandet"})
-    citizen_client.post("/bekraeft/")
+    review = citizen_client.post(url, DETAILS | {"note": "Flytning til udlandet"})["Location"]
+    citizen_client.post(review)
     booking = Booking.objects.get()
     assert booking.note == "Flytning til udlandet"
     page = citizen_client.get(f"/tid/{booking.code}/?ny=1").content.decode()
@@ -221,8 +223,10 @@ def test_odd_addresses_never_fail(
 def test_the_review_page_links_back_to_the_details(
     centre: Location, passport: Service, citizen_client: Client
 ) -> None:
-    citizen_client.post("/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", DETAILS)
-    page = citizen_client.get("/bekraeft/").content.decode()
+    review = citizen_client.post(
+        "/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", DETAILS
+    )["Location"]
+    page = citizen_client.get(review).content.decode()
     [link] = re.findall(r'href="(/bestil/pas/raadhus/oplysninger/[^"]*)"', page)
     assert citizen_client.get(link.replace("&amp;", "&")).status_code == 200
 
@@ -257,3 +261,76 @@ def test_a_link_to_an_errand_not_bookable_online_leads_back_with_the_reason(
         response = citizen_client.get(path, follow=True)
         assert response.redirect_chain[-1][0] == "/bestil/"
         assert "cannot be booked online" in response.content.decode()
+
+
+def test_two_tabs_each_confirm_exactly_the_booking_they_show(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    # A parent books for the family: tab A holds the mother at 10:00, tab B
+    # the child at 10:20; confirming in tab A books the mother, then tab B
+    # the child.
+    details = "/bestil/pas/raadhus/oplysninger/?start="
+    mother = DETAILS | {"name": "Mor Hansen"}
+    child = DETAILS | {"name": "Barn Hansen", "phone": "20 12 34 57"}
+    tab_a = citizen_client.post(details + "2026-12-08T10:00", mother)["Location"]
+    tab_b = citizen_client.post(details + "2026-12-08T10:20", child)["Location"]
+    assert tab_a != tab_b
+    page_a = citizen_client.get(tab_a).content.decode()
+    assert "Mor Hansen" in page_a
+    assert "Confirm booking at 10:00 for Mor Hansen" in page_a
+    assert citizen_client.post(tab_a).status_code == 302
+    assert [(b.name, b.start) for b in Booking.objects.all()] == [("Mor Hansen", at(8, 10))]
+    assert citizen_client.post(tab_b).status_code == 302
+    booked = {(b.name, b.start) for b in Booking.objects.all()}
+    assert booked == {("Mor Hansen", at(8, 10)), ("Barn Hansen", at(8, 10, 20))}
+    # A confirmed tab cannot book its citizen twice.
+    again = citizen_client.post(tab_a, follow=True)
+    assert "Your booking was not finished" in again.content.decode()
+    assert Booking.objects.count() == 2
+
+
+def test_booking_without_text_message_or_e_mail_warns_and_asks_once_more(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    untold = DETAILS | {"sms_consent": ""}
+    review = citizen_client.post("/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00", untold)[
+        "Location"
+    ]
+    page = citizen_client.get(review).content.decode()
+    assert "You will not hear from us" in page
+    assert "Book at 10:00 for Ane Hansen without messages" in page
+    refused = citizen_client.post(review)
+    assert refused.status_code == 422
+    assert not Booking.objects.exists()
+    assert citizen_client.post(review, {"without_messages": "yes"}).status_code == 302
+    assert Booking.objects.get().sms_consent is False
+
+
+@pytest.mark.parametrize(
+    ("start", "why"),
+    [
+        ("2026-12-07T07:00", "past"),
+        ("2026-12-13T10:00", "a Sunday"),
+        ("2026-12-24T10:00", "a public holiday"),
+        ("2026-12-08T03:00", "at night"),
+        ("2026-12-08T10:07", "off the grid"),
+    ],
+)
+def test_a_time_that_is_not_offered_is_refused_at_the_details_step_with_the_nearest_times(
+    centre: Location, passport: Service, citizen_client: Client, start: str, why: str
+) -> None:
+    response = citizen_client.get(f"/bestil/pas/raadhus/oplysninger/?start={start}")
+    page = response.content.decode()
+    assert response.status_code == 409, why
+    assert "This time cannot be booked" in page
+    assert 'name="name"' not in page
+    offered = re.findall(
+        r'class="button button-secondary time" href="[^"]*\?start=([0-9T:-]+)"', page
+    )
+    assert offered, why
+    for time_text in offered:
+        follow = citizen_client.get(f"/bestil/pas/raadhus/oplysninger/?start={time_text}")
+        assert follow.status_code == 200
+    # Posting details to such a time makes no draft either.
+    posted = citizen_client.post(f"/bestil/pas/raadhus/oplysninger/?start={start}", DETAILS)
+    assert posted.status_code == 409

@@ -5,7 +5,8 @@ errand → place (skipped when there is one) → day → time → details → re
 → confirmation (the manage page).
 
 Nothing personal travels in a URL: the details wait in the session between
-the details and the review step.
+the details and the review step, each under a key of its own (drafts.py),
+so that several tabs never mix up whose booking is confirmed.
 """
 
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from skranke.booking.availability import Policy, find_slots
+from skranke.booking.availability import Policy, Slot, find_slot, find_slots
 from skranke.booking.booking import book_appointment, check_service_bookable
 from skranke.booking.details import CitizenDetails
 from skranke.booking.errors import BookingError, SlotTaken
@@ -32,12 +33,14 @@ from skranke.booking.views.choosing import (
     parse_start,
     start_parameter,
 )
+from skranke.booking.views.drafts import drop_draft, keep_draft, read_draft, replace_draft
 from skranke.core import clock
 from skranke.core.context_processors import current_municipality
 from skranke.core.models import Location, Service
 
-PENDING = "pending_booking"
 STEPS = 6
+# How many other free times a refused or lost time offers instead.
+NEAREST_TIMES = 5
 
 
 def _services() -> list[Service]:
@@ -162,22 +165,65 @@ def choose_time(request: HttpRequest, service: str, location: str, day: str) -> 
     )
 
 
+def nearest_free_times(*, place: Location, errand: Service, start: datetime) -> list[Slot]:
+    """The free times closest to `start` in the week around it (from today
+    on), in time order: what to offer when `start` cannot be booked."""
+    day = start.astimezone(clock.LOCAL_ZONE).date()
+    slots = find_slots(
+        location=place,
+        service=errand,
+        first_day=day - timedelta(days=7),
+        last_day=day + timedelta(days=7),
+        policy=Policy.for_citizens(place),
+    )
+    closest = sorted(slots, key=lambda slot: abs(slot.start - start))[:NEAREST_TIMES]
+    return sorted(closest, key=lambda slot: slot.start)
+
+
 @require_http_methods(["GET", "POST"])
 def enter_details(request: HttpRequest, service: str, location: str) -> HttpResponse:
     errand = _service(service)
     place = _location(errand, location)
+    if refused := _back_unless_bookable(request, place, errand):
+        return refused
     start = parse_start(request.GET.get("start", ""))
+    local_start = start.astimezone(clock.LOCAL_ZONE)
+    time_url = reverse(
+        "booking:choose_time", args=[errand.slug, place.slug, local_start.date().isoformat()]
+    )
+    # A time typed into the address (past, closed, off the grid, taken) is
+    # refused here, at the first step, not after the citizen has typed in
+    # their details.
+    if (
+        find_slot(location=place, service=errand, start=start, policy=Policy.for_citizens(place))
+        is None
+    ):
+        return render(
+            request,
+            "booking/time_not_offered.html",
+            {
+                **_step(5, _("Your details")),
+                "service": errand,
+                "place": place,
+                "start": local_start,
+                "nearest": nearest_free_times(place=place, errand=errand, start=start),
+                "time_url": time_url,
+            },
+            status=409,
+        )
     phone_meeting = errand.kind == Service.Kind.PHONE
     form = DetailsForm(request.POST or None, phone_meeting=phone_meeting)
     if request.method == "POST" and form.is_valid():
-        details = form.details
-        request.session[PENDING] = {
-            "service": errand.slug,
-            "location": place.slug,
-            "start": start.isoformat(),
-            "details": details.__dict__,
-        }
-        return redirect("booking:review")
+        draft = keep_draft(
+            request,
+            {
+                "service": errand.slug,
+                "location": place.slug,
+                "start": start.isoformat(),
+                "details": form.details.__dict__,
+            },
+        )
+        return redirect("booking:review", draft=draft)
     return render(
         request,
         "booking/enter_details.html",
@@ -185,24 +231,17 @@ def enter_details(request: HttpRequest, service: str, location: str) -> HttpResp
             **_step(5, _("Your details")),
             "service": errand,
             "place": place,
-            "start": start.astimezone(clock.LOCAL_ZONE),
+            "start": local_start,
             "form": form,
             "phone_meeting": phone_meeting,
-            "time_url": reverse(
-                "booking:choose_time",
-                args=[
-                    errand.slug,
-                    place.slug,
-                    start.astimezone(clock.LOCAL_ZONE).date().isoformat(),
-                ],
-            ),
+            "time_url": time_url,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest) -> HttpResponse:
-    pending = request.session.get(PENDING)
+def review(request: HttpRequest, draft: str) -> HttpResponse:
+    pending = read_draft(request, draft)
     if not pending:
         messages.info(request, _("Your booking was not finished. Please start again."))
         return redirect("booking:choose_service")
@@ -214,6 +253,10 @@ def review(request: HttpRequest) -> HttpResponse:
         "booking:choose_time",
         args=[errand.slug, place.slug, start.astimezone(clock.LOCAL_ZONE).date().isoformat()],
     )
+    # Without a text message or an e-mail the citizen hears nothing from us:
+    # no confirmation, no reminder, no word if the time is cancelled. Said
+    # plainly, and confirmed once more with a button that says so.
+    untold = not details.sms_consent and not details.email
     context = {
         **_step(6, _("Check and confirm")),
         "service": errand,
@@ -224,13 +267,21 @@ def review(request: HttpRequest) -> HttpResponse:
         "details_url": reverse("booking:enter_details", args=[errand.slug, place.slug])
         + f"?start={start_parameter(start)}",
         "day_url": day_url,
+        "untold": untold,
     }
     if request.method == "POST" and request.POST.get("new_start"):
         # "Take this time instead", offered after a lost race: keep the
         # details, change the time, and show the review again.
         pending["start"] = parse_start(request.POST["new_start"]).isoformat()
-        request.session[PENDING] = pending
-        return redirect("booking:review")
+        replace_draft(request, draft, pending)
+        return redirect("booking:review", draft=draft)
+    if request.method == "POST" and untold and request.POST.get("without_messages") != "yes":
+        context["error"] = _(
+            "You have chosen no text message and no e-mail. Add one, or confirm that you "
+            "want to book without hearing from us."
+        )
+        context["untold_refused"] = True
+        return render(request, "booking/review.html", context, status=422)
     if request.method == "POST":
         try:
             booking = book_appointment(
@@ -243,18 +294,12 @@ def review(request: HttpRequest) -> HttpResponse:
             )
         except SlotTaken as error:
             context["error"] = error.message
-            context["next_free"] = find_slots(
-                location=place,
-                service=errand,
-                first_day=start.astimezone(clock.LOCAL_ZONE).date(),
-                last_day=start.astimezone(clock.LOCAL_ZONE).date() + timedelta(days=7),
-                policy=Policy.for_citizens(place),
-            )[:5]
+            context["next_free"] = nearest_free_times(place=place, errand=errand, start=start)
             return render(request, "booking/review.html", context, status=409)
         except BookingError as error:
             context["error"] = error.message
             return render(request, "booking/review.html", context, status=422)
-        del request.session[PENDING]
+        drop_draft(request, draft)
         remember_access(request, booking)
         return redirect(reverse("booking:manage", args=[booking.code]) + "?ny=1")
     return render(request, "booking/review.html", context)
