@@ -17,9 +17,10 @@ from skranke.accounts.scoping import visible_desks
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, Service
-from skranke.queueing.calling import call_next, current_visit, desk_services
+from skranke.queueing.calling import call_next, current_visit, desk_services, waiting_visits
 from skranke.queueing.errors import NotChanged, QueueRefused
 from skranke.queueing.models import Visit
+from skranke.queueing.policy import calling_order
 from skranke.queueing.serving import (
     finish_visit,
     is_overrun,
@@ -86,13 +87,21 @@ def _desk_context(desk: Desk) -> dict[str, object]:
         .prefetch_related("visits")
         .order_by("start")
     )
-    waiting = list(
-        Visit.objects.filter(
-            location=desk.location, day=today, status=Visit.Status.WAITING, service_id__in=handles
+    # Listed in the order "Call next" will call them (the queue policy),
+    # not in arrival order: a transferred citizen first, booked times next.
+    visits = Visit.objects.filter(
+        location=desk.location, day=today, status=Visit.Status.WAITING, service_id__in=handles
+    ).select_related("service", "booking")
+    by_id = {visit.pk: visit for visit in visits}
+    waiting = [
+        by_id[entry.visit]
+        for entry in calling_order(
+            handles=handles,
+            now=now,
+            waiting=waiting_visits(location_id=desk.location_id, day=today),
         )
-        .select_related("service", "booking")
-        .order_by("arrived_at")
-    )
+        if entry.visit in by_id
+    ]
     return {
         "desk": desk,
         "now": now,

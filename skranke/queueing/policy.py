@@ -56,6 +56,26 @@ def next_visit(
     return booked[0] if booked else None
 
 
+def calling_order(
+    *, handles: Iterable[int], now: datetime, waiting: Sequence[Waiting]
+) -> list[Waiting]:
+    """The citizens a desk handling `handles` may call, in the order it
+    would call them one after another from `now`, each taking their
+    expected minutes: the desk's waiting list, read top down."""
+    services = set(handles)
+    left = [w for w in waiting if w.service in services]
+    order: list[Waiting] = []
+    moment = now
+    while left:
+        chosen = next_visit(handles=services, now=moment, waiting=left)
+        if chosen is None:  # cannot happen while some are left; kept safe
+            break
+        order.append(chosen)
+        left.remove(chosen)
+        moment += timedelta(minutes=chosen.minutes)
+    return order
+
+
 @dataclass(frozen=True)
 class Desk:
     """An open desk: what it handles and when it is free again."""

@@ -59,6 +59,14 @@ def start_visit(*, visit_id: int, desk: Desk) -> Visit:
     return Visit.objects.get(pk=visit.pk)
 
 
+BOOKING_STATUS_AFTER = {
+    Visit.Outcome.SERVED: Booking.Status.SERVED,
+    Visit.Outcome.ASSISTED_SELF_SERVICE: Booking.Status.SERVED,
+    Visit.Outcome.NO_SHOW: Booking.Status.NO_SHOW,
+    # Transferred: none yet.
+}
+
+
 def finish_visit(
     *, visit_id: int, desk: Desk, outcome: str, transfer_to: Service | None = None
 ) -> Visit:
@@ -83,11 +91,13 @@ def finish_visit(
         )
         if not ended:
             raise NotChanged(_("Ticket %(ticket)s has already ended.") % {"ticket": visit.ticket})
-        if visit.booking_id is not None:
+        # The booking follows the outcome of its last visit: a transferred
+        # citizen is still checked in, and the visit they are transferred
+        # to decides whether the booking was served or missed.
+        booking_status = BOOKING_STATUS_AFTER.get(outcome)
+        if visit.booking_id is not None and booking_status is not None:
             Booking.objects.filter(pk=visit.booking_id, status=Booking.Status.CHECKED_IN).update(
-                status=Booking.Status.NO_SHOW
-                if outcome == Visit.Outcome.NO_SHOW
-                else Booking.Status.SERVED
+                status=booking_status
             )
         touch_board(location_id=desk.location_id)
         if outcome == Visit.Outcome.TRANSFERRED and transfer_to is not None:

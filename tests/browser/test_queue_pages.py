@@ -101,6 +101,27 @@ def test_book_check_in_call_and_see_it_on_the_display(
     assert (visit.status, visit.outcome, visit.desk.name) == ("ended", "served", "3")  # type: ignore[union-attr]
 
 
+def test_the_transfer_shortcut_asks_for_the_errand_before_transferring(
+    demo: None, live_server: LiveServer, page: Any
+) -> None:
+    clock.set_now(datetime(2026, 12, 7, 10, 30, tzinfo=clock.LOCAL_ZONE))
+    town_hall = Location.objects.get(slug="raadhuset")
+    issue_walk_in_ticket(location=town_hall, service=Service.objects.get(slug="brevstemme"))
+    open_desk(page, live_server.url)
+    page.get_by_role("button", name="Kald næste").click()
+    page.locator(".desk-current").wait_for()
+    page.keyboard.press("Alt+Shift+O")
+    # Nothing is sent: the errand list gets the focus, with no errand chosen.
+    focused = page.evaluate("() => document.activeElement.id")
+    assert focused == "transfer-service"
+    assert Visit.objects.get().status == Visit.Status.CALLED
+    page.select_option("#transfer-service", label="Pas")
+    with page.expect_navigation():
+        page.keyboard.press("Alt+Shift+O")
+    transferred = Visit.objects.get(transferred_from__isnull=False)
+    assert transferred.service.slug == "pas"
+
+
 def test_a_walk_in_takes_a_ticket_and_is_served(
     demo: None, live_server: LiveServer, page: Any, browser: Any
 ) -> None:

@@ -88,3 +88,53 @@ def test_a_manager_can_pause_and_open_the_desk(centre: Location, staff_client) -
     assert "The desk is paused" in client.get(desk_url(desk)).content.decode()
     client.post(desk_url(desk, "handling/"), {"action": "resume"})
     assert "The desk is paused" not in client.get(desk_url(desk)).content.decode()
+
+
+def test_the_waiting_list_is_in_the_order_call_next_will_call(
+    centre: Location, staff_client, card: Service, passport: Service
+) -> None:
+    for service in (card, passport):
+        service.walk_in_allowed = True
+        service.save()
+    clock.set_now(at(7, 10, 0))
+    first = issue_walk_in_ticket(location=centre, service=card)
+    second = issue_walk_in_ticket(location=centre, service=card)
+    client = staff_client(member(Role.FRONT_DESK, centre))
+    desk = Desk.objects.get(location=centre, name="1")
+    action = desk_url(desk, "handling/")
+    client.post(action, {"action": "call"})
+    # A001 is transferred to the passport errand: first in that queue, so
+    # first on the list although A002 arrived before the transfer.
+    clock.set_now(at(7, 10, 5))
+    client.post(
+        action,
+        {"action": "finish", "outcome": "transferred", "visit": first.pk, "service": passport.pk},
+    )
+    lists = client.get(desk_url(desk, "koe/")).content.decode()
+    assert lists.index("A001") < lists.index(second.ticket)
+    client.post(action, {"action": "call"})
+    called = Visit.objects.get(status=Visit.Status.CALLED)
+    assert (called.ticket, called.transferred_from) == ("A001", first)
+
+
+def test_transferring_needs_a_chosen_errand(
+    centre: Location, staff_client, card: Service, passport: Service
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 10, 0))
+    visit = issue_walk_in_ticket(location=centre, service=card)
+    client = staff_client(member(Role.FRONT_DESK, centre))
+    desk = Desk.objects.get(location=centre, name="1")
+    action = desk_url(desk, "handling/")
+    client.post(action, {"action": "call"})
+    page = client.get(desk_url(desk)).content.decode()
+    assert '<option value="">Choose an errand</option>' in page
+    answer = client.post(
+        action,
+        {"action": "finish", "outcome": "transferred", "visit": visit.pk, "service": ""},
+        follow=True,
+    )
+    assert "Choose the errand to transfer the citizen to." in answer.content.decode()
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.CALLED

@@ -125,6 +125,43 @@ def test_a_transfer_keeps_the_ticket_and_goes_first_in_the_new_queue(
         )
 
 
+@pytest.mark.parametrize(
+    ("last_outcome", "booking_status"),
+    [
+        (Visit.Outcome.NO_SHOW, Booking.Status.NO_SHOW),
+        (Visit.Outcome.SERVED, Booking.Status.SERVED),
+        (Visit.Outcome.ASSISTED_SELF_SERVICE, Booking.Status.SERVED),
+    ],
+)
+def test_a_transferred_bookings_status_follows_its_last_visit(
+    centre: Location,
+    desk: Desk,
+    staff: User,
+    passport: Service,
+    card: Service,
+    book: Book,
+    last_outcome: str,
+    booking_status: str,
+) -> None:
+    booking = book(passport, at(7, 10, 20))
+    clock.set_now(at(7, 10, 15))
+    check_in_booking(location=centre, code=booking.code)
+    clock.set_now(at(7, 10, 20))
+    called = call_next(desk=desk, staff=staff)
+    assert called is not None
+    moved = finish_visit(
+        visit_id=called.pk, desk=desk, outcome=Visit.Outcome.TRANSFERRED, transfer_to=card
+    )
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CHECKED_IN  # still in the building
+    assert call_next(desk=desk, staff=staff) == moved
+    if last_outcome != Visit.Outcome.NO_SHOW:
+        start_visit(visit_id=moved.pk, desk=desk)
+    finish_visit(visit_id=moved.pk, desk=desk, outcome=last_outcome)
+    booking.refresh_from_db()
+    assert booking.status == booking_status
+
+
 def test_did_not_come_only_before_the_start(
     centre: Location, desk: Desk, staff: User, passport: Service, book: Book
 ) -> None:

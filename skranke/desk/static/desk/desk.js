@@ -8,5 +8,10 @@ document.addEventListener("keydown", function (event) {
   var button = document.querySelector('button[data-shortcut="' + letter + '"]');
   if (!button || button.disabled) { return; }
   event.preventDefault();
+  // A form that still needs a choice (the errand to transfer to) is not
+  // sent: the shortcut takes the staff member to the choice instead.
+  var form = button.form;
+  var missing = form && form.querySelector(":invalid");
+  if (missing) { missing.focus(); return; }
   button.click();
 });
