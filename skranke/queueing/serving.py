@@ -59,7 +59,7 @@ def start_visit(*, visit_id: int, desk: Desk) -> Visit:
     return Visit.objects.get(pk=visit.pk)
 
 
-BOOKING_STATUS_AFTER = {
+BOOKING_STATUS_AFTER: dict[str, str] = {
     Visit.Outcome.SERVED: Booking.Status.SERVED,
     Visit.Outcome.ASSISTED_SELF_SERVICE: Booking.Status.SERVED,
     Visit.Outcome.NO_SHOW: Booking.Status.NO_SHOW,
