@@ -132,13 +132,23 @@ def record_no_answer(*, booking: Booking, staff: User, attempt: int | None = Non
     RETRY_AFTER later. The second time, the meeting is over: the booking
     becomes a no-show and the "we tried to call you" message is queued in
     the same transaction. `attempt` is the attempt the staff member saw
-    (1 or 2); a click from an older page changes nothing."""
+    (1 or 2); a click from an older page changes nothing. Refused before
+    the meeting's time, and the second time before the retry is due."""
     call = _current_call(booking=booking)
     if call is None or call.claimed_by_id != staff.pk or call.finished_at is not None:
         _explain(booking=booking, staff=staff, action="no_answer")
     if attempt is not None and attempt != call.attempts + 1:
         raise MeetingNotChanged(_("This unanswered call is already noted."))
     now = clock.now()
+    # A citizen is only missed once their time has come: calling early is
+    # a courtesy, not an attempt. The second attempt counts from the time
+    # the first one set.
+    due = booking.start if call.attempts == 0 else (call.retry_at or booking.start)
+    if now < due:
+        raise MeetingRefused(
+            _("No answer can be noted from %(time)s, the time of this attempt. Try again then.")
+            % {"time": _local_time(due)}
+        )
     with transaction.atomic(durable=True):
         mine = MeetingCall.objects.filter(
             pk=call.pk, claimed_by=staff, finished_at__isnull=True, attempts=call.attempts

@@ -52,6 +52,10 @@ class Meeting:
     overdue: bool
     # The channel the "we tried to call you" message went by, if any.
     told_by: str
+    # From when "no answer" may be noted for the attempt under way: the
+    # meeting's time, or for the second attempt the time the first set.
+    no_answer_from: datetime
+    no_answer_possible: bool
 
     @property
     def attempt(self) -> int:
@@ -112,6 +116,9 @@ def _meeting(booking: Booking, *, now: datetime) -> Meeting:
         told_by = Message.Channel.SMS
     elif getattr(booking, "told_by_email", False):
         told_by = Message.Channel.EMAIL
+    no_answer_from = (call.retry_at if call and call.attempts and call.retry_at else None) or (
+        booking.start
+    )
     return Meeting(
         booking=booking,
         call=call,
@@ -120,6 +127,8 @@ def _meeting(booking: Booking, *, now: datetime) -> Meeting:
         near_time=waiting and due_at - now <= NEAR_TIME,
         overdue=waiting and due_at <= now,
         told_by=told_by,
+        no_answer_from=no_answer_from,
+        no_answer_possible=now >= no_answer_from,
     )
 
 

@@ -220,6 +220,7 @@ def test_no_answer_by_the_finish_function_is_the_same_as_recording_it(
     book_meeting: BookMeeting, caller: User
 ) -> None:
     booking = book_meeting(10)
+    clock.set_now(at(7, 10, 0))
     claim_meeting(booking=booking, staff=caller)
     call = finish_meeting_call(booking=booking, staff=caller, outcome=MeetingCall.Outcome.NO_ANSWER)
     assert (call.attempts, call.claimed_by) == (1, None)
@@ -231,8 +232,10 @@ def test_the_message_and_the_no_show_are_written_together_or_not_at_all(
     book_meeting: BookMeeting, caller: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     booking = book_meeting(10)
+    clock.set_now(at(7, 10, 0))
     claim_meeting(booking=booking, staff=caller)
     record_no_answer(booking=booking, staff=caller)
+    clock.set_now(at(7, 10, 15))
     claim_meeting(booking=booking, staff=caller)
 
     def outbox_fails(**arguments: object) -> None:
@@ -245,6 +248,33 @@ def test_the_message_and_the_no_show_are_written_together_or_not_at_all(
     assert (call.attempts, call.finished_at, call.claimed_by) == (1, None, caller)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.BOOKED
+
+
+def test_no_answer_is_only_noted_from_the_meetings_time_and_again_from_the_retry(
+    book_meeting: BookMeeting, caller: User
+) -> None:
+    booking = book_meeting(10, 45)
+    clock.set_now(at(7, 10, 36))
+    claim_meeting(booking=booking, staff=caller)
+    with pytest.raises(MeetingRefused, match="from 10:45"):
+        record_no_answer(booking=booking, staff=caller, attempt=1)
+    assert MeetingCall.objects.get(booking=booking).attempts == 0
+    # Calling early and reaching the citizen is fine; missing them is not yet.
+    clock.set_now(at(7, 10, 45))
+    call = record_no_answer(booking=booking, staff=caller, attempt=1)
+    assert call.retry_at == at(7, 11, 0)
+    clock.set_now(at(7, 10, 50))
+    claim_meeting(booking=booking, staff=caller)
+    with pytest.raises(MeetingRefused, match="from 11:00"):
+        record_no_answer(booking=booking, staff=caller, attempt=2)
+    assert tried_to_call(booking) == []
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.BOOKED
+    clock.set_now(at(7, 11, 0))
+    record_no_answer(booking=booking, staff=caller, attempt=2)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.NO_SHOW
+    assert len(tried_to_call(booking)) == 1
 
 
 def test_a_cancelled_meeting_and_an_errand_at_the_desk_cannot_be_taken(

@@ -10,6 +10,7 @@ from skranke.accounts.models import Role, User
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Location
+from skranke.notifications.models import Message
 from skranke.phone_meetings.meeting_calls import claim_meeting
 from skranke.phone_meetings.models import MeetingCall
 from skranke.phone_meetings.worklist import read_worklist, worklist_version
@@ -118,6 +119,11 @@ def test_no_answer_twice_shows_the_second_attempt_and_then_that_the_sms_went(
     act(client, booking, "claim")
     page = act(client, booking, "no_answer", attempt=1)
     assert "already noted" in page
+    # Not before the second attempt is due.
+    page = act(client, booking, "no_answer", attempt=2)
+    assert "No answer can be noted from 10:16" in page
+    assert not Message.objects.filter(kind=Message.Kind.TRIED_TO_CALL).exists()
+    clock.set_now(at(7, 10, 16))
     page = act(client, booking, "no_answer", attempt=2)
     assert "No answer again: the telephone meeting is over." in page
     assert "No answer, SMS sent" in page

@@ -63,9 +63,11 @@ def test_each_state_of_a_call_is_shown(
         claim_meeting(booking=booking, staff=caller)
         start_meeting_call(booking=booking, staff=caller)
     finish_meeting_call(booking=reached, staff=caller, outcome=MeetingCall.Outcome.REACHED)
+    clock.set_now(at(7, 14, 0))
     for booking in (second, over):
         claim_meeting(booking=booking, staff=caller)
         record_no_answer(booking=booking, staff=caller)
+    clock.set_now(at(7, 14, 15))
     claim_meeting(booking=over, staff=caller)
     record_no_answer(booking=over, staff=caller)
     meetings = by_time(read_worklist(staff=caller))
@@ -77,7 +79,7 @@ def test_each_state_of_a_call_is_shown(
         "14:00": State.NO_ANSWER,
     }
     assert meetings["10:00"].claimed_by == colleague
-    assert meetings["13:00"].due_at == at(7, 8, 15)  # 15 minutes after the clock's 08:00
+    assert meetings["13:00"].due_at == at(7, 14, 15)  # 15 minutes after the first attempt
     assert meetings["13:00"].attempt == 2
     assert meetings["14:00"].told_by == "sms"
     assert meetings["12:00"].told_by == ""
