@@ -1,6 +1,11 @@
-"""Load the demo municipality. Running it again changes nothing: rows are
-found by their slugs and names, and the demo's special days and shifts are
-set to exactly what the demo defines."""
+"""Load the demo municipality.
+
+The first load makes everything. A later one (every `make run`) leaves the
+configuration alone, so that what a manager changed (minutes, hours, closed
+days, shifts, staff) survives a restart, and only books a few demo citizens
+again when none are left for the days ahead. `reset=True` (`manage.py
+load_demo --reset`) puts the configuration back to exactly what the demo
+defines and replaces the demo's own bookings and their visits."""
 
 import contextlib
 from datetime import date, datetime, time, timedelta
@@ -31,6 +36,8 @@ from skranke.core.schedule import mark_schedule_changed
 from skranke.demo import data
 from skranke.queueing.models import Visit
 
+DEMO_SLUG = "demo-kommune"
+
 
 def summer_extended_day(today: date) -> date:
     """The last Thursday of June, this year or next: the extended opening
@@ -51,7 +58,7 @@ def staff_day(today: date) -> date:
     return day
 
 
-def load_demo_data(*, now: datetime) -> Municipality:
+def load_demo_data(*, now: datetime, reset: bool = False) -> Municipality:
     """Load the demo as of `now` (aware): its special days and bookings are
     placed relative to that moment's Copenhagen date, and every check the
     booking rules make (lead time, horizon, what is still to come) is made
@@ -61,15 +68,30 @@ def load_demo_data(*, now: datetime) -> Municipality:
     # password must never reach a production installation.
     if settings.PRODUCTION:
         raise ImproperlyConfigured("The demo data is never loaded in production mode.")
+    loaded = Municipality.objects.filter(slug=DEMO_SLUG).first()
+    if loaded is not None and not reset:
+        _book_again_if_none_ahead(Location.objects.get(slug=data.TOWN_HALL.slug), now)
+        return loaded
     with transaction.atomic():
         municipality = _load(today)
     _load_bookings(Location.objects.get(slug=data.TOWN_HALL.slug), now)
     return municipality
 
 
+def _book_again_if_none_ahead(location: Location, now: datetime) -> None:
+    """A demo started again days later still has citizens to call: when no
+    demo booking is left from today on, a new set is booked. Nothing is
+    deleted, and nothing else is touched."""
+    ahead = Booking.objects.filter(
+        phone__startswith=data.DEMO_PHONE_PREFIX, location=location, start__gte=now
+    )
+    if not ahead.exists():
+        _book_demo_citizens(location, now)
+
+
 def _load(today: date) -> Municipality:
     municipality, _ = Municipality.objects.update_or_create(
-        slug="demo-kommune",
+        slug=DEMO_SLUG,
         defaults={
             "name": "Demo Kommune",
             "phone": "12 34 56 78",
@@ -227,6 +249,10 @@ def _load_bookings(location: Location, now: datetime) -> None:
     Visit.objects.filter(transferred_from__in=demo_visits).update(transferred_from=None)
     demo_visits.delete()
     Booking.objects.filter(phone__startswith=data.DEMO_PHONE_PREFIX).delete()
+    _book_demo_citizens(location, now)
+
+
+def _book_demo_citizens(location: Location, now: datetime) -> None:
     policy = Policy.for_staff(location, at=now)
     today = policy.today()
     services = {service.slug: service for service in location.services.all()}

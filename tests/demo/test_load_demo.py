@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -31,7 +31,7 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_loading_the_demo_twice_changes_nothing() -> None:
+def test_loading_the_demo_twice_changes_nothing(stopped_clock: datetime) -> None:
     call_command("load_demo")
     first = counts()
     call_command("load_demo")
@@ -113,6 +113,35 @@ def test_the_demo_kiosk_and_display_sign_in_and_a_reload_keeps_working() -> None
         ticket_number=1,
         arrived_at=booking.start,
     )
-    load_demo_data(now=DEMO_MONDAY)
+    load_demo_data(now=DEMO_MONDAY, reset=True)
     assert not Visit.objects.exists()
     assert Service.objects.get(slug="brevstemme").ticket_letter == "B"
+
+
+def test_a_later_load_keeps_what_a_manager_changed_and_reset_puts_it_back(
+    stopped_clock: datetime,
+) -> None:
+    call_command("load_demo")
+    passport = Service.objects.get(slug="pas")
+    passport.duration_minutes = 25
+    passport.save()
+    town_hall = Location.objects.get(slug="raadhuset")
+    closed = SpecialDay.objects.create(location=town_hall, date=date(2026, 12, 9), closed=True)
+    call_command("load_demo")  # the next `make run`
+    assert Service.objects.get(slug="pas").duration_minutes == 25
+    assert SpecialDay.objects.filter(pk=closed.pk).exists()
+    call_command("load_demo", "--reset")
+    assert Service.objects.get(slug="pas").duration_minutes != 25
+    assert not SpecialDay.objects.filter(pk=closed.pk).exists()
+
+
+def test_a_demo_started_again_weeks_later_books_citizens_again_without_deleting(
+    stopped_clock: datetime,
+) -> None:
+    call_command("load_demo")
+    demo = Booking.objects.filter(phone__startswith=DEMO_PHONE_PREFIX)
+    first = set(demo.values_list("pk", flat=True))
+    clock.set_now(stopped_clock + timedelta(days=21))
+    call_command("load_demo")
+    assert first < set(demo.values_list("pk", flat=True))
+    assert demo.filter(start__gte=clock.now()).exists()
