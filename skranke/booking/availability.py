@@ -374,3 +374,51 @@ def _day_slots(
         (start, tuple(desk for *_, desk in sorted(fits)), staffed[start])
         for start, fits in sorted(candidates.items())
     ]
+
+
+# --- Bookings the schedule no longer holds ------------------------------------
+
+
+def find_stranded_bookings(*, location: Location, now: datetime) -> list[Booking]:
+    """Active bookings from `now` on that the schedule no longer holds: on a
+    day now closed, outside the opening hours, or on a desk whose shifts no
+    longer cover the service for the whole time (a squeezed-in booking, on
+    no desk, only needs the opening hours). What a manager must see after
+    closing a day, shortening hours or removing a shift: these citizens
+    would come to a closed door unless they are told."""
+    bookings = list(
+        Booking.objects.filter(location=location, status=Booking.Status.BOOKED, end__gt=now)
+        .select_related("service")
+        .order_by("start")
+    )
+    if not bookings:
+        return []
+    local_days = [booking.start.astimezone(clock.LOCAL_ZONE).date() for booking in bookings]
+    first_day, last_day = min(local_days), max(local_days)
+    schedule = read_schedule(location=location, since=first_day)
+    opening = {
+        day.day: day.intervals
+        for day in days_of(schedule=schedule, first_day=first_day, last_day=last_day)
+    }
+    windows: dict[tuple[int, date], dict[int, list[Minutes]]] = {}
+    stranded = []
+    for booking, day in zip(bookings, local_days, strict=True):
+        start = booking.start.astimezone(clock.LOCAL_ZONE)
+        end = booking.end.astimezone(clock.LOCAL_ZONE)
+        span = (start.hour * 60 + start.minute, end.hour * 60 + end.minute)
+        if end.date() != day:
+            stranded.append(booking)
+            continue
+        if booking.desk_id is None:
+            spans = _merged([(_of(opens), _of(closes)) for opens, closes in opening[day]])
+        else:
+            key = (booking.service_id, day)
+            if key not in windows:
+                shifts = _shifts(
+                    schedule=schedule, service=booking.service, first_day=day, last_day=day
+                )
+                windows[key] = _desk_windows(day, opening[day], shifts)
+            spans = windows[key].get(booking.desk_id, [])
+        if not any(opens <= span[0] and span[1] <= closes for opens, closes in spans):
+            stranded.append(booking)
+    return stranded

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.models import User
-from skranke.booking.availability import Policy, Slot, find_slot
+from skranke.booking.availability import Policy, Slot, find_slot, find_stranded_bookings
 from skranke.booking.details import CitizenDetails
 from skranke.booking.errors import IdempotencyKeyReused, InvalidBooking, LimitReached, SlotTaken
 from skranke.booking.locking import lock_citizen_and_day, lock_request
@@ -335,32 +335,50 @@ def reschedule_appointment(
     return current
 
 
-def _still_to_come(*, location: Location, day: date, desk_id: int | None) -> QuerySet[Booking]:
+def _still_to_come(
+    *, location: Location, day: date, desk_id: int | None, stranded_only: bool
+) -> QuerySet[Booking]:
+    now = clock.now()
     bookings = Booking.objects.filter(
         Booking.starting_on(day),
         location=location,
         status=Booking.Status.BOOKED,
-        end__gt=clock.now(),
+        end__gt=now,
     )
+    if stranded_only:
+        stranded = find_stranded_bookings(location=location, now=now)
+        bookings = bookings.filter(pk__in=[booking.pk for booking in stranded])
     return bookings if desk_id is None else bookings.filter(desk_id=desk_id)
 
 
-def bookings_to_cancel(*, location: Location, day: date, desk_id: int | None) -> list[Booking]:
+def bookings_to_cancel(
+    *, location: Location, day: date, desk_id: int | None, stranded_only: bool = False
+) -> list[Booking]:
     """What cancel_bookings_by_centre would cancel now, for the manager to
     look over first."""
-    scope = _still_to_come(location=location, day=day, desk_id=desk_id)
+    scope = _still_to_come(location=location, day=day, desk_id=desk_id, stranded_only=stranded_only)
     return list(scope.select_related("location", "service").order_by("start"))
 
 
 def cancel_bookings_by_centre(
-    *, location: Location, day: date, reason: str, desk_id: int | None = None
+    *,
+    location: Location,
+    day: date,
+    reason_da: str,
+    reason_en: str,
+    desk_id: int | None = None,
+    stranded_only: bool = False,
 ) -> list[Booking]:
     """Cancel every booking still to come at `location` on `day` (only those
-    on one desk, when given), for an unexpected closure: each citizen is
-    told, with the centre's `reason`, by the channels they gave us."""
+    on one desk, or only those the schedule no longer holds, when asked),
+    for a closure: each citizen is told, with the centre's reason in the
+    language they booked in, by the channels they gave us."""
     with transaction.atomic(durable=True):
-        scope = _still_to_come(location=location, day=day, desk_id=desk_id)
+        scope = _still_to_come(
+            location=location, day=day, desk_id=desk_id, stranded_only=stranded_only
+        )
         cancelled = list(scope.select_for_update().select_related("service").order_by("start"))
         for booking in cancelled:
+            reason = reason_en if booking.language == "en" else reason_da
             _cancel(booking, kind=Message.Kind.CANCELLED_BY_CENTRE, reason=reason)
     return cancelled

@@ -108,8 +108,20 @@ class CentreCancellationForm(forms.Form):
         empty_label=_("All desks"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    reason = forms.CharField(
-        label=_("Why (sent to every citizen)"),
+    stranded_only = forms.BooleanField(
+        required=False,
+        label=_("Only the bookings the opening hours and shifts no longer hold"),
+    )
+    # Each citizen is told in the language they booked in, so the reason
+    # is asked for in both.
+    reason_da = forms.CharField(
+        label=_("Why, in Danish (sent to citizens who booked in Danish)"),
+        max_length=REASON_MAX,
+        help_text=_("For example: “Rådhuset er lukket på grund af strømsvigt.”"),
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+    )
+    reason_en = forms.CharField(
+        label=_("Why, in English (sent to citizens who booked in English)"),
         max_length=REASON_MAX,
         help_text=_("For example: “The town hall is closed because of a power cut.”"),
         widget=forms.TextInput(attrs={"class": "form-input"}),

@@ -109,10 +109,16 @@ def test_a_manager_cancels_a_day_and_every_citizen_is_told(
     kept = book(centre, passport, 9, at(10, 10))  # another day
     cancelled = [book(centre, passport, n, at(9, 10 + n)) for n in range(3)]
     client = staff_client(member(Role.MANAGER, centre))
-    form = {"location": centre.pk, "day": "2026-12-09", "desk": "", "reason": "Strømsvigt."}
+    form = {
+        "location": centre.pk,
+        "day": "2026-12-09",
+        "desk": "",
+        "reason_da": "Strømsvigt.",
+        "reason_en": "Power cut.",
+    }
     review = client.post("/personale/tider/aflys-dag/", form).content.decode()
     assert "3 bookings will be cancelled" in review
-    assert "has to cancel your time Wednesday 9 December at 10:00. Strømsvigt." in review
+    assert "has to cancel your time Wednesday 9 December at 10:00. Power cut." in review
     assert Booking.objects.filter(status="cancelled").count() == 0  # not before confirming
     response = client.post("/personale/tider/aflys-dag/", form | {"confirmed": "1"})
     assert response.status_code == 302
@@ -120,10 +126,38 @@ def test_a_manager_cancels_a_day_and_every_citizen_is_told(
         booking.refresh_from_db()
         assert booking.status == "cancelled"
         told = Message.objects.get(booking=booking, kind="cancelled_by_centre")
-        assert told.reason == "Strømsvigt."
+        assert told.reason == "Power cut."  # in the language the citizen booked in
         assert not Message.objects.filter(booking=booking, kind="reminder", status="pending")
     kept.refresh_from_db()
     assert kept.status == "booked"
+
+
+def test_a_citizen_who_booked_in_danish_gets_the_danish_reason(
+    centre: Location, passport: Service, staff_client: ClientFor
+) -> None:
+    danish = book_appointment(
+        location=centre,
+        service=passport,
+        start=at(9, 10),
+        citizen=citizen(1, sms_consent=True, language="da"),
+        channel=Booking.Channel.WEB,
+        policy=Policy.for_staff(centre),
+    )
+    english = book(centre, passport, 2, at(9, 11))
+    client = staff_client(member(Role.MANAGER, centre))
+    form = {
+        "location": centre.pk,
+        "day": "2026-12-09",
+        "reason_da": "Strømsvigt.",
+        "reason_en": "Power cut.",
+        "confirmed": "1",
+    }
+    client.post("/personale/tider/aflys-dag/", form)
+    reasons = {
+        message.booking_id: message.reason
+        for message in Message.objects.filter(kind="cancelled_by_centre")
+    }
+    assert reasons == {danish.pk: "Strømsvigt.", english.pk: "Power cut."}
 
 
 def test_a_day_can_be_cancelled_for_one_desk_only(
@@ -132,7 +166,13 @@ def test_a_day_can_be_cancelled_for_one_desk_only(
     both = [book(centre, passport, n, at(9, 10)) for n in range(2)]
     desk = Desk.objects.get(pk=both[0].desk_id)
     client = staff_client(member(Role.MANAGER, centre))
-    form = {"location": centre.pk, "day": "2026-12-09", "desk": desk.pk, "reason": "Syg."}
+    form = {
+        "location": centre.pk,
+        "day": "2026-12-09",
+        "desk": desk.pk,
+        "reason_da": "Syg.",
+        "reason_en": "Ill.",
+    }
     client.post("/personale/tider/aflys-dag/", form | {"confirmed": "1"})
     statuses = {b.pk: Booking.objects.get(pk=b.pk).status for b in both}
     assert statuses == {both[0].pk: "cancelled", both[1].pk: "booked"}
@@ -143,9 +183,31 @@ def test_a_manager_cannot_cancel_another_places_day(
 ) -> None:
     booking = book(centre, passport, 1, at(9, 10))
     client = staff_client(member(Role.MANAGER, elsewhere))
-    form = {"location": centre.pk, "day": "2026-12-09", "reason": "x", "confirmed": "1"}
+    form = {
+        "location": centre.pk,
+        "day": "2026-12-09",
+        "reason_da": "x",
+        "reason_en": "x",
+        "confirmed": "1",
+    }
     page = client.post("/personale/tider/aflys-dag/", form)
     assert page.status_code == 200  # the form again, with the error
     assert "Select a valid choice" in page.content.decode()
     booking.refresh_from_db()
     assert booking.status == "booked"
+
+
+def test_the_cancelled_days_success_is_said_once(
+    centre: Location, passport: Service, staff_client: ClientFor
+) -> None:
+    book(centre, passport, 1, at(9, 10))
+    client = staff_client(member(Role.MANAGER, centre))
+    form = {
+        "location": centre.pk,
+        "day": "2026-12-09",
+        "reason_da": "Strømsvigt.",
+        "reason_en": "Power cut.",
+        "confirmed": "1",
+    }
+    page = client.post("/personale/tider/aflys-dag/", form, follow=True).content.decode()
+    assert page.count("1 booking was cancelled") == 1

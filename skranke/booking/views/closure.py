@@ -2,9 +2,13 @@
 manager says where, when and why, sees how many citizens it concerns and
 the text they will get, and confirms. Every citizen is told."""
 
+import contextlib
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
@@ -14,6 +18,7 @@ from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
 from skranke.booking.booking import bookings_to_cancel, cancel_bookings_by_centre
 from skranke.booking.forms import CentreCancellationForm
+from skranke.core.models import Location
 from skranke.notifications.composing import preview_message
 from skranke.notifications.models import Message
 
@@ -23,8 +28,9 @@ from skranke.notifications.models import Message
 def cancel_day(request: HttpRequest) -> HttpResponse:
     if not role_allows(user=request.user, action="manage_messages"):
         raise PermissionDenied
+    locations = visible_locations(user=request.user)
     form = CentreCancellationForm(
-        request.POST or None, locations=visible_locations(user=request.user)
+        request.POST or None, locations=locations, initial=_prefilled(request, locations)
     )
     if request.method != "POST" or not form.is_valid():
         return render(request, "booking/staff/cancel_day.html", {"form": form})
@@ -32,15 +38,19 @@ def cancel_day(request: HttpRequest) -> HttpResponse:
         "location": form.cleaned_data["location"],
         "day": form.cleaned_data["day"],
         "desk_id": form.cleaned_data["desk"].pk if form.cleaned_data["desk"] else None,
+        "stranded_only": form.cleaned_data["stranded_only"],
     }
-    reason = form.cleaned_data["reason"]
+    reasons = {"da": form.cleaned_data["reason_da"], "en": form.cleaned_data["reason_en"]}
     if request.POST.get("confirmed") != "1":
         concerned = bookings_to_cancel(**choice)
+        first = concerned[0] if concerned else None
         preview = (
             preview_message(
-                booking=concerned[0], kind=Message.Kind.CANCELLED_BY_CENTRE, reason=reason
+                booking=first,
+                kind=Message.Kind.CANCELLED_BY_CENTRE,
+                reason=reasons["en" if first.language == "en" else "da"],
             )
-            if concerned
+            if first is not None
             else ""
         )
         return render(
@@ -48,7 +58,9 @@ def cancel_day(request: HttpRequest) -> HttpResponse:
             "booking/staff/cancel_day.html",
             {"form": form, "reviewing": True, "concerned": concerned, "preview": preview},
         )
-    cancelled = cancel_bookings_by_centre(**choice, reason=reason)
+    cancelled = cancel_bookings_by_centre(
+        **choice, reason_da=reasons["da"], reason_en=reasons["en"]
+    )
     messages.success(
         request,
         ngettext(
@@ -59,3 +71,25 @@ def cancel_day(request: HttpRequest) -> HttpResponse:
         % {"count": len(cancelled)},
     )
     return redirect("notifications:overview")
+
+
+def _prefilled(request: HttpRequest, locations: QuerySet[Location]) -> dict[str, object]:
+    """The place and day (and "only those no longer held") a link from the
+    admin brings along, after a manager closed a day or shortened hours.
+    Anything unreadable is simply not filled in."""
+    initial: dict[str, object] = {}
+    place = locations.filter(pk=_number(request.GET.get("sted"))).first()
+    if place is not None:
+        initial["location"] = place
+    with contextlib.suppress(ValueError):
+        initial["day"] = date.fromisoformat(request.GET.get("dag", ""))
+    if request.GET.get("kun_uden_plads") == "1":
+        initial["stranded_only"] = True
+    return initial
+
+
+def _number(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
