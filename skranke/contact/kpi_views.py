@@ -2,7 +2,6 @@
 the targets met or not, a chart over the period, and a CSV export."""
 
 import csv
-from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from skranke.contact.kpis import ANSWER_STEPS, Kpis, compute_kpis, targets_of
 from skranke.contact.models import TopicGroup
 from skranke.contact.periods import KINDS, period_containing
 from skranke.core import clock
+from skranke.core.date_parameters import read_date_parameter
 
 # How a step of each kind is named in the chart and the table.
 STEP_FORMATS = {"hour": "H", "day": "D j/n", "week": "j/n", "month": "M"}
@@ -33,10 +33,8 @@ def kpis_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     kind = request.GET.get("periode", "month")
     kind = kind if kind in KINDS else "month"
-    try:
-        day = date.fromisoformat(request.GET.get("dato", ""))
-    except ValueError:
-        day = clock.today()
+    today = clock.today()
+    day = read_date_parameter(request.GET.get("dato"), today=today) or today
     period = period_containing(kind=kind, day=day)
     groups = list(TopicGroup.objects.filter(municipality=municipality))
     chosen = request.GET.get("gruppe", "")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
+from skranke.core.date_parameters import read_date_parameter
 from skranke.notifications.delivery import retry_message
 from skranke.notifications.models import Message
 
@@ -42,10 +43,9 @@ def _visible_messages(request: HttpRequest) -> QuerySet[Message]:
 
 
 def _first_day(request: HttpRequest) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("fra", ""))
-    except ValueError:
-        return clock.today() - timedelta(days=DAYS_SHOWN - 2)
+    today = clock.today()
+    chosen = read_date_parameter(request.GET.get("fra"), today=today)
+    return chosen or today - timedelta(days=DAYS_SHOWN - 2)
 
 
 @login_required
