@@ -18,3 +18,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Danish and English error pages, and the API's JSON error shape under /api/.
+handler400 = "skranke.core.error_pages.bad_request"
+handler403 = "skranke.core.error_pages.permission_denied"
+handler404 = "skranke.core.error_pages.page_not_found"
+handler500 = "skranke.core.error_pages.server_error"

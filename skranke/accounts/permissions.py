@@ -79,7 +79,9 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
     "log_contacts": frozenset(
         {Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK, Role.CONTACT_AGENT}
     ),
-    "view_contact_kpis": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    # The contact centre's key figures: aggregate, no citizen's data, and
+    # the agents who answer the calls are the ones they measure.
+    "view_contact_kpis": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.CONTACT_AGENT}),
     # Importing the phone system's call records (CSV files).
     "import_calls": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
     # Calling citizens who booked a telephone meeting; only with the phone

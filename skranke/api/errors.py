@@ -1,8 +1,10 @@
 """Every error the API answers has one shape:
 {"error": code, "message": text, "fields": {field: text}}."""
 
+import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -50,6 +52,31 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, error_body(error.code, error.message), status=error.status
         )
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+        return api.create_response(request, error_body("forbidden", _("Not allowed.")), status=403)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, error: Exception) -> HttpResponse:
+        # Logged as Django logs a failed request (the traceback goes to the
+        # log and, in production, the reports without citizens' data); the
+        # client gets the API's own shape, never a traceback.
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=error,
+            extra={"status_code": 500, "request": request},
+        )
+        response = api.create_response(
+            request,
+            error_body(
+                "server_error", _("Something went wrong on our side. Please try again in a moment.")
+            ),
+            status=500,
+        )
+        response._has_been_logged = True  # type: ignore[attr-defined]  # once, with the traceback
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, error: Http404) -> HttpResponse:

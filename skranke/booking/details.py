@@ -26,6 +26,10 @@ class CitizenDetails:
     sms_consent: bool = False
     note: str = ""
 
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
+
 
 def clean_text(value: str, *, field: str, limit: int, required: bool) -> str:
     # Browsers send a text area's line breaks as CR LF: one line break each.
@@ -53,6 +57,29 @@ def normalize_phone(raw: str) -> str:
             field="phone",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_for_lookup(raw: str) -> str | None:
+    """A number typed to find a booking, in E.164 as bookings store it; None
+    when it is not a phone number at all. Looser than normalize_phone: a
+    lookup must find every stored number, whatever the rules were when it
+    was stored."""
+    try:
+        number = phonenumbers.parse(raw.strip(), "DK")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """A stored number as people read it aloud: +45 20 12 34 56."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def normalize_email(raw: str) -> str:

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from skranke.booking.details import format_phone
 from skranke.core import clock
 from skranke.core.models import Desk, Location, Service
 
@@ -117,6 +118,10 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.service} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
 
     @property
     def is_active(self) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.booking.views import closure, flow, manage, staff
+from skranke.booking.views import closure, find, flow, manage, staff
 
 app_name = "booking"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("bestil/<slug:service>/<slug:location>/<str:day>/", flow.choose_time, name="choose_time"),
     path("bekraeft/<str:draft>/", flow.review, name="review"),
+    path("find-din-tid/", find.find_booking, name="find_booking"),
     path("tid/<str:code>/", manage.manage, name="manage"),
     path("tid/<str:code>/kalender.ics", manage.calendar_file, name="calendar"),
     path("tid/<str:code>/aflys/", manage.cancel, name="cancel"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("personale/tider/", staff.find_times, name="staff_find_times"),
     path("personale/tider/ny/", staff.book_for_citizen, name="staff_book"),
     path("personale/tider/dag/", staff.day_bookings, name="staff_day"),
+    path("personale/tider/soeg/", staff.search, name="staff_search"),
     path("personale/tider/aflys-dag/", closure.cancel_day, name="staff_cancel_day"),
     path("personale/tider/<str:code>/", staff.booking_detail, name="staff_booking"),
     path("personale/tider/<str:code>/aflys/", staff.cancel_for_citizen, name="staff_cancel"),

@@ -76,6 +76,12 @@ SMS_TEXTS = {
         "We tried to call you {date} at {time} about {service}, but got no answer."
         " Book a new time: {site}"
     ),
+    (Kind.LINK_AGAIN, False): gettext_lazy(
+        "Your time at {place} {date} at {time}. See, move or cancel: {link}"
+    ),
+    (Kind.LINK_AGAIN, True): gettext_lazy(
+        "Your telephone meeting {date} at {time}. See, move or cancel: {link}"
+    ),
     (Kind.TURN_SOON, False): gettext_lazy(
         "Number {ticket}: your turn at {place} is soon, in about {minutes} min."
         " Please be ready in {area}. Watch the screen for your desk."

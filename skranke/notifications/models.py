@@ -20,6 +20,8 @@ class Message(models.Model):
         TURN_SOON = "turn_soon", _("Your turn is soon")
         # A telephone meeting whose citizen did not answer twice.
         TRIED_TO_CALL = "tried_to_call", _("We tried to call you")
+        # The manage link again, asked for with the code and the number.
+        LINK_AGAIN = "link_again", _("Your link again")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message")

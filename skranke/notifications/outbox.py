@@ -100,3 +100,48 @@ def _plan_reminders(*, booking: Booking, channels: list[tuple[str, str]]) -> lis
         )
         for channel, recipient in channels
     ]
+
+
+# A citizen who asks for the link again and again gets it at most this often.
+LINK_AGAIN_EVERY = timedelta(minutes=10)
+
+
+def queue_link_again(*, booking: Booking) -> bool:
+    """Send the booking's manage link again by text message, to the number
+    the citizen has just proved they know (whether or not they wanted
+    reminders by text). One message row per booking and change, sent again
+    when asked for after LINK_AGAIN_EVERY. Returns whether it is on its way."""
+    now = clock.now()
+    earlier = Message.objects.filter(
+        booking=booking,
+        kind=Message.Kind.LINK_AGAIN,
+        channel=Message.Channel.SMS,
+        sequence=booking.sequence,
+    ).first()
+    if earlier is None:
+        _insert(
+            [
+                Message(
+                    booking=booking,
+                    kind=Message.Kind.LINK_AGAIN,
+                    channel=Message.Channel.SMS,
+                    sequence=booking.sequence,
+                    recipient=booking.phone,
+                    language=booking.language,
+                    due_at=now,
+                    next_attempt_at=now,
+                )
+            ]
+        )
+        return True
+    if earlier.status in Message.OPEN or earlier.due_at > now - LINK_AGAIN_EVERY:
+        return earlier.status in Message.OPEN
+    updated = Message.objects.filter(pk=earlier.pk, status=earlier.status).update(
+        status=Message.Status.PENDING,
+        due_at=now,
+        next_attempt_at=now,
+        attempts=0,
+        last_error="",
+        claimed_at=None,
+    )
+    return bool(updated)

@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import phonenumbers
 from django.db.models import Exists, OuterRef, QuerySet
 
 from skranke.accounts.models import User
@@ -69,11 +68,7 @@ class Meeting:
     @property
     def phone_display(self) -> str:
         """The number grouped for reading aloud (+45 20 12 34 56)."""
-        try:
-            number = phonenumbers.parse(self.booking.phone, None)
-        except phonenumbers.NumberParseException:
-            return self.booking.phone
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return self.booking.phone_display
 
 
 def todays_meetings_for(*, staff: User) -> QuerySet[Booking]:

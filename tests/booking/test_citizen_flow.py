@@ -188,7 +188,7 @@ def test_a_telephone_meeting_asks_what_it_is_about(
     booking = Booking.objects.get()
     assert booking.note == "Flytning til udlandet"
     page = citizen_client.get(f"/tid/{booking.code}/?ny=1").content.decode()
-    assert "We will call you on +4520123456" in page
+    assert "We will call you on +45 20 12 34 56" in page
 
 
 def test_a_calendar_file_comes_with_the_booking(

@@ -120,11 +120,15 @@ def test_topics_of_another_municipality_cannot_be_used(
     assert "Pas" not in answer.content.decode().split("Choose a topic")[1]
 
 
-def test_key_figures_are_for_managers_only(centre: Location, staff_client: StaffClient) -> None:
+def test_key_figures_are_for_the_contact_centre_and_managers_not_the_front_desk(
+    centre: Location, staff_client: StaffClient
+) -> None:
     assert Client().get("/personale/kontaktcenter/noegletal/").status_code == 302
     agent = staff_client(member(Role.CONTACT_AGENT, centre))
     assert agent.get("/personale/kontaktcenter/").status_code == 200
-    assert agent.get("/personale/kontaktcenter/noegletal/").status_code == 403
+    assert agent.get("/personale/kontaktcenter/noegletal/").status_code == 200
+    front_desk = staff_client(member(Role.FRONT_DESK, centre))
+    assert front_desk.get("/personale/kontaktcenter/noegletal/").status_code == 403
     manager = staff_client(member(Role.MANAGER, centre))
     assert manager.get("/personale/kontaktcenter/noegletal/").status_code == 200
 

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from skranke.booking.models import Booking
+from skranke.booking.views.find import FindBookingForm, find_booking_page
 
 SESSION_KEY = "bookings"
 
@@ -58,11 +60,27 @@ def citizen_booking_view(view: CitizenView) -> CitizenView:
 
     @wraps(view)
     def with_booking(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        booking = booking_for_citizen(request, code)
+        try:
+            booking = booking_for_citizen(request, code)
+        except Http404:
+            # A link cut short, or an old one: still a 404, but with the
+            # way to get the link again.
+            form = FindBookingForm(initial={"code": code[:8]})
+            return find_booking_page(request, form=form, status=404, no_access=True)
         if "token" in request.GET:
             query = request.GET.copy()
             del query["token"]
-            return redirect(request.path + (f"?{query.urlencode()}" if query else ""))
+            response = redirect(request.path + (f"?{query.urlencode()}" if query else ""))
+            # The link from a text message or an e-mail opens the page in the
+            # language the citizen booked in, unless they chose one here.
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    booking.language,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+            return response
         return view(request, booking, *args, **kwargs)
 
     return with_booking

@@ -21,6 +21,7 @@ from skranke.booking.booking import book_appointment, cancel_appointment, resche
 from skranke.booking.errors import BookingError
 from skranke.booking.forms import StaffBookingForm
 from skranke.booking.models import Booking
+from skranke.booking.search import SEARCH_LIMIT, search_bookings
 from skranke.booking.views.choosing import in_reach, parse_day, parse_start
 from skranke.core import clock
 from skranke.core.models import Location, Service
@@ -253,3 +254,19 @@ def cancel_for_citizen(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("The booking is cancelled."))
     return redirect("booking:staff_booking", code=booking.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """Find a citizen's bookings by mobile number, name or code. Posted,
+    not put in the address: a name and a number are personal data, and
+    addresses end up in logs and browser histories."""
+    user = _staff(request)
+    text = request.POST.get("soeg", "") if request.method == "POST" else ""
+    results = search_bookings(locations=_locations(user), text=text) if text else []
+    return render(
+        request,
+        "booking/staff/search.html",
+        {"text": text, "results": results, "searched": bool(text), "limit": SEARCH_LIMIT},
+    )
