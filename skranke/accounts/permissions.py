@@ -35,7 +35,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "core.openinghours": ALL,
         "core.specialday": ALL,
         "core.specialdayhours": ALL,
-        "core.service": VIEW,
+        # A manager plans the centre's time: minutes and booking timing of
+        # each service (ServiceAdmin keeps the rest read-only for them).
+        "core.service": frozenset({"view", "change"}),
         "core.desk": ALL,
         "core.deskshift": ALL,
         "accounts.device": ALL,

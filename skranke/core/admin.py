@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from skranke.accounts.admin_site import ScopedAdmin, ScopedInline
+from skranke.accounts.models import Role
 from skranke.booking.availability import find_stranded_bookings
 from skranke.core import clock
 from skranke.core.intervals import first_overlap, format_interval
@@ -204,6 +205,30 @@ class ServiceAdmin(ScopedAdmin):
     filter_horizontal = ["locations"]
     # A self-service link typed without a scheme is an https address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # What a manager may change of a service: how long it takes and how it
+    # is booked over time. What the service is, where it is offered and
+    # what citizens are told is the administrator's.
+    MANAGER_FIELDS = {
+        "duration_minutes",
+        "slot_step_minutes",
+        "held_back_percent",
+        "release_days_before",
+        "reminder_hours_before",
+    }
+
+    def _is_manager(self, request: HttpRequest) -> bool:
+        user = request.user
+        return getattr(user, "role", None) == Role.MANAGER and not user.is_superuser
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if self._is_manager(request):
+            every = [name for _title, options in self.fieldsets for name in options["fields"]]
+            return [name for name in every if name not in self.MANAGER_FIELDS]
+        return super().get_readonly_fields(request, obj)
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return {} if self._is_manager(request) else super().get_prepopulated_fields(request, obj)
+
     fieldsets = [
         (None, {"fields": ["municipality", "name_da", "name_en", "slug", "locations"]}),
         (

@@ -112,7 +112,7 @@ def test_a_manager_cannot_change_shifts_of_another_location(
     assert DeskShift.objects.filter(pk=shift_b.pk).exists()
 
 
-def test_a_manager_may_view_but_not_change_services(
+def test_a_manager_may_change_a_services_minutes_but_not_what_it_is(
     two_locations: tuple[Location, Location], staff_client: ClientFor
 ) -> None:
     a, _ = two_locations
@@ -120,13 +120,28 @@ def test_a_manager_may_view_but_not_change_services(
         municipality=a.municipality, slug="pas", name_da="Pas", duration_minutes=20
     )
     client = staff_client(staff("lars", Role.MANAGER, a.municipality, a))
-    assert client.get(f"/admin/core/service/{service.pk}/change/").status_code == 200
-    client.post(
+    page = client.get(f"/admin/core/service/{service.pk}/change/").content.decode()
+    assert 'name="duration_minutes"' in page
+    assert 'name="name_da"' not in page
+    response = client.post(
         f"/admin/core/service/{service.pk}/change/",
-        {"municipality": a.municipality_id, "slug": "pas", "name_da": "Pas", "duration_minutes": 1},
+        {
+            "duration_minutes": 25,
+            "slot_step_minutes": "",
+            "held_back_percent": 0,
+            "release_days_before": 1,
+            "reminder_hours_before": 24,
+            "name_da": "Noget andet",
+        },
     )
+    assert response.status_code == 302, response.context["adminform"].form.errors
     service.refresh_from_db()
-    assert service.duration_minutes == 20
+    assert (service.duration_minutes, service.name_da) == (25, "Pas")
+    # Who changed it, and when, is kept.
+    from django.contrib.admin.models import LogEntry
+
+    entry = LogEntry.objects.get(object_id=str(service.pk))
+    assert entry.user.username == "lars"
 
 
 def test_an_administrator_cannot_see_another_municipality(

@@ -334,3 +334,20 @@ def test_a_time_that_is_not_offered_is_refused_at_the_details_step_with_the_near
     # Posting details to such a time makes no draft either.
     posted = citizen_client.post(f"/bestil/pas/raadhus/oplysninger/?start={start}", DETAILS)
     assert posted.status_code == 409
+
+
+def test_a_cancelled_bookings_move_and_cancel_pages_lead_back_with_the_reason(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    book_through_pages(citizen_client)
+    code = Booking.objects.get().code
+    citizen_client.post(f"/tid/{code}/aflys/")
+    for path in (f"/tid/{code}/aflys/", f"/tid/{code}/flyt/", f"/tid/{code}/flyt/2026-12-09/"):
+        response = citizen_client.get(path, follow=True)
+        page = response.content.decode()
+        assert response.redirect_chain[-1][0] == f"/tid/{code}/", path
+        assert "This booking is cancelled, so it cannot be moved or cancelled." in page
+        assert f'href="/tid/{code}/flyt/"' not in page
+    moved = citizen_client.post(f"/tid/{code}/flyt/2026-12-09/", {"start": "2026-12-09T10:00"})
+    assert moved.status_code == 302
+    assert Booking.objects.get().status == "cancelled"

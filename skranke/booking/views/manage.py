@@ -61,6 +61,18 @@ def manage(request: HttpRequest, booking: Booking) -> HttpResponse:
     )
 
 
+def _back_unless_changeable(request: HttpRequest, booking: Booking) -> HttpResponse | None:
+    """A cancelled booking, or one whose time has passed, has no move or
+    cancel page: back to the booking, which says why."""
+    if booking.is_active:
+        return None
+    if booking.status == Booking.Status.CANCELLED:
+        messages.info(request, _("This booking is cancelled, so it cannot be moved or cancelled."))
+    else:
+        messages.info(request, _("This booking can no longer be changed."))
+    return redirect("booking:manage", code=booking.code)
+
+
 @citizen_booking_view
 def calendar_file(request: HttpRequest, booking: Booking) -> HttpResponse:
     return calendar_response(request, booking)
@@ -69,6 +81,8 @@ def calendar_file(request: HttpRequest, booking: Booking) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @citizen_booking_view
 def cancel(request: HttpRequest, booking: Booking) -> HttpResponse:
+    if refused := _back_unless_changeable(request, booking):
+        return refused
     if request.method == "POST":
         try:
             cancel_appointment(booking=booking)
@@ -86,6 +100,8 @@ def cancel(request: HttpRequest, booking: Booking) -> HttpResponse:
 
 @citizen_booking_view
 def move_choose_day(request: HttpRequest, booking: Booking) -> HttpResponse:
+    if refused := _back_unless_changeable(request, booking):
+        return refused
     first = first_day_from(request)
     last = first + timedelta(days=DAYS_PER_PAGE - 1)
     slots = find_slots(
@@ -112,6 +128,8 @@ def move_choose_day(request: HttpRequest, booking: Booking) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @citizen_booking_view
 def move_choose_time(request: HttpRequest, booking: Booking, day: str) -> HttpResponse:
+    if refused := _back_unless_changeable(request, booking):
+        return refused
     chosen = parse_day(day)
     policy = Policy.for_citizens(booking.location)
     if request.method == "POST":
