@@ -67,6 +67,13 @@ class DisplayOut(Schema):
     called: list[CallOut]
     waiting: int
     expected_wait_minutes: int | None
+    # Under five minutes: shown as "under 5 min.", not a number.
+    short_wait: bool
+    open_now: bool
+    # When a closed place opens again (Copenhagen time), if within 3 weeks.
+    opens_at: str | None
+    # What a display shows while closed, in Danish and English.
+    closed_text: dict[str, str] | None
 
 
 class VisitOut(Schema):

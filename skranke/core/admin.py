@@ -9,7 +9,6 @@ from django.db import models
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,6 +17,7 @@ from skranke.accounts.admin_site import ScopedAdmin, ScopedInline
 from skranke.accounts.models import Role
 from skranke.booking.availability import find_stranded_bookings
 from skranke.core import clock
+from skranke.core.dates import format_day
 from skranke.core.intervals import first_overlap, format_interval
 from skranke.core.models import (
     Desk,
@@ -77,7 +77,7 @@ class WarnsAboutStrandedBookings:
                         reverse("booking:staff_cancel_day"),
                         location.pk,
                         day.isoformat(),
-                        formats.date_format(day, "l j. F"),
+                        format_day(day, "weekday"),
                         count,
                     )
                     for day, count in sorted(days.items())

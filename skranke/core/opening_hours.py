@@ -7,11 +7,12 @@ while it is unchanged, however long the range of days.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
 
+from skranke.core.clock import LOCAL_ZONE
 from skranke.core.intervals import Interval
 from skranke.core.models import Location, Weekday, localized
 from skranke.core.schedule import Schedule, read_schedule
@@ -52,6 +53,34 @@ def _danish_holidays(year: int) -> dict[date, str]:
 def public_holiday_name(day: date) -> str | None:
     """The Danish name of the public holiday on `day`, or None."""
     return _danish_holidays(day.year).get(day)
+
+
+# How far ahead the next opening is looked for: past the longest closure a
+# centre has (Christmas to New Year with a weekend on each side).
+NEXT_OPENING_WITHIN_DAYS = 21
+
+
+def is_open_at(*, location: Location, moment: datetime) -> bool:
+    """Whether the location is open at `moment` (aware)."""
+    local = moment.astimezone(LOCAL_ZONE)
+    [day] = opening_calendar(location=location, first_day=local.date(), last_day=local.date())
+    now = local.time()
+    return any(opens <= now < closes for opens, closes in day.intervals)
+
+
+def next_opening(*, location: Location, moment: datetime) -> datetime | None:
+    """When the location opens next after `moment` (aware, Copenhagen time),
+    or None when it stays closed for the next NEXT_OPENING_WITHIN_DAYS."""
+    local = moment.astimezone(LOCAL_ZONE)
+    first = local.date()
+    for day in opening_calendar(
+        location=location, first_day=first, last_day=first + timedelta(NEXT_OPENING_WITHIN_DAYS)
+    ):
+        for opens, _closes in day.intervals:
+            start = datetime.combine(day.day, opens, tzinfo=LOCAL_ZONE)
+            if start > local:
+                return start
+    return None
 
 
 def weekly_intervals(*, location: Location) -> dict[int, list[Interval]]:

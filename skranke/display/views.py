@@ -19,10 +19,16 @@ POLL_MILLISECONDS = 1000
 @require_GET
 def screen(request: HttpRequest) -> HttpResponse:
     location: Location = request.device.location  # type: ignore[attr-defined]
+    board = read_board(location=location)
     return render(
         request,
         "display/screen.html",
-        {"location": location, "board": read_board(location=location), "poll": POLL_MILLISECONDS},
+        {
+            "location": location,
+            "board": board,
+            "closed": board_as_json(board)["closed_text"] or {},
+            "poll": POLL_MILLISECONDS,
+        },
     )
 
 

@@ -13,6 +13,7 @@ from skranke.booking.details import normalize_phone
 from skranke.booking.errors import InvalidBooking
 from skranke.booking.models import Booking
 from skranke.core import clock
+from skranke.core.dates import format_day
 from skranke.core.models import Location, Service
 from skranke.queueing.board import touch_board
 from skranke.queueing.errors import CheckInRefused, QueueRefused
@@ -115,7 +116,7 @@ def check_booking_is_due(*, location: Location, booking: Booking, now: datetime)
     if start.date() != now.astimezone(clock.LOCAL_ZONE).date():
         raise CheckInRefused(
             _("Your booking is on %(day)s at %(time)s.")
-            % {"day": formats.date_format(start, "l j. F"), "time": _local(start)},
+            % {"day": format_day(start, "weekday"), "time": _local(start)},
             code="other_day",
             booking=booking,
         )

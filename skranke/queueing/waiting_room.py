@@ -4,10 +4,13 @@ number waiting and the expected wait for a new ticket."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from skranke.core import clock
+from skranke.core.dates import format_day
 from skranke.core.models import Location
+from skranke.core.opening_hours import is_open_at, next_opening
 from skranke.queueing.board import board_version, latest_calls, waiting_count
 from skranke.queueing.checkin import walk_in_services
 from skranke.queueing.forecast import wait_for_walk_in
@@ -28,11 +31,29 @@ class Board:
     called: list[Call]
     waiting: int
     expected_wait_minutes: int | None
+    # Closed now (after hours, a closed day): when it opens again, if within
+    # a few weeks. Citizens waiting outside hours are told that, not a wait.
+    open_now: bool
+    opens_at: datetime | None
+
+    @property
+    def short_wait(self) -> bool:
+        """A wait under SHORT_WAIT_MINUTES is shown as such, not as "0 min."
+        while others are seen waiting (they may be waiting for a booked time)."""
+        return (
+            self.expected_wait_minutes is not None
+            and self.expected_wait_minutes < SHORT_WAIT_MINUTES
+        )
+
+
+SHORT_WAIT_MINUTES = 5
 
 
 def read_board(*, location: Location) -> Board:
-    day = clock.today()
+    now = clock.now()
+    day = now.astimezone(clock.LOCAL_ZONE).date()
     version = board_version(location_id=location.pk)
+    open_now = is_open_at(location=location, moment=now)
     return Board(
         version=version,
         called=[
@@ -47,8 +68,24 @@ def read_board(*, location: Location) -> Board:
         waiting=waiting_count(location_id=location.pk, day=day),
         expected_wait_minutes=wait_for_walk_in(
             location=location, services=list(walk_in_services(location=location))
-        ),
+        )
+        if open_now
+        else None,
+        open_now=open_now,
+        opens_at=None if open_now else next_opening(location=location, moment=now),
     )
+
+
+def closed_text(*, opens_at: datetime | None, language: str) -> str:
+    """What a closed waiting room says, in `language`."""
+    with translation.override(language):
+        if opens_at is None:
+            return _("Closed.")
+        local = opens_at.astimezone(clock.LOCAL_ZONE)
+        return _("Closed. We open %(day)s at %(time)s.") % {
+            "day": format_day(local, "weekday"),
+            "time": formats.time_format(local, "H:i"),
+        }
 
 
 def board_etag(*, location: Location) -> str:
@@ -71,4 +108,15 @@ def board_as_json(board: Board) -> dict[str, object]:
         ],
         "waiting": board.waiting,
         "expected_wait_minutes": board.expected_wait_minutes,
+        "short_wait": board.short_wait,
+        "open_now": board.open_now,
+        "opens_at": timezone.localtime(board.opens_at).isoformat(timespec="minutes")
+        if board.opens_at
+        else None,
+        "closed_text": None
+        if board.open_now
+        else {
+            language: closed_text(opens_at=board.opens_at, language=language)
+            for language in ("da", "en")
+        },
     }

@@ -104,7 +104,15 @@ def test_a_walk_in_ticket_and_the_display(
     assert (refused.status_code, refused.json()["error"]) == (422, "refused")
     display_token = device_token(centre, Device.Kind.DISPLAY)
     board = Client().get(f"/api/v1/locations/{centre.slug}/display", headers=bearer(display_token))
-    assert board.json() == {"called": [], "waiting": 1, "expected_wait_minutes": 0}
+    assert board.json() == {
+        "called": [],
+        "waiting": 1,
+        "expected_wait_minutes": 0,
+        "short_wait": True,
+        "open_now": True,
+        "opens_at": None,
+        "closed_text": None,
+    }
     unchanged = Client().get(
         f"/api/v1/locations/{centre.slug}/display",
         headers=bearer(display_token) | {"If-None-Match": board["ETag"]},

@@ -94,7 +94,7 @@ def test_a_telephone_meeting_is_booked(demo: None, live_server: LiveServer, page
     page.get_by_role("button", name="Fortsæt").click()
     checked(page)
     page.get_by_role("button", name="Bekræft booking").click()
-    assert "Vi ringer til dig på +4520987654" in page.content()
+    assert "Vi ringer til dig på +45 20 98 76 54" in page.content()
     checked(page)
     assert Booking.objects.get(name="Bo Jensen").note == "Flytning til udlandet"
 

@@ -37,7 +37,8 @@ def demo(transactional_db: None) -> None:
 def sign_in_device(page: Any, base: str, token: str) -> None:
     page.goto(base + "/enhed/")
     page.get_by_label("Enhedens token").fill(token)
-    page.get_by_role("button", name="Log ind").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Log ind").click()
 
 
 def open_desk(page: Any, base: str) -> None:

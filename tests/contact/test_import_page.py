@@ -73,7 +73,7 @@ def test_a_manager_imports_a_file_and_sees_the_lines_not_imported(
     assert "0 calls imported" in again
     assert "2 calls were already there" in again
     assert Call.objects.count() == 2
-    assert "2 calls, offered from 7. December 2026 to 7. December 2026." in again
+    assert "2 calls, offered from 7 December 2026 to 7 December 2026." in again
 
 
 def test_a_file_without_the_configured_columns_is_refused_whole(

@@ -63,3 +63,38 @@ def test_a_signed_out_display_is_told_so(display: Client) -> None:
     revoke_device(device=Device.objects.get(kind=Device.Kind.DISPLAY))
     assert display.get("/skaerm/status/").status_code == 401
     assert display.get("/skaerm/").status_code == 302
+
+
+def test_a_closed_place_says_when_it_opens_not_a_wait(
+    display: Client, centre: Location, card: Service
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 14, 50))
+    issue_walk_in_ticket(location=centre, service=card)
+    clock.set_now(at(11, 16, 0))  # Friday after closing; the weekend is closed
+    state = display.get("/skaerm/status/").json()
+    assert state["open_now"] is False
+    assert state["opens_at"] == "2026-12-14T10:00+01:00"
+    assert state["closed_text"] == {
+        "da": "Lukket. Vi åbner mandag 14. december kl. 10:00.",
+        "en": "Closed. We open Monday 14 December at 10:00.",
+    }
+    assert state["expected_wait_minutes"] is None
+    page = display.get("/skaerm/").content.decode()
+    assert "Lukket. Vi åbner mandag 14. december kl. 10:00." in page
+    assert '<div class="display-facts" id="facts-open" hidden>' in page
+
+
+def test_a_short_wait_is_said_as_such_not_as_zero_minutes(
+    display: Client, centre: Location, card: Service
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 10, 0))
+    issue_walk_in_ticket(location=centre, service=card)
+    state = display.get("/skaerm/status/").json()
+    assert (state["expected_wait_minutes"], state["short_wait"]) == (0, True)
+    page = display.get("/skaerm/").content.decode()
+    assert "under 5 min." in page  # Danish on the display, the same words
+    assert ">0 min.<" not in page

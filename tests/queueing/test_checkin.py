@@ -97,7 +97,7 @@ def test_another_days_booking_is_told_its_day(
     clock.set_now(at(7, 10, 10))
     refused = refusal(centre, code=booking.code)
     assert refused.code == "other_day"
-    assert "Tuesday 8. December at 11:00" in str(refused.message)
+    assert "Tuesday 8 December at 11:00" in str(refused.message)
 
 
 def test_a_booking_at_another_location_is_told_where(

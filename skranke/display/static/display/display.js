@@ -11,6 +11,11 @@
   var calls = document.getElementById("calls");
   var waiting = document.getElementById("waiting");
   var expected = document.getElementById("expected-wait");
+  var factsOpen = document.getElementById("facts-open");
+  var factsClosed = document.getElementById("facts-closed");
+  var closedDa = document.getElementById("closed-da");
+  var closedEn = document.getElementById("closed-en");
+  var shortWait = document.getElementById("short-wait-text").textContent;
   var connection = document.getElementById("connection");
   var offline = document.getElementById("offline-text");
   var chimeButton = document.getElementById("chime");
@@ -37,7 +42,15 @@
     var key = state.called.length ? state.called[0].ticket + state.called[0].desk + state.called[0].called_at : "";
     calls.replaceChildren(rows);
     waiting.textContent = state.waiting;
-    expected.textContent = state.expected_wait_minutes === null ? "–" : state.expected_wait_minutes + " min.";
+    if (state.expected_wait_minutes === null) {
+      expected.textContent = "–";
+    } else {
+      expected.textContent = state.short_wait ? shortWait : state.expected_wait_minutes + " min.";
+    }
+    factsOpen.hidden = !state.open_now;
+    factsClosed.hidden = state.open_now;
+    closedDa.textContent = state.closed_text ? state.closed_text.da : "";
+    closedEn.textContent = state.closed_text ? state.closed_text.en : "";
     if (key && newest !== null && key !== newest) { chime(); }
     newest = key;
   }
