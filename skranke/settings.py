@@ -156,7 +156,11 @@ LOGOUT_REDIRECT_URL = "core:start"
 
 # The address citizens reach Skranke at, for links in text messages and
 # e-mails (which the worker writes, outside any web request).
-SITE_URL = (require_in_production("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# Outside production the links in messages point at the port the system
+# runs on (`PORT=8080 make run`).
+SITE_URL = (
+    require_in_production("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 
 # --- Languages, dates and times ------------------------------------------
 LANGUAGE_CODE = "da"

@@ -88,6 +88,25 @@ class StaffBookingForm(DetailsForm):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args: Any, phone_meeting: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, phone_meeting=phone_meeting, **kwargs)
+        # Staff fill this in for the citizen: the labels speak about them,
+        # not in their voice.
+        self.fields["name"].label = _("The citizen's full name")
+        self.fields["phone"].label = _("The citizen's mobile number")
+        self.fields["phone"].help_text = _(
+            "Confirmations and reminders go here, if the citizen wants them."
+        )
+        self.fields["email"].label = _("The citizen's e-mail (optional)")
+        self.fields["sms_consent"].label = _(
+            "The citizen wants the confirmation and a reminder by text message"
+        )
+        if "note" in self.fields:
+            self.fields["note"].label = _("What the citizen would like to talk about")
+            self.fields["note"].help_text = _(
+                "A few words, so that the right colleague calls. At most 500 characters."
+            )
+
 
 class CentreCancellationForm(forms.Form):
     """A manager cancels a day's bookings at a place (or at one desk), for an

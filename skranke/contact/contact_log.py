@@ -4,7 +4,7 @@ so an agent can log the next call at once."""
 
 from datetime import datetime, time
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from skranke.accounts.models import User
@@ -20,10 +20,18 @@ CODE_MAX = 8
 
 
 def topics_for(*, agent: User) -> QuerySet[Topic]:
-    """The topics an agent chooses among, in the municipality's order."""
-    return Topic.objects.filter(
-        municipality_id=agent.municipality_id or 0, active=True
-    ).select_related("group")
+    """The topics an agent chooses among, group by group (the page lists
+    them under their group's heading), in the municipality's order."""
+    return (
+        Topic.objects.filter(municipality_id=agent.municipality_id or 0, active=True)
+        .select_related("group")
+        .order_by(
+            F("group__position").asc(nulls_last=True),
+            "group__name_da",
+            "position",
+            "name_da",
+        )
+    )
 
 
 def log_contact(

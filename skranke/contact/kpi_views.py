@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import dateformat
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
@@ -42,7 +43,10 @@ def kpis_page(request: HttpRequest) -> HttpResponse:
     kpis = compute_kpis(municipality=municipality, period=period, group=group)
     if request.GET.get("format") == "csv":
         return _csv(kpis)
-    step_format = STEP_FORMATS[period.step]
+    # Translators: a month's short name in a chart ("b" is lower case: "jan").
+    step_format = (
+        pgettext("date format", "M") if period.step == "month" else STEP_FORMATS[period.step]
+    )
     labels = [dateformat.format(step.starts, step_format) for step in kpis.steps]
     targets = targets_of(kpis)
     return render(

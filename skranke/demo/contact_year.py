@@ -60,9 +60,10 @@ class GroupSpec:
 
 GROUPS = [
     GroupSpec(
+        # The report's "phase 1 areas", named for the agents who choose them.
         "fase-1",
-        "Fase 1-områder",
-        "Phase 1 areas",
+        "Borgerservice",
+        "Citizen service",
         "Borgerservice",
         True,
         [
@@ -84,9 +85,10 @@ GROUPS = [
         ],
     ),
     GroupSpec(
+        # The report's "phase 2 areas".
         "fase-2",
-        "Fase 2-områder",
-        "Phase 2 areas",
+        "Pension og pladsanvisning",
+        "Pensions and childcare places",
         "Pension og pladsanvisning",
         False,
         [("Pension", "Pension", 3), ("Pladsanvisning", "Childcare places", 2)],

@@ -173,8 +173,9 @@ def _load_desks_and_shifts(
         )
         DeskShift.objects.filter(desk=desk, date__isnull=True).delete()
         for weekday, intervals in place.week.items():
-            # Saturdays are staffed by two desks and one phone line.
-            if weekday == 5 and number % len(place.counters) >= 2:
+            # Saturdays are for errands at the counter, staffed by two desks;
+            # telephone meetings are held on weekdays only.
+            if weekday == 5 and (kind == Desk.Kind.PHONE_LINE or number >= 2):
                 continue
             for opens, closes in map(data.hours, intervals):
                 shift = DeskShift.objects.create(

@@ -145,3 +145,29 @@ def test_a_demo_started_again_weeks_later_books_citizens_again_without_deleting(
     call_command("load_demo")
     assert first < set(demo.values_list("pk", flat=True))
     assert demo.filter(start__gte=clock.now()).exists()
+
+
+def test_the_demo_offers_telephone_meetings_on_weekdays_only(stopped_clock: datetime) -> None:
+    from skranke.booking.availability import Policy, find_slots
+
+    load_demo_data(now=clock.now())
+    town_hall = Location.objects.get(slug="raadhuset")
+    for service in Service.objects.filter(kind=Service.Kind.PHONE, locations=town_hall):
+        slots = find_slots(
+            location=town_hall,
+            service=service,
+            first_day=date(2026, 12, 7),
+            last_day=date(2026, 12, 20),
+            policy=Policy.for_citizens(town_hall),
+        )
+        assert slots, service.slug
+        assert {slot.local_start.weekday() for slot in slots} <= {0, 1, 2, 3, 4}, service.slug
+    passport = Service.objects.get(slug="pas")
+    saturday = find_slots(
+        location=town_hall,
+        service=passport,
+        first_day=date(2026, 12, 12),
+        last_day=date(2026, 12, 12),
+        policy=Policy.for_staff(town_hall),
+    )
+    assert saturday  # the counter is open on Saturdays

@@ -99,3 +99,21 @@ def test_web_and_worker_start_on_the_training_clock_and_stop_together(
     assert "Skranke is starting (web and worker)" in output
     assert "Demo logins (password: skranke-demo)" in output
     assert not any(is_running(pid) for pid in children)
+
+
+def test_message_links_point_at_the_port_the_system_runs_on() -> None:
+    environment = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PRODUCTION")}
+    output = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings;"
+            "print(settings.SITE_URL)",
+        ],
+        cwd=ROOT,
+        env=environment | {"PORT": "8123", "DJANGO_SETTINGS_MODULE": "skranke.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert output.strip() == "http://127.0.0.1:8123"

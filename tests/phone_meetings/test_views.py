@@ -66,6 +66,7 @@ def test_the_page_lists_the_meetings_with_a_phone_link_and_flags_the_near_ones(
     page = client.get(PAGE).content.decode()
     assert '<a href="tel:+4520000100">+45 20 00 01 00</a>' in page
     assert "Flytning til udlandet" in page
+    assert '<td class="meeting-name">Borger 100</td>' in page  # whom to ask for
     assert page.count('class="meeting-due"') == 1
     assert "Due soon: nobody has taken it" in page
     assert page.index("10:00") < page.index("11:00")

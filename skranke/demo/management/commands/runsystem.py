@@ -33,7 +33,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Web and worker must agree on a training clock to the second.
         environment = os.environ | {
-            "SKRANKE_CLOCK_ANCHOR": os.environ.get("SKRANKE_CLOCK_ANCHOR") or str(time.time())  # noqa: TID251 - the real moment the system starts
+            # Links in the messages the worker writes lead to this server.
+            "SITE_URL": os.environ.get("SITE_URL") or f"http://{options['host']}:{options['port']}",
+            "SKRANKE_CLOCK_ANCHOR": os.environ.get("SKRANKE_CLOCK_ANCHOR") or str(time.time()),  # noqa: TID251 - the real moment the system starts
         }
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         commands = [
