@@ -10,6 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from skranke.booking.models import Booking
 from skranke.core import clock
+from skranke.demo.data import DEMO_PHONE_PREFIX
 from skranke.demo.loading import load_demo_data
 from tests.browser.conftest import assert_accessible, has_horizontal_scroll
 
@@ -148,4 +149,31 @@ def test_the_flow_works_at_200_percent_zoom(
     context = browser.new_context(locale="da-DK", viewport={"width": 640, "height": 450})
     zoomed = context.new_page()
     book_passport_by_mouse(zoomed, live_server.url, zoomed=True)
+    context.close()
+
+
+def test_two_tabs_each_book_the_citizen_they_show(
+    demo: None, live_server: LiveServer, browser: Any
+) -> None:
+    # A parent books for the family in two tabs of one browser: each tab's
+    # confirm button books exactly the name and time that tab shows.
+    context = browser.new_context(locale="da-DK")
+    tabs = [context.new_page(), context.new_page()]
+    for tab, (name, phone, index) in zip(
+        tabs, [("Mor Hansen", "20 12 34 56", 0), ("Barn Hansen", "20 12 34 57", 1)], strict=True
+    ):
+        tab.goto(live_server.url + "/bestil/pas/raadhuset/")
+        tab.locator("a.choice").first.click()
+        tab.locator("a.time").nth(index).click()
+        tab.get_by_label("Fulde navn").fill(name)
+        tab.get_by_label("Mobilnummer").fill(phone)
+        tab.get_by_role("button", name="Fortsæt").click()
+    mother_time = tabs[0].locator(".booking-summary dd").nth(1).inner_text()
+    tabs[0].get_by_role("button", name="Bekræft booking").click()
+    assert "Din tid er bestilt" in tabs[0].content()
+    booked = Booking.objects.exclude(phone__startswith=DEMO_PHONE_PREFIX)
+    assert list(booked.values_list("name", flat=True)) == ["Mor Hansen"]
+    assert booked.get().start.astimezone(clock.LOCAL_ZONE).strftime("%H:%M") in mother_time
+    tabs[1].get_by_role("button", name="Bekræft booking").click()
+    assert set(booked.values_list("name", flat=True)) == {"Mor Hansen", "Barn Hansen"}
     context.close()
