@@ -38,6 +38,10 @@ def test_an_agent_finds_times_and_books_by_phone(
     client = staff_client(agent)
     page = client.get("/personale/tider/?ydelse=pas&dag=2026-12-08").content.decode()
     assert "10:00" in page
+    form = client.get(book_url()).content.decode()
+    # The form is about the citizen, not in their voice.
+    assert "The citizen&#x27;s mobile number" in form
+    assert "send me" not in form
     response = client.post(book_url(), DETAILS)
     assert response.status_code == 302
     booking = Booking.objects.get()

@@ -108,6 +108,27 @@ def test_a_contact_names_the_booking_made_for_the_citizen(
     assert Contact.objects.get().booking == booking
 
 
+def test_the_topics_are_listed_group_by_group(
+    centre: Location, passport_topic: Topic, staff_client: StaffClient
+) -> None:
+    pensions = TopicGroup.objects.create(
+        municipality=centre.municipality, name_da="Pension", position=2
+    )
+    passport_topic.group.position = 1  # type: ignore[union-attr]
+    passport_topic.group.save()  # type: ignore[union-attr]
+    for position, name in enumerate(["Ældrecheck", "Boligstøtte"]):
+        Topic.objects.create(
+            municipality=centre.municipality, group=pensions, name_da=name, position=position
+        )
+    Topic.objects.create(
+        municipality=centre.municipality, group=passport_topic.group, name_da="Kørekort", position=5
+    )
+    page = staff_client(member(Role.CONTACT_AGENT, centre)).get("/personale/kontaktcenter/")
+    html = page.content.decode()
+    assert html.count("<optgroup") == 2
+    assert html.index("Kørekort") < html.index('label="Pension"') < html.index("Ældrecheck")
+
+
 def test_topics_of_another_municipality_cannot_be_used(
     centre: Location, staff_client: StaffClient
 ) -> None:

@@ -54,7 +54,8 @@ def test_checking_in_with_the_code_shows_the_ticket_and_the_wait(
     answer = kiosk.post("/kiosk/", {"how": "code", "code": booking.code}, follow=True)
     page = answer.content.decode()
     assert "A001" in page
-    assert "Area P, first floor" in page
+    text = " ".join(page.split())
+    assert "Please wait in: Area P, first floor. Your number will be shown" in text
     assert "Expected wait: you are called in a moment." in page
     # Shown again, the same ticket; the address never names the visit.
     again = kiosk.post("/kiosk/", {"how": "code", "code": booking.code}, follow=True)
