@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import time
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 
 from skranke.accounts.models import Role, User
@@ -138,8 +139,6 @@ def test_a_manager_may_change_a_services_minutes_but_not_what_it_is(
     service.refresh_from_db()
     assert (service.duration_minutes, service.name_da) == (25, "Pas")
     # Who changed it, and when, is kept.
-    from django.contrib.admin.models import LogEntry
-
     entry = LogEntry.objects.get(object_id=str(service.pk))
     assert entry.user.username == "lars"
 

@@ -4,13 +4,13 @@ cancel them with a message to each citizen. Nothing is stranded silently."""
 
 import re
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 from django.test import Client
 
 from skranke.accounts.models import Role, User
-from skranke.booking.availability import find_stranded_bookings
+from skranke.booking.availability import Policy, find_stranded_bookings
 from skranke.booking.booking import book_appointment
 from skranke.booking.models import Booking
 from skranke.core import clock
@@ -18,13 +18,12 @@ from skranke.core.models import DeskShift, Location, Service, SpecialDay
 from skranke.notifications.models import Message
 from tests.booking.test_staff_booking import member
 from tests.centre import at, citizen
+from tests.notifications.test_manager_pages import cancel_day_form
 
 pytestmark = pytest.mark.django_db
 
 
-def book(centre: Location, service: Service, start, number: int) -> Booking:  # type: ignore[no-untyped-def]
-    from skranke.booking.availability import Policy
-
+def book(centre: Location, service: Service, start: datetime, number: int) -> Booking:
     return book_appointment(
         location=centre,
         service=service,
@@ -87,13 +86,7 @@ def test_closing_a_day_in_the_admin_says_how_many_and_leads_to_cancelling_them(
     tool = client.get(link.replace("&amp;", "&")).content.decode()
     assert 'value="2026-12-09"' in tool
     assert re.search(rf'<option value="{centre.pk}" selected>', tool)
-    form = {
-        "location": centre.pk,
-        "day": "2026-12-09",
-        "stranded_only": "on",
-        "reason_da": "Rådhuset holder lukket.",
-        "reason_en": "The town hall is closed.",
-    }
+    form = cancel_day_form(centre, stranded_only="on")
     review = client.post("/personale/tider/aflys-dag/", form).content.decode()
     assert "3 bookings will be cancelled." in review
     client.post("/personale/tider/aflys-dag/", form | {"confirmed": "1"})
@@ -110,14 +103,7 @@ def test_shorter_hours_cancel_only_the_stranded_bookings(
     shorter = SpecialDay.objects.create(location=centre, date=date(2026, 12, 9))
     shorter.hours.create(opens=time(10), closes=time(12))
     client = staff_client(member(Role.MANAGER, centre))
-    form = {
-        "location": centre.pk,
-        "day": "2026-12-09",
-        "stranded_only": "on",
-        "reason_da": "Kortere åbningstid.",
-        "reason_en": "Shorter opening hours.",
-        "confirmed": "1",
-    }
+    form = cancel_day_form(centre, stranded_only="on", confirmed="1")
     client.post("/personale/tider/aflys-dag/", form)
     kept.refresh_from_db()
     stranded.refresh_from_db()

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from skranke.accounts.devices import find_device
 from skranke.accounts.models import Role, User
+from skranke.booking.availability import Policy, find_slots
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import DeskShift, Location, OpeningHours, Service, SpecialDay
@@ -148,8 +149,6 @@ def test_a_demo_started_again_weeks_later_books_citizens_again_without_deleting(
 
 
 def test_the_demo_offers_telephone_meetings_on_weekdays_only(stopped_clock: datetime) -> None:
-    from skranke.booking.availability import Policy, find_slots
-
     load_demo_data(now=clock.now())
     town_hall = Location.objects.get(slug="raadhuset")
     for service in Service.objects.filter(kind=Service.Kind.PHONE, locations=town_hall):

@@ -32,6 +32,17 @@ def book(centre: Location, service: Service, number: int, moment) -> Booking:  #
     )
 
 
+def cancel_day_form(centre: Location, **changes: object) -> dict[str, object]:
+    """The cancel-a-day form for Wednesday 9 December at `centre`."""
+    return {
+        "location": centre.pk,
+        "day": "2026-12-09",
+        "desk": "",
+        "reason_da": "Strømsvigt.",
+        "reason_en": "Power cut.",
+    } | changes
+
+
 @pytest.fixture
 def elsewhere(centre: Location) -> Location:
     return Location.objects.create(
@@ -109,13 +120,7 @@ def test_a_manager_cancels_a_day_and_every_citizen_is_told(
     kept = book(centre, passport, 9, at(10, 10))  # another day
     cancelled = [book(centre, passport, n, at(9, 10 + n)) for n in range(3)]
     client = staff_client(member(Role.MANAGER, centre))
-    form = {
-        "location": centre.pk,
-        "day": "2026-12-09",
-        "desk": "",
-        "reason_da": "Strømsvigt.",
-        "reason_en": "Power cut.",
-    }
+    form = cancel_day_form(centre)
     review = client.post("/personale/tider/aflys-dag/", form).content.decode()
     assert "3 bookings will be cancelled" in review
     assert "has to cancel your time Wednesday 9 December at 10:00. Power cut." in review
@@ -145,13 +150,7 @@ def test_a_citizen_who_booked_in_danish_gets_the_danish_reason(
     )
     english = book(centre, passport, 2, at(9, 11))
     client = staff_client(member(Role.MANAGER, centre))
-    form = {
-        "location": centre.pk,
-        "day": "2026-12-09",
-        "reason_da": "Strømsvigt.",
-        "reason_en": "Power cut.",
-        "confirmed": "1",
-    }
+    form = cancel_day_form(centre, confirmed="1")
     client.post("/personale/tider/aflys-dag/", form)
     reasons = {
         message.booking_id: message.reason
@@ -166,13 +165,7 @@ def test_a_day_can_be_cancelled_for_one_desk_only(
     both = [book(centre, passport, n, at(9, 10)) for n in range(2)]
     desk = Desk.objects.get(pk=both[0].desk_id)
     client = staff_client(member(Role.MANAGER, centre))
-    form = {
-        "location": centre.pk,
-        "day": "2026-12-09",
-        "desk": desk.pk,
-        "reason_da": "Syg.",
-        "reason_en": "Ill.",
-    }
+    form = cancel_day_form(centre, desk=desk.pk)
     client.post("/personale/tider/aflys-dag/", form | {"confirmed": "1"})
     statuses = {b.pk: Booking.objects.get(pk=b.pk).status for b in both}
     assert statuses == {both[0].pk: "cancelled", both[1].pk: "booked"}
@@ -183,13 +176,7 @@ def test_a_manager_cannot_cancel_another_places_day(
 ) -> None:
     booking = book(centre, passport, 1, at(9, 10))
     client = staff_client(member(Role.MANAGER, elsewhere))
-    form = {
-        "location": centre.pk,
-        "day": "2026-12-09",
-        "reason_da": "x",
-        "reason_en": "x",
-        "confirmed": "1",
-    }
+    form = cancel_day_form(centre, confirmed="1")
     page = client.post("/personale/tider/aflys-dag/", form)
     assert page.status_code == 200  # the form again, with the error
     assert "Select a valid choice" in page.content.decode()
@@ -202,12 +189,6 @@ def test_the_cancelled_days_success_is_said_once(
 ) -> None:
     book(centre, passport, 1, at(9, 10))
     client = staff_client(member(Role.MANAGER, centre))
-    form = {
-        "location": centre.pk,
-        "day": "2026-12-09",
-        "reason_da": "Strømsvigt.",
-        "reason_en": "Power cut.",
-        "confirmed": "1",
-    }
+    form = cancel_day_form(centre, confirmed="1")
     page = client.post("/personale/tider/aflys-dag/", form, follow=True).content.decode()
     assert page.count("1 booking was cancelled") == 1
