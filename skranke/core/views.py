@@ -3,8 +3,9 @@ can be done there."""
 
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from skranke.core import clock
 from skranke.core.context_processors import current_municipality
@@ -46,3 +47,10 @@ def start(request: HttpRequest) -> HttpResponse:
             "walk_in_services": [s for s in services if not s.booking_required],
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and the admin ask for /favicon.ico whatever the page says.
+    The icon's address is read when asked: with hashed static files it is
+    known only once they are collected."""
+    return HttpResponsePermanentRedirect(static("skranke/favicon.svg"))
