@@ -331,9 +331,15 @@ def test_a_time_that_is_not_offered_is_refused_at_the_details_step_with_the_near
     for time_text in offered:
         follow = citizen_client.get(f"/bestil/pas/raadhus/oplysninger/?start={time_text}")
         assert follow.status_code == 200
-    # Posting details to such a time makes no draft either.
+    # Details posted to such a time are kept, and the review offers the
+    # nearest times instead of a confirm button.
     posted = citizen_client.post(f"/bestil/pas/raadhus/oplysninger/?start={start}", DETAILS)
-    assert posted.status_code == 409
+    review = citizen_client.get(posted["Location"])
+    page = review.content.decode()
+    assert review.status_code == 409
+    assert "Ane Hansen" in page
+    assert 'name="new_start"' in page
+    assert "Confirm booking" not in page
 
 
 def test_a_cancelled_bookings_move_and_cancel_pages_lead_back_with_the_reason(

@@ -180,6 +180,11 @@ def nearest_free_times(*, place: Location, errand: Service, start: datetime) -> 
     return sorted(closest, key=lambda slot: slot.start)
 
 
+def _is_offered(*, place: Location, errand: Service, start: datetime) -> bool:
+    policy = Policy.for_citizens(place)
+    return find_slot(location=place, service=errand, start=start, policy=policy) is not None
+
+
 @require_http_methods(["GET", "POST"])
 def enter_details(request: HttpRequest, service: str, location: str) -> HttpResponse:
     errand = _service(service)
@@ -192,12 +197,10 @@ def enter_details(request: HttpRequest, service: str, location: str) -> HttpResp
         "booking:choose_time", args=[errand.slug, place.slug, local_start.date().isoformat()]
     )
     # A time typed into the address (past, closed, off the grid, taken) is
-    # refused here, at the first step, not after the citizen has typed in
-    # their details.
-    if (
-        find_slot(location=place, service=errand, start=start, policy=Policy.for_citizens(place))
-        is None
-    ):
+    # refused here, at the first step, before the citizen types anything.
+    # Details already typed are never thrown away: a time lost while they
+    # were typed is caught on the review page, which keeps them.
+    if request.method == "GET" and not _is_offered(place=place, errand=errand, start=start):
         return render(
             request,
             "booking/time_not_offered.html",
@@ -269,6 +272,12 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
         "day_url": day_url,
         "untold": untold,
     }
+    if request.method == "GET" and not _is_offered(place=place, errand=errand, start=start):
+        # Taken, or never offered, since the details were typed: the same
+        # choice as after a lost race, and the details stay.
+        context["error"] = _("This time cannot be booked any more. Choose another:")
+        context["next_free"] = nearest_free_times(place=place, errand=errand, start=start)
+        return render(request, "booking/review.html", context, status=409)
     if request.method == "POST" and request.POST.get("new_start"):
         # "Take this time instead", offered after a lost race: keep the
         # details, change the time, and show the review again.
