@@ -360,6 +360,11 @@ def bookings_to_cancel(
     return list(scope.select_related("location", "service").order_by("start"))
 
 
+def reason_in_language(*, booking: Booking, reason_da: str, reason_en: str) -> str:
+    """The centre's reason in the language the citizen booked in."""
+    return reason_en if booking.language == "en" else reason_da
+
+
 def cancel_bookings_by_centre(
     *,
     location: Location,
@@ -379,6 +384,6 @@ def cancel_bookings_by_centre(
         )
         cancelled = list(scope.select_for_update().select_related("service").order_by("start"))
         for booking in cancelled:
-            reason = reason_en if booking.language == "en" else reason_da
+            reason = reason_in_language(booking=booking, reason_da=reason_da, reason_en=reason_en)
             _cancel(booking, kind=Message.Kind.CANCELLED_BY_CENTRE, reason=reason)
     return cancelled

@@ -2,6 +2,7 @@
 the targets met or not, a chart over the period, and a CSV export."""
 
 import csv
+from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import dateformat
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
@@ -19,9 +19,17 @@ from skranke.contact.models import TopicGroup
 from skranke.contact.periods import KINDS, period_containing
 from skranke.core import clock
 from skranke.core.date_parameters import read_date_parameter
+from skranke.core.dates import format_day
 
 # How a step of each kind is named in the chart and the table.
-STEP_FORMATS = {"hour": "H", "day": "D j/n", "week": "j/n", "month": "M"}
+STEP_FORMATS = {"hour": "H", "day": "D j/n", "week": "j/n"}
+
+
+def _step_label(moment: datetime, step: str) -> str:
+    # A month's short name follows the language ("jan" in Danish, "Jan").
+    if step == "month":
+        return format_day(moment, "month")
+    return dateformat.format(moment, STEP_FORMATS[step])
 
 
 @login_required
@@ -43,11 +51,7 @@ def kpis_page(request: HttpRequest) -> HttpResponse:
     kpis = compute_kpis(municipality=municipality, period=period, group=group)
     if request.GET.get("format") == "csv":
         return _csv(kpis)
-    # Translators: a month's short name in a chart ("b" is lower case: "jan").
-    step_format = (
-        pgettext("date format", "M") if period.step == "month" else STEP_FORMATS[period.step]
-    )
-    labels = [dateformat.format(step.starts, step_format) for step in kpis.steps]
+    labels = [_step_label(step.starts, period.step) for step in kpis.steps]
     targets = targets_of(kpis)
     return render(
         request,

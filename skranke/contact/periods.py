@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from skranke.core import clock
+from skranke.core.dates import format_day
 
 KINDS = {
     "day": gettext_lazy("Day"),
@@ -46,7 +47,7 @@ class Period:
     def label(self) -> str:
         first = self.first
         if self.kind == "day":
-            return dateformat.format(first, _("l j F Y"))
+            return format_day(first, "weekday_year")
         if self.kind == "week":
             year, week, _day = first.isocalendar()
             return _("Week %(week)d, %(year)d") % {"week": week, "year": year}

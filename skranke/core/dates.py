@@ -11,6 +11,8 @@ from datetime import date, datetime
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import pgettext
 
+from skranke.core.clock import LOCAL_ZONE
+
 STYLES = {
     # Translators: PHP-style date formats. Danish: "l j. F Y" and so on;
     # "b" is the month's short name in lower case.
@@ -21,12 +23,15 @@ STYLES = {
     "short": lambda: pgettext("date format", "D j M"),
     "short_year": lambda: pgettext("date format", "D j M Y"),
     "short_time": lambda: pgettext("date format", "j M H:i"),
+    "month": lambda: pgettext("date format", "M"),
 }
 
 
 def format_day(value: date | datetime | None, style: str = "weekday") -> str:
     """`value` in `style` and the active language; an aware datetime in
-    Copenhagen time (the template's time zone)."""
+    Copenhagen time, from templates and Python alike."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(LOCAL_ZONE)
     return str(format_date(value, STYLES[style]()))

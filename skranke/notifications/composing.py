@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, override
 
 from skranke.booking.models import Booking
 from skranke.core import clock
+from skranke.core.dates import format_day
 from skranke.core.models import Location, Service
 from skranke.notifications.models import Message, MessageText
 from skranke.notifications.segments import count_segments
@@ -361,7 +362,7 @@ def sample_fields(*, municipality_id: int | None) -> dict[str, str]:
         "place": location.name if location else "Borgerservice",
         "address": location.address if location else "Torvet 1, 1234 Byen",
         "service": _("Passport"),
-        "date": dateformat.format(start, _("l j F")),
+        "date": format_day(start, "weekday"),
         "time": dateformat.time_format(start, "H:i"),
         "code": code,
         "phone": "+4520123456",
@@ -406,15 +407,13 @@ def manage_url(*, booking: Booking) -> str:
 
 def _fields(*, booking: Booking, reason: str) -> dict[str, str]:
     start = booking.start.astimezone(clock.LOCAL_ZONE)
-    # Translators: the date in a message, as PHP-style format characters.
-    date_format = _("l j F")
     return {
         "first_name": booking.name.split()[0] if booking.name.split() else "",
         "name": booking.name,
         "place": booking.location.name,
         "address": booking.location.address,
         "service": booking.service.name,
-        "date": dateformat.format(start, date_format),
+        "date": format_day(start, "weekday"),
         "time": dateformat.time_format(start, "H:i"),
         "code": booking.code,
         "phone": booking.phone,

@@ -2,9 +2,6 @@
 manager says where, when and why, sees how many citizens it concerns and
 the text they will get, and confirms. Every citizen is told."""
 
-import contextlib
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,8 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
-from skranke.booking.booking import bookings_to_cancel, cancel_bookings_by_centre
+from skranke.booking.booking import (
+    bookings_to_cancel,
+    cancel_bookings_by_centre,
+    reason_in_language,
+)
 from skranke.booking.forms import CentreCancellationForm
+from skranke.core import clock
+from skranke.core.date_parameters import read_date_parameter
 from skranke.core.models import Location
 from skranke.notifications.composing import preview_message
 from skranke.notifications.models import Message
@@ -40,17 +43,19 @@ def cancel_day(request: HttpRequest) -> HttpResponse:
         "desk_id": form.cleaned_data["desk"].pk if form.cleaned_data["desk"] else None,
         "stranded_only": form.cleaned_data["stranded_only"],
     }
-    reasons = {"da": form.cleaned_data["reason_da"], "en": form.cleaned_data["reason_en"]}
+    reasons = {
+        "reason_da": form.cleaned_data["reason_da"],
+        "reason_en": form.cleaned_data["reason_en"],
+    }
     if request.POST.get("confirmed") != "1":
         concerned = bookings_to_cancel(**choice)
-        first = concerned[0] if concerned else None
         preview = (
             preview_message(
-                booking=first,
+                booking=concerned[0],
                 kind=Message.Kind.CANCELLED_BY_CENTRE,
-                reason=reasons["en" if first.language == "en" else "da"],
+                reason=reason_in_language(booking=concerned[0], **reasons),
             )
-            if first is not None
+            if concerned
             else ""
         )
         return render(
@@ -58,9 +63,7 @@ def cancel_day(request: HttpRequest) -> HttpResponse:
             "booking/staff/cancel_day.html",
             {"form": form, "reviewing": True, "concerned": concerned, "preview": preview},
         )
-    cancelled = cancel_bookings_by_centre(
-        **choice, reason_da=reasons["da"], reason_en=reasons["en"]
-    )
+    cancelled = cancel_bookings_by_centre(**choice, **reasons)
     messages.success(
         request,
         ngettext(
@@ -81,8 +84,9 @@ def _prefilled(request: HttpRequest, locations: QuerySet[Location]) -> dict[str,
     place = locations.filter(pk=_number(request.GET.get("sted"))).first()
     if place is not None:
         initial["location"] = place
-    with contextlib.suppress(ValueError):
-        initial["day"] = date.fromisoformat(request.GET.get("dag", ""))
+    day = read_date_parameter(request.GET.get("dag"), today=clock.today())
+    if day is not None:
+        initial["day"] = day
     if request.GET.get("kun_uden_plads") == "1":
         initial["stranded_only"] = True
     return initial
