@@ -51,7 +51,7 @@ setup: $(VENV)/.base-installed node_modules/.installed messages
 	$(MAKE) --no-print-directory staticfiles/.collected
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) load_demo
-	$(MANAGE) load_contact_year
+	$(MANAGE) load_history
 
 run: setup
 	$(MANAGE) runsystem --port $(PORT)

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "skranke.notifications",
     "skranke.queueing",
     "skranke.contact",
+    "skranke.tallies",
+    "skranke.stats",
     "skranke.phone_meetings",
     "skranke.kiosk",
     "skranke.desk",

@@ -13,6 +13,8 @@ urlpatterns = [
     path("personale/skranke/", include("skranke.desk.urls")),
     path("personale/kontaktcenter/", include("skranke.contact.urls")),
     path("personale/telefonmoeder/", include("skranke.phone_meetings.urls")),
+    path("personale/statistik/", include("skranke.stats.urls")),
+    path("personale/optaelling/", include("skranke.tallies.urls")),
     path("api/v1/", api.urls),
     path("personale/", include("skranke.accounts.urls")),
     path("admin/", admin.site.urls),

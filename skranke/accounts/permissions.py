@@ -28,6 +28,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "contact.topicgroup": ALL,
         "contact.topic": ALL,
         "contact.kpitargets": ALL,
+        "stats.yearfigures": ALL,
+        "stats.chaptertext": ALL,
     },
     Role.MANAGER: {
         "core.municipality": VIEW,
@@ -46,6 +48,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "contact.topicgroup": VIEW,
         "contact.topic": ALL,
         "contact.kpitargets": frozenset({"view", "change"}),
+        # A manager writes the annual report and enters its outside figures.
+        "stats.yearfigures": ALL,
+        "stats.chaptertext": ALL,
     },
 }
 
@@ -84,6 +89,11 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
     # The contact centre's key figures: aggregate, no citizen's data, and
     # the agents who answer the calls are the ones they measure.
     "view_contact_kpis": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.CONTACT_AGENT}),
+    # The centre's statistics and annual report: aggregate figures of the
+    # locations in the user's scope.
+    "view_statistics": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    # Counting an information-desk contact or a cash-desk payment.
+    "count_tallies": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK}),
     # Importing the phone system's call records (CSV files).
     "import_calls": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
     # Calling citizens who booked a telephone meeting; only with the phone

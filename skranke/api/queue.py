@@ -22,7 +22,7 @@ from skranke.core.models import Desk, Location, Service
 from skranke.notifications.turn_soon import ask_for_turn_soon_message
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
-from skranke.queueing.forecast import wait_for_visit
+from skranke.queueing.forecast import tell_expected_wait
 from skranke.queueing.models import Visit
 from skranke.queueing.serving import finish_visit, start_visit
 from skranke.queueing.waiting_room import board_as_json, board_etag, read_board
@@ -130,7 +130,7 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> Status[dict[str, objec
     if not payload.code and not payload.phone:
         raise ApiError(422, "invalid", _("Give the booking code or the mobile number."))
     visit = check_in_booking(location=location, code=payload.code, phone=payload.phone)
-    wait = wait_for_visit(visit=visit)
+    wait = tell_expected_wait(visit=visit)
     return Status(
         201,
         {
@@ -155,7 +155,7 @@ def take_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, obj
     if payload.phone:
         ask_for_turn_soon_message(visit=visit, phone=payload.phone, language=payload.language)
     return Status(
-        201, {"ticket": visit.ticket, "expected_wait_minutes": wait_for_visit(visit=visit)}
+        201, {"ticket": visit.ticket, "expected_wait_minutes": tell_expected_wait(visit=visit)}
     )
 
 

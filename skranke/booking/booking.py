@@ -328,7 +328,8 @@ def reschedule_appointment(
             current.end = slot.end
             current.squeezed_in = False
             current.sequence += 1
-            current.save(update_fields=["desk", "start", "end", "squeezed_in", "sequence"])
+            current.moves += 1
+            current.save(update_fields=["desk", "start", "end", "squeezed_in", "sequence", "moves"])
             queue_booking_messages(booking=current, kind=Message.Kind.RESCHEDULED)
     except IntegrityError as error:
         raise SlotTaken() from error

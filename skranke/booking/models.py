@@ -85,6 +85,9 @@ class Booking(models.Model):
     created_at = models.DateTimeField(_("created"), default=clock.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE")
+    # How often the time was moved (by the citizen or by staff), for the
+    # statistics' cancellations and moves.
+    moves = models.PositiveSmallIntegerField(_("times moved"), default=0)
 
     class Meta:
         verbose_name = _("booking")

@@ -1,35 +1,21 @@
 """The contact centre's key figures for a period and a topic group, with
 the targets met or not, a chart over the period, and a CSV export."""
 
-import csv
-from datetime import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
-from skranke.contact.chart import draw_chart
 from skranke.contact.kpis import ANSWER_STEPS, Kpis, compute_kpis, targets_of
 from skranke.contact.models import TopicGroup
-from skranke.contact.periods import KINDS, period_containing
 from skranke.core import clock
+from skranke.core.chart import draw_chart
+from skranke.core.csv_export import csv_response, decimal_comma
 from skranke.core.date_parameters import read_date_parameter
-from skranke.core.dates import format_day
-
-# How a step of each kind is named in the chart and the table.
-STEP_FORMATS = {"hour": "H", "day": "D j/n", "week": "j/n"}
-
-
-def _step_label(moment: datetime, step: str) -> str:
-    # A month's short name follows the language ("jan" in Danish, "Jan").
-    if step == "month":
-        return format_day(moment, "month")
-    return dateformat.format(moment, STEP_FORMATS[step])
+from skranke.core.periods import KINDS, period_containing
 
 
 @login_required
@@ -51,7 +37,7 @@ def kpis_page(request: HttpRequest) -> HttpResponse:
     kpis = compute_kpis(municipality=municipality, period=period, group=group)
     if request.GET.get("format") == "csv":
         return _csv(kpis)
-    labels = [_step_label(step.starts, period.step) for step in kpis.steps]
+    labels = [period.step_label(step.starts) for step in kpis.steps]
     targets = targets_of(kpis)
     return render(
         request,
@@ -84,58 +70,51 @@ def kpis_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _percent(value: float | None) -> str:
-    # Danish spreadsheets read a decimal comma.
-    return "" if value is None else f"{value:.1f}".replace(".", ",")
-
-
 def _csv(kpis: Kpis) -> HttpResponse:
     """One row per step and a total row, separated by semicolons, as Danish
     spreadsheets open them."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"kontaktcenter-{kpis.period.kind}-{kpis.period.first.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # so Excel reads UTF-8
-    writer = csv.writer(response, delimiter=";")
     seconds = kpis.targets.answer_seconds
-    writer.writerow(
-        [
-            _("From"),
-            _("Calls offered"),
-            _("Answered"),
-            *[_("Answered within %(seconds)d s") % {"seconds": s} for s in ANSWER_STEPS],
-            _("Service level (%% answered within %(seconds)d s)") % {"seconds": seconds},
-            _("Abandoned"),
-            _("Abandoned after %(seconds)d s") % {"seconds": seconds},
-            _("Abandoned after %(seconds)d s, %%") % {"seconds": seconds},
-            _("Contacts"),
-            _("Settled at first contact"),
-            _("Transferred"),
-            _("Failed transfers"),
-            _("Bounced back"),
-            _("First-contact resolution, %"),
-        ]
-    )
+    header = [
+        _("From"),
+        _("Calls offered"),
+        _("Answered"),
+        *[_("Answered within %(seconds)d s") % {"seconds": s} for s in ANSWER_STEPS],
+        _("Service level (%% answered within %(seconds)d s)") % {"seconds": seconds},
+        _("Abandoned"),
+        _("Abandoned after %(seconds)d s") % {"seconds": seconds},
+        _("Abandoned after %(seconds)d s, %%") % {"seconds": seconds},
+        _("Contacts"),
+        _("Settled at first contact"),
+        _("Transferred"),
+        _("Failed transfers"),
+        _("Bounced back"),
+        _("First-contact resolution, %"),
+    ]
     moment = "%Y-%m-%d %H:%M" if kpis.period.step == "hour" else "%Y-%m-%d"
     rows = [(step.starts.strftime(moment), step.calls, step.contacts) for step in kpis.steps]
     rows.append((_("Total"), kpis.calls, kpis.contacts))
-    for label, calls, contacts in rows:
-        writer.writerow(
-            [
-                label,
-                calls.offered,
-                calls.answered,
-                *[calls.answered_within.get(s, 0) for s in ANSWER_STEPS],
-                _percent(calls.service_level),
-                calls.abandoned,
-                calls.abandoned_after_target,
-                _percent(calls.abandoned_after_share),
-                contacts.total,
-                contacts.settled,
-                contacts.transferred,
-                contacts.failed_transfers,
-                contacts.bounced,
-                _percent(contacts.first_contact_resolution),
-            ]
-        )
-    return response
+    return csv_response(
+        filename=f"kontaktcenter-{kpis.period.kind}-{kpis.period.first.isoformat()}.csv",
+        rows=[
+            header,
+            *(
+                [
+                    label,
+                    calls.offered,
+                    calls.answered,
+                    *[calls.answered_within.get(s, 0) for s in ANSWER_STEPS],
+                    decimal_comma(calls.service_level),
+                    calls.abandoned,
+                    calls.abandoned_after_target,
+                    decimal_comma(calls.abandoned_after_share),
+                    contacts.total,
+                    contacts.settled,
+                    contacts.transferred,
+                    contacts.failed_transfers,
+                    contacts.bounced,
+                    decimal_comma(contacts.first_contact_resolution),
+                ]
+                for label, calls, contacts in rows
+            ),
+        ],
+    )

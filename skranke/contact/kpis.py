@@ -8,16 +8,18 @@ logged. A topic group's calls are those of its phone queues.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q
+from django.db.models.functions import ExtractQuarter
 from django.utils.translation import gettext as _
 
 from skranke.contact.models import Call, Contact, KpiTargets, TopicGroup
-from skranke.contact.periods import Period
 from skranke.contact.seconds_between import SecondsBetween
+from skranke.core import clock
 from skranke.core.models import Municipality
+from skranke.core.periods import Period
 
 # Aggregates are named n_…: a name like "abandoned" would shadow the field.
 # The fixed steps of the answer-time distribution, in seconds, as the
@@ -178,7 +180,7 @@ def compute_kpis(
                 contacts.filter(at__gte=since, at__lt=until).aggregate(**contact_measures)
             ),
         )
-        for starts, since, until in _steps(period)
+        for starts, since, until in period.steps()
     ]
     in_period = Q(at__gte=period.starts, at__lt=period.ends)
     return Kpis(
@@ -194,6 +196,27 @@ def compute_kpis(
         steps=steps,
         calls_known=group is None or bool(group.queue_names),
     )
+
+
+def contact_figures_by_quarter(
+    *, municipality: Municipality, year: int
+) -> dict[int | None, list[ContactFigures]]:
+    """Each topic group's contact figures (by the group's id; None for
+    topics in none) in the year's four quarters, in one query."""
+    first = datetime(year, 1, 1, tzinfo=clock.LOCAL_ZONE)
+    rows = (
+        Contact.objects.filter(
+            municipality=municipality, at__gte=first, at__lt=first.replace(year=year + 1)
+        )
+        .annotate(quarter=ExtractQuarter("at", tzinfo=clock.LOCAL_ZONE))
+        .values("topic__group_id", "quarter")
+        .annotate(**_contact_measures())
+    )
+    quarters: dict[int | None, list[ContactFigures]] = {}
+    for row in rows:
+        figures = quarters.setdefault(row["topic__group_id"], [ContactFigures()] * 4)
+        figures[row["quarter"] - 1] = _contact_figures(row)
+    return quarters
 
 
 def targets_of(kpis: Kpis) -> list[Target]:
@@ -268,30 +291,3 @@ def _contact_figures(row: dict[str, Any]) -> ContactFigures:
         failed_transfers=row["failed"] or 0,
         bounced=row["bounced"] or 0,
     )
-
-
-def _steps(period: Period) -> list[tuple[datetime, datetime, datetime]]:
-    """The chart's steps: each one's start (local wall time; a week step
-    starts on its Monday, which may be before the period) and the part of
-    the period it covers, [since, until)."""
-    moment = period.starts
-    if period.step == "week":
-        moment -= timedelta(days=moment.weekday())
-    starts = []
-    while moment < period.ends:
-        starts.append(moment)
-        if period.step == "hour":
-            moment += timedelta(hours=1)
-        elif period.step == "day":
-            moment += timedelta(days=1)
-        elif period.step == "week":
-            moment += timedelta(days=7)
-        else:
-            moment = moment.replace(
-                year=moment.year + (moment.month == 12), month=moment.month % 12 + 1
-            )
-    ends = [*starts[1:], period.ends]
-    return [
-        (start, max(start, period.starts), min(end, period.ends))
-        for start, end in zip(starts, ends, strict=True)
-    ]

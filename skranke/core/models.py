@@ -61,6 +61,15 @@ class Municipality(models.Model):
             "without a booking if they arrive later."
         ),
     )
+    on_time_minutes = models.PositiveSmallIntegerField(
+        _("served on time: at most this many minutes late"),
+        default=5,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "In the statistics, a booked citizen who arrived in time was served on time when "
+            "the visit started no later than this after the booked time."
+        ),
+    )
 
     class Meta:
         verbose_name = _("municipality")

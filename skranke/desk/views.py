@@ -154,7 +154,13 @@ def desk_action(request: HttpRequest, desk_id: int) -> HttpResponse:
                 transfer_to = Service.objects.filter(
                     pk=_number(request.POST.get("service"))
                 ).first()
-            finish_visit(visit_id=visit_id, desk=desk, outcome=outcome, transfer_to=transfer_to)
+            finish_visit(
+                visit_id=visit_id,
+                desk=desk,
+                outcome=outcome,
+                transfer_to=transfer_to,
+                times_wrong=request.POST.get("times_wrong") == "yes",
+            )
         elif action in ("pause", "resume"):
             pause_desk(desk=desk, staff=user, paused=action == "pause")
         else:

@@ -19,7 +19,7 @@ from skranke.notifications.models import Message
 from skranke.notifications.turn_soon import TURN_SOON_MINUTES, ask_for_turn_soon_message
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket, walk_in_services
 from skranke.queueing.errors import CheckInRefused, QueueRefused
-from skranke.queueing.forecast import wait_for_visit
+from skranke.queueing.forecast import tell_expected_wait
 from skranke.queueing.models import Visit
 
 # The kiosk remembers the ticket it just gave, to show it after the
@@ -125,7 +125,7 @@ def ticket(request: HttpRequest) -> HttpResponse:
             error = str(refused.message)
         else:
             return redirect("kiosk:ticket")
-    wait = wait_for_visit(visit=visit)
+    wait = tell_expected_wait(visit=visit)
     asked = visit.messages.filter(kind=Message.Kind.TURN_SOON).values_list("recipient", flat=True)
     return render(
         request,

@@ -86,6 +86,19 @@ def wait_for_visit(*, visit: Visit) -> int | None:
     return waits_for_visits(location=visit.location, visit_ids=[visit.pk])[visit.pk]
 
 
+def tell_expected_wait(*, visit: Visit) -> int | None:
+    """Minutes until `visit` is called, as the kiosk tells the citizen. The
+    first figure told is kept on the visit, so the statistics can set it
+    against the wait that followed."""
+    wait = wait_for_visit(visit=visit)
+    if wait is not None and visit.expected_wait_minutes is None:
+        Visit.objects.filter(
+            pk=visit.pk, status=Visit.Status.WAITING, expected_wait_minutes__isnull=True
+        ).update(expected_wait_minutes=min(wait, 32_767))
+        visit.expected_wait_minutes = wait
+    return wait
+
+
 def waits_for_visits(*, location: Location, visit_ids: list[int]) -> dict[int, int | None]:
     """Minutes until each of the visits at `location` is called (None: no
     desk will call it), from one reading of the queue."""

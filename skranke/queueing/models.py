@@ -99,6 +99,19 @@ class Visit(models.Model):
     # count these apart (the old number system's figures were wrong
     # because staff forgot to end visits).
     not_ended_by_staff = models.BooleanField(_("not ended by staff"), default=False)
+    # Marked by the desk when finishing (or by a manager afterwards): the
+    # visit was started or ended late, so its times are left out of the
+    # statistics' time figures. It still counts as a visit.
+    times_wrong = models.BooleanField(
+        _("the times are wrong"),
+        default=False,
+        help_text=_("Left out of waiting and service times; still counted as a visit."),
+    )
+    # What the kiosk told the citizen when the ticket was taken, so that the
+    # statistics can compare the promise with the wait that followed.
+    expected_wait_minutes = models.PositiveSmallIntegerField(
+        _("expected wait told (minutes)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("visit")

@@ -68,11 +68,18 @@ BOOKING_STATUS_AFTER: dict[str, str] = {
 
 
 def finish_visit(
-    *, visit_id: int, desk: Desk, outcome: str, transfer_to: Service | None = None
+    *,
+    visit_id: int,
+    desk: Desk,
+    outcome: str,
+    transfer_to: Service | None = None,
+    times_wrong: bool = False,
 ) -> Visit:
     """End the visit with `outcome`. Transferred: the citizen queues for
     `transfer_to` with the same ticket, ahead of others (the new visit is
-    returned). Did not come: only before the visit has started."""
+    returned). Did not come: only before the visit has started.
+    `times_wrong`: the desk says it started or ended the visit late, so the
+    statistics leave its times out."""
     if outcome not in Visit.Outcome.values:
         raise QueueRefused(_("Choose how the visit ended."), field="outcome")
     visit = _visit_at_desk(visit_id=visit_id, desk=desk)
@@ -86,6 +93,7 @@ def finish_visit(
             status=Visit.Status.ENDED,
             outcome=outcome,
             ended_at=now,
+            times_wrong=times_wrong,
             # Finished without pressing "start": served from the call on.
             started_at=Coalesce(F("started_at"), F("called_at")),
         )
@@ -112,6 +120,14 @@ def finish_visit(
                 transferred_from=visit,
             )
     return Visit.objects.get(pk=visit.pk)
+
+
+def mark_times_wrong(*, visit_id: int, wrong: bool = True) -> bool:
+    """A manager's correction afterwards: the visit's times are (or are not)
+    to be trusted. Only ended visits; returns whether one was changed."""
+    return bool(
+        Visit.objects.filter(pk=visit_id, status=Visit.Status.ENDED).update(times_wrong=wrong)
+    )
 
 
 def _check_transfer(*, visit: Visit, service: Service | None) -> None:

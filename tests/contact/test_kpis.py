@@ -8,7 +8,7 @@ import pytest
 
 from skranke.contact.kpis import compute_kpis, targets_of
 from skranke.contact.models import Call, Contact, KpiTargets, Topic, TopicGroup
-from skranke.contact.periods import period_containing
+from skranke.core.periods import period_containing
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
 

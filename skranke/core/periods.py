@@ -1,4 +1,4 @@
-"""The periods the contact centre reports by: a day, week, month, quarter or
+"""The periods reports are made by: a day, week, month, quarter or
 year, as Copenhagen calendar dates. Each period knows its neighbours and
 the smaller steps its chart is drawn in."""
 
@@ -22,6 +22,8 @@ KINDS = {
 
 # The chart's step for each period: hours of a day, days of a week or
 # month, weeks of a quarter, months of a year.
+# How a step of each kind is named (django.utils.dateformat).
+STEP_FORMATS = {"hour": "H", "day": "D j/n", "week": "j/n"}
 STEPS = {"day": "hour", "week": "day", "month": "day", "quarter": "week", "year": "month"}
 
 
@@ -59,6 +61,39 @@ class Period:
                 "year": first.year,
             }
         return str(first.year)
+
+    def steps(self) -> list[tuple[datetime, datetime, datetime]]:
+        """The chart's steps: each one's start (local wall time; a week step
+        starts on its Monday, which may be before the period) and the part of
+        the period it covers, [since, until)."""
+        moment = self.starts
+        if self.step == "week":
+            moment -= timedelta(days=moment.weekday())
+        starts = []
+        while moment < self.ends:
+            starts.append(moment)
+            if self.step == "hour":
+                moment += timedelta(hours=1)
+            elif self.step == "day":
+                moment += timedelta(days=1)
+            elif self.step == "week":
+                moment += timedelta(days=7)
+            else:
+                moment = moment.replace(
+                    year=moment.year + (moment.month == 12), month=moment.month % 12 + 1
+                )
+        ends = [*starts[1:], self.ends]
+        return [
+            (start, max(start, self.starts), min(end, self.ends))
+            for start, end in zip(starts, ends, strict=True)
+        ]
+
+    def step_label(self, moment: datetime) -> str:
+        """How a step is named in a chart and a table: "14" (an hour),
+        "ma 3/6" (a day), "3/6" (a week's Monday), "jan" (a month)."""
+        if self.step == "month":
+            return format_day(moment, "month")
+        return dateformat.format(moment, STEP_FORMATS[self.step])
 
     def previous(self) -> "Period":
         return period_containing(kind=self.kind, day=self.first - timedelta(days=1))

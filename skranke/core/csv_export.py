@@ -1,0 +1,22 @@
+"""CSV files as Danish spreadsheets open them: semicolons between fields,
+decimal commas, UTF-8 with the mark Excel looks for."""
+
+import csv
+from collections.abc import Iterable
+
+from django.http import HttpResponse
+
+
+def decimal_comma(value: float | None, digits: int = 1) -> str:
+    """`value` with a decimal comma; empty for no value."""
+    return "" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
+def csv_response(*, filename: str, rows: Iterable[Iterable[object]]) -> HttpResponse:
+    """A CSV download of `rows` (the first row is the header)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so Excel reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows(rows)
+    return response

@@ -1,0 +1,108 @@
+"""The statistics page's figures for one choice of places, period and
+service: everything read once (two queries for visits and bookings, one
+each for telephone meetings and tallies) and then measured in memory."""
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count
+
+from skranke.core.models import Service
+from skranke.core.periods import Period
+from skranke.stats.bookings import (
+    BookingFigures,
+    PhoneMeetingFigures,
+    measure_bookings,
+    measure_phone_meetings,
+    read_bookings,
+)
+from skranke.stats.visits import VisitFigures, measure_visits, measure_visits_by, read_visits
+from skranke.tallies.models import Tally
+
+GROUPINGS = ("service", "weekday", "hour", "location", "desk", "month", "quarter")
+
+
+@dataclass(frozen=True)
+class Step:
+    starts: datetime
+    label: str
+    visits: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    period: Period
+    group_by: str
+    visits: VisitFigures
+    steps: list[Step]
+    groups: dict[object, VisitFigures]
+    bookings: BookingFigures
+    phone_meetings: PhoneMeetingFigures
+    tallies: dict[str, int]
+
+
+def build_overview(
+    *,
+    location_ids: list[int],
+    period: Period,
+    service_ids: Iterable[int] | None,
+    group_by: str,
+    on_time_minutes: int,
+) -> Overview:
+    if group_by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {group_by!r}")
+    services = None if service_ids is None else list(service_ids)
+    rows = read_visits(
+        location_ids=location_ids, first=period.first, end=period.end, service_ids=services
+    )
+    arrivals = [row.arrived_at for row in rows]  # sorted by read_visits
+    steps = []
+    for starts, since, until in period.steps():
+        visits = [
+            row
+            for row in rows[
+                bisect.bisect_left(arrivals, since) : bisect.bisect_left(arrivals, until)
+            ]
+            if row.is_visit
+        ]
+        steps.append(Step(starts=starts, label=period.step_label(starts), visits=len(visits)))
+    tallies = Counter(dict.fromkeys(Tally.Kind.values, 0))
+    tallies.update(
+        dict(
+            Tally.objects.filter(
+                location_id__in=location_ids, at__gte=period.starts, at__lt=period.ends
+            )
+            .values_list("kind")
+            .annotate(count=Count("pk"))
+            .order_by()
+            .values_list("kind", "count")
+        )
+    )
+    return Overview(
+        period=period,
+        group_by=group_by,
+        visits=measure_visits(rows),
+        steps=steps,
+        groups=measure_visits_by(rows, group_by=group_by),
+        bookings=measure_bookings(
+            read_bookings(
+                location_ids=location_ids,
+                first=period.first,
+                end=period.end,
+                service_ids=services,
+            ),
+            on_time_minutes=on_time_minutes,
+        ),
+        phone_meetings=measure_phone_meetings(
+            read_bookings(
+                location_ids=location_ids,
+                first=period.first,
+                end=period.end,
+                kind=Service.Kind.PHONE,
+            )
+        ),
+        tallies=dict(tallies),
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from skranke.stats import views
+
+app_name = "stats"
+urlpatterns = [
+    path("", views.overview_page, name="overview"),
+    path("aarsrapport/", views.latest_report, name="report_latest"),
+    path("aarsrapport/<int:year>/", views.report_page, name="report"),
+    path(
+        "aarsrapport/<int:year>.json", views.report_page, {"extension": "json"}, name="report_json"
+    ),
+]

@@ -1,0 +1,198 @@
+"""The statistics page and the annual report, for managers and
+administrators, over the locations they may see."""
+
+from collections.abc import Mapping
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET
+
+from skranke.accounts.models import User
+from skranke.accounts.permissions import role_allows
+from skranke.accounts.scoping import visible_locations
+from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.core.chart import draw_chart
+from skranke.core.csv_export import csv_response
+from skranke.core.date_parameters import read_date_parameter
+from skranke.core.models import Location, Service
+from skranke.core.periods import KINDS, period_containing
+from skranke.stats import labels
+from skranke.stats.export import as_percent, overview_rows, report_filename
+from skranke.stats.overview import GROUPINGS, build_overview
+from skranke.stats.report import build_annual_report
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _manager(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not role_allows(user=user, action="view_statistics"):
+        raise PermissionDenied
+    if user.municipality is None:  # a superuser of the installation: no centre
+        raise PermissionDenied
+    return user
+
+
+def _locations(user: User) -> list[Location]:
+    return list(visible_locations(user=user).filter(municipality=user.municipality))
+
+
+@login_required
+@require_GET
+def overview_page(request: HttpRequest) -> HttpResponse:
+    user = _manager(request)
+    locations = _locations(user)
+    chosen_place = next((loc for loc in locations if str(loc.pk) == request.GET.get("sted")), None)
+    services = list(
+        Service.objects.filter(municipality=user.municipality, kind=Service.Kind.IN_PERSON)
+    )
+    service = next((s for s in services if str(s.pk) == request.GET.get("ydelse")), None)
+    kind = request.GET.get("periode", "month")
+    kind = kind if kind in KINDS else "month"
+    today = clock.today()
+    day = read_date_parameter(request.GET.get("dato"), today=today) or today
+    group_by = request.GET.get("gruppering", "service")
+    group_by = group_by if group_by in GROUPINGS else "service"
+    period = period_containing(kind=kind, day=day)
+    overview = build_overview(
+        location_ids=[chosen_place.pk] if chosen_place else [loc.pk for loc in locations],
+        period=period,
+        service_ids=[service.pk] if service else None,
+        group_by=group_by,
+        on_time_minutes=user.municipality.on_time_minutes,  # type: ignore[union-attr]
+    )
+    names = labels.group_labels(group_by=group_by, keys=list(overview.groups))
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"statistik-{period.kind}-{period.first.isoformat()}.csv",
+            rows=overview_rows(overview, names=names),
+        )
+    return render(
+        request,
+        "stats/overview.html",
+        {
+            "overview": overview,
+            "period": period,
+            "kinds": KINDS,
+            "kind": kind,
+            "day": day,
+            "locations": locations,
+            "place": chosen_place,
+            "services": services,
+            "service": service,
+            "groupings": {key: labels.GROUP_NAMES[key] for key in GROUPINGS},
+            "group_by": group_by,
+            "groups": [(names[key], figures) for key, figures in overview.groups.items()],
+            "kinds_of_visit": [
+                (labels.KIND_NAMES[key], count) for key, count in overview.visits.by_kind.items()
+            ],
+            "outcomes": [
+                (labels.OUTCOME_NAMES[key], count)
+                for key, count in overview.visits.by_outcome.items()
+            ],
+            "times": [
+                (_("Wait (arrival to call)"), overview.visits.wait),
+                (_("Service time (start to end)"), overview.visits.service_time),
+            ],
+            "left_out_names": labels.LEFT_OUT_NAMES,
+            "lateness": _banded(overview.bookings.lateness, labels.LATENESS_NAMES),
+            "arrival": _banded(overview.bookings.arrival, labels.ARRIVAL_NAMES),
+            "lead_median": None
+            if overview.bookings.lead_days.median is None
+            else round(overview.bookings.lead_days.median),
+            "lead": _banded(overview.bookings.lead, labels.LEAD_NAMES),
+            "channels": _channels(overview.bookings.by_channel),
+            "topics": _named(overview.phone_meetings.by_topic),
+            "group_name": labels.GROUP_NAMES[group_by],
+            "within_10": as_percent(overview.visits.wait.within_10),
+            "within_20": as_percent(overview.visits.wait.within_20),
+            "chart": draw_chart(
+                labels=[step.label for step in overview.steps],
+                values=[step.visits for step in overview.steps],
+                target=None,
+                counts=True,
+            ),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _named(by_topic: dict[int, dict[str, int]]) -> list[tuple[str, dict[str, int]]]:
+    names = labels.group_labels(group_by="service", keys=list(by_topic))
+    return sorted(((names[key], counts) for key, counts in by_topic.items()), key=lambda r: r[0])
+
+
+Banded = list[tuple[object, int, float | None]]
+
+
+def _banded(counts: dict[str, int], names: Mapping[str, object]) -> Banded:
+    """Each band's name, count and percentage of the whole."""
+    total = sum(counts.values())
+    return [
+        (names[key], count, 100 * count / total if total else None) for key, count in counts.items()
+    ]
+
+
+def _channels(counts: dict[str, int]) -> Banded:
+    return _banded(counts, dict(Booking.Channel.choices))
+
+
+@login_required
+@require_GET
+def latest_report(request: HttpRequest) -> HttpResponse:
+    """Last year's report, the one a centre writes in January."""
+    _manager(request)
+    return redirect("stats:report", year=clock.today().year - 1)
+
+
+@login_required
+@require_GET
+def report_page(request: HttpRequest, year: int, extension: str = "") -> HttpResponse:
+    user = _manager(request)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    report = build_annual_report(
+        municipality=user.municipality,  # type: ignore[arg-type]
+        year=year,
+        location_ids=[location.pk for location in _locations(user)],
+    )
+    if extension == "json":
+        response = JsonResponse(report.as_json(), json_dumps_params={"ensure_ascii": False})
+        response["Content-Disposition"] = f'inline; filename="{report_filename(report, "json")}"'
+        return response
+    as_json = report.as_json()
+    quarter_names = [
+        str(pgettext("quarter of a year", "Q%(quarter)d") % {"quarter": quarter})
+        for quarter in range(1, 5)
+    ]
+    bookings = report.bookings
+    kept = sum(bookings.by_channel.values())
+    return render(
+        request,
+        "stats/report.html",
+        {
+            "report": report,
+            "report_json": as_json,
+            "year": year,
+            "quarter_names": quarter_names,
+            "quarters": list(
+                zip(quarter_names, report.previous_by_quarter, report.by_quarter, strict=True)
+            ),
+            "quarter_chart": draw_chart(
+                labels=quarter_names, values=list(report.by_quarter), target=None, counts=True
+            ),
+            "times": [
+                (_("Wait (arrival to call)"), report.visit_figures.wait),
+                (_("Service time (start to end)"), report.visit_figures.service_time),
+            ],
+            "on_time_percent": as_percent(bookings.on_time_share),
+            "web_percent": 100 * bookings.by_channel.get(Booking.Channel.WEB, 0) / kept
+            if kept
+            else None,
+        },
+    )

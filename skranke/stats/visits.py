@@ -1,0 +1,208 @@
+"""Figures of visits at the counter: how many, of which kind, how they
+ended, and how long citizens waited and were served.
+
+One citizen's errand is counted once, however often it was transferred:
+a transfer makes a new Visit row for the next desk, and only the first row
+counts as a visit (its service is the errand the citizen came for). Times
+are kept per row, so the minutes at each desk count under the service
+handled there.
+
+Visits belong to the day they arrived (Copenhagen time), so a visit that
+crosses midnight counts on the day it began. Durations are differences of
+stored UTC times, so a DST day's hour that does not exist (or exists twice)
+neither adds nor loses minutes.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from skranke.core import clock
+from skranke.queueing.models import Visit
+from skranke.stats.robust import NOT_ENDED_BY_STAFF, TIMES_WRONG, TimeFigure, summarise_minutes
+
+NO_OUTCOME = "no_outcome"  # still open, or closed by the end-of-day job
+SATURDAY = 5
+
+BOOKED = "booked"
+WALK_IN = "walk_in"  # an errand that needs a booking, squeezed in without one
+WITHOUT_BOOKING = "without_booking"  # an errand that needs none (postal vote, locker)
+KINDS = (BOOKED, WALK_IN, WITHOUT_BOOKING)
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """One Visit row, as the statistics need it."""
+
+    id: int
+    location_id: int
+    service_id: int
+    desk_id: int | None
+    day: date
+    arrived_at: datetime
+    called_at: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    outcome: str
+    booking_id: int | None
+    booking_required: bool
+    transferred_from_id: int | None
+    not_ended_by_staff: bool
+    times_wrong: bool
+    expected_wait_minutes: int | None
+
+    @property
+    def is_visit(self) -> bool:
+        """The row that counts as the citizen's visit (not a transfer)."""
+        return self.transferred_from_id is None
+
+    @property
+    def kind(self) -> str:
+        if self.booking_id is not None:
+            return BOOKED
+        return WALK_IN if self.booking_required else WITHOUT_BOOKING
+
+    @property
+    def left_out_because(self) -> str | None:
+        """Why its times cannot be trusted, if they cannot."""
+        if self.not_ended_by_staff:
+            return NOT_ENDED_BY_STAFF
+        if self.times_wrong:
+            return TIMES_WRONG
+        return None
+
+    @property
+    def wait_minutes(self) -> float | None:
+        """Arrival (or transfer) to the call."""
+        if self.called_at is None:
+            return None
+        return (self.called_at - self.arrived_at).total_seconds() / 60
+
+    @property
+    def service_minutes(self) -> float | None:
+        """Start to end at the desk."""
+        if self.started_at is None or self.ended_at is None or self.outcome == "no_show":
+            return None
+        return (self.ended_at - self.started_at).total_seconds() / 60
+
+    @property
+    def local_arrival(self) -> datetime:
+        return self.arrived_at.astimezone(clock.LOCAL_ZONE)
+
+
+def read_visits(
+    *,
+    location_ids: Iterable[int],
+    first: date,
+    end: date,
+    service_ids: Iterable[int] | None = None,
+) -> list[VisitRow]:
+    """The visit rows of the locations on the days [first, end), in one
+    query. `service_ids` keeps the rows of those services only."""
+    rows = Visit.objects.filter(location_id__in=list(location_ids), day__gte=first, day__lt=end)
+    if service_ids is not None:
+        rows = rows.filter(service_id__in=list(service_ids))
+    fields = [name for name in VisitRow.__dataclass_fields__ if name != "booking_required"]
+    return [
+        VisitRow(**dict(zip(fields, values, strict=True)), booking_required=required)
+        for *values, required in rows.order_by("arrived_at", "id").values_list(
+            *fields, "service__booking_required"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class VisitFigures:
+    visits: int
+    by_kind: dict[str, int]
+    by_outcome: dict[str, int]
+    saturday: int
+    wait: TimeFigure
+    service_time: TimeFigure
+    expected_wait_error: TimeFigure  # minutes between what the kiosk told and what came
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "visits": self.visits,
+            "by_kind": self.by_kind,
+            "by_outcome": self.by_outcome,
+            "saturday": self.saturday,
+            "wait": self.wait.as_dict(),
+            "service_time": self.service_time.as_dict(),
+            "expected_wait_error": self.expected_wait_error.as_dict(),
+        }
+
+
+def measure_visits(rows: list[VisitRow]) -> VisitFigures:
+    """Counts and time figures of `rows` (from read_visits)."""
+    visits = [row for row in rows if row.is_visit]
+    by_kind = Counter(dict.fromkeys(KINDS, 0))
+    by_kind.update(row.kind for row in visits)
+    by_outcome = Counter(dict.fromkeys(Visit.Outcome.values, 0))
+    by_outcome.update(row.outcome or NO_OUTCOME for row in visits)
+    return VisitFigures(
+        visits=len(visits),
+        by_kind=dict(by_kind),
+        by_outcome=dict(by_outcome),
+        saturday=sum(1 for row in visits if row.day.weekday() == SATURDAY),
+        wait=_time_figure(rows, lambda row: row.wait_minutes),
+        service_time=_time_figure(rows, lambda row: row.service_minutes),
+        expected_wait_error=_time_figure(rows, _expected_wait_error, fence=False),
+    )
+
+
+def _expected_wait_error(row: VisitRow) -> float | None:
+    wait = row.wait_minutes
+    if row.expected_wait_minutes is None or wait is None:
+        return None
+    return abs(wait - row.expected_wait_minutes)
+
+
+def _time_figure(
+    rows: list[VisitRow], minutes_of: Callable[[VisitRow], float | None], *, fence: bool = True
+) -> TimeFigure:
+    trusted: list[float] = []
+    left_out: Counter[str] = Counter()
+    for row in rows:
+        minutes = minutes_of(row)
+        if minutes is None:
+            continue
+        reason = row.left_out_because
+        if reason is not None:
+            left_out[reason] += 1
+        else:
+            trusted.append(minutes)
+    return summarise_minutes(minutes=trusted, left_out=dict(left_out), fence=fence)
+
+
+# How rows are grouped: each gives the key of a row. Counting groups use
+# the visit's own row; time figures use every row of the group.
+GROUPINGS: dict[str, Callable[[VisitRow], object]] = {
+    "location": lambda row: row.location_id,
+    "service": lambda row: row.service_id,
+    "desk": lambda row: row.desk_id,
+    "day": lambda row: row.day,
+    "week": lambda row: row.day.isocalendar()[:2],
+    "month": lambda row: (row.day.year, row.day.month),
+    "quarter": lambda row: (row.day.year, (row.day.month - 1) // 3 + 1),
+    "year": lambda row: row.day.year,
+    "weekday": lambda row: row.day.weekday(),
+    "hour": lambda row: row.local_arrival.hour,
+}
+
+
+def measure_visits_by(rows: list[VisitRow], *, group_by: str) -> dict[object, VisitFigures]:
+    """The figures of each group, in the order of their keys. Only a
+    visit's first row counts it, so a transferred citizen counts once, in
+    the group of the errand they came for; each row's times stay in the
+    group of that row."""
+    key_of = GROUPINGS[group_by]
+    groups: dict[object, list[VisitRow]] = defaultdict(list)
+    for row in rows:
+        groups[key_of(row)].append(row)
+    return {key: measure_visits(groups[key]) for key in sorted(groups, key=_sort_key)}
+
+
+def _sort_key(key: object) -> tuple[int, object]:
+    return (1, 0) if key is None else (0, key)
