@@ -2,7 +2,15 @@
 
 from ninja import NinjaAPI
 
-from skranke.api import availability, bookings, catalogue, contacts, delivery_reports, queue
+from skranke.api import (
+    availability,
+    bookings,
+    catalogue,
+    contacts,
+    delivery_reports,
+    queue,
+    statistics,
+)
 from skranke.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -18,3 +26,4 @@ api.add_router("", bookings.router)
 api.add_router("", delivery_reports.router)
 api.add_router("", queue.router)
 api.add_router("", contacts.router)
+api.add_router("", statistics.router)

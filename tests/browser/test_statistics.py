@@ -1,0 +1,73 @@
+"""The statistics page and the annual report in a real browser: reached
+from the staff start page, chosen with the form, axe-clean, and usable at
+200 % zoom without scrolling sideways."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from skranke.core import clock
+from skranke.core.models import Location, Service
+from skranke.demo.loading import load_demo_data
+from skranke.tallies.models import Tally
+from tests.browser.conftest import assert_accessible, has_horizontal_scroll
+from tests.browser.test_contact_centre import sign_in
+from tests.stats.visits import make_visit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_with_visits(transactional_db: None) -> None:
+    clock.set_now(datetime(2026, 12, 7, 9, 0, tzinfo=clock.LOCAL_ZONE))
+    load_demo_data(now=clock.now())
+    town_hall = Location.objects.get(slug="raadhuset")
+    passport = Service.objects.get(slug="pas")
+    march = datetime(2025, 3, 3, 10, 0, tzinfo=clock.LOCAL_ZONE)
+    for day in range(20):
+        arrived = march + timedelta(days=day)
+        make_visit(location=town_hall, service=passport, arrived=arrived, served=10 + day % 7)
+    make_visit(
+        location=town_hall, service=passport, arrived=march, served=400, not_ended_by_staff=True
+    )
+    Tally.objects.create(location=town_hall, kind=Tally.Kind.CASH_DESK, at=march)
+
+
+def test_a_manager_reads_the_statistics_and_the_annual_report(
+    demo_with_visits: None, live_server: LiveServer, page: Any
+) -> None:
+    sign_in(page, live_server.url, "leder")
+    page.get_by_role("link", name="Statistik").click()
+    page.get_by_label("Periode", exact=True).select_option("year")
+    page.get_by_label("Som indeholder dagen").fill("2025-03-03")
+    page.get_by_label("Opdel efter").select_option("weekday")
+    page.get_by_role("button", name="Vis").click()
+    page.get_by_role("heading", name="2025", exact=True).wait_for()
+    assert page.get_by_role("row", name="Besøg 21").count() == 1
+    page.get_by_text("1 ikke afsluttet af medarbejder").first.wait_for()
+    assert_accessible(page)
+    page.evaluate("document.body.style.zoom = '200%'")
+    assert not has_horizontal_scroll(page)
+    page.evaluate("document.body.style.zoom = '100%'")
+
+    page.get_by_role("link", name="Årsrapport 2025").click()
+    page.get_by_role("heading", name="Borgerservicerapport 2025, Demo Kommune").wait_for()
+    assert page.get_by_text("21 personlige henvendelser").count() == 1
+    assert_accessible(page)
+    page.evaluate("document.body.style.zoom = '200%'")
+    assert not has_horizontal_scroll(page)
+
+
+def test_the_tally_page_counts_with_the_keyboard(
+    demo_with_visits: None, live_server: LiveServer, page: Any
+) -> None:
+    sign_in(page, live_server.url, "skranke")
+    page.get_by_role("link", name="Optælling i Informationen og kassen").click()
+    button = page.get_by_role("button", name="Informationen +1")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("I dag: 1").wait_for()
+    assert_accessible(page)
+    assert Tally.objects.filter(kind=Tally.Kind.INFORMATION_DESK).count() == 1
