@@ -30,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "contact.kpitargets": ALL,
         "stats.yearfigures": ALL,
         "stats.chaptertext": ALL,
+        "queueing.visit": frozenset({"view", "change"}),
     },
     Role.MANAGER: {
         "core.municipality": VIEW,
@@ -51,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # A manager writes the annual report and enters its outside figures.
         "stats.yearfigures": ALL,
         "stats.chaptertext": ALL,
+        # Only to mark a visit's times as wrong afterwards (VisitAdmin).
+        "queueing.visit": frozenset({"view", "change"}),
     },
 }
 

@@ -33,6 +33,9 @@ class TicketCounter(models.Model):
 
 
 class Visit(models.Model):
+    # Managers correct a visit's times in the admin, for their own places.
+    STAFF_SCOPE = ("location", "location")
+
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")
         CALLED = "called", _("Called")

@@ -162,3 +162,24 @@ def test_one_click_counts_one_contact_and_a_slip_can_be_taken_back(
         "/personale/optaelling/", {"sted": centre.pk, "kind": "information_desk", "action": "undo"}
     )
     assert Tally.objects.count() == 2  # yesterday's are not taken back
+
+
+def test_a_manager_marks_a_visits_times_wrong_afterwards_in_their_own_places_only(
+    centre: Location, other_place: Location, passport: Service, staff_client: StaffClient
+) -> None:
+    own = make_visit(location=centre, service=passport, arrived=MONDAY_TEN)
+    elsewhere = make_visit(location=other_place, service=passport, arrived=MONDAY_TEN)
+    manager = staff_client(member(Role.MANAGER, centre))
+    changelist = manager.get("/admin/queueing/visit/")
+    assert changelist.status_code == 200
+    assert list(changelist.context["cl"].queryset) == [own]
+    manager.post(
+        "/admin/queueing/visit/",
+        {"action": "times_are_wrong", "_selected_action": [own.pk, elsewhere.pk]},
+    )
+    own.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert own.times_wrong
+    assert not elsewhere.times_wrong
+    front_desk = staff_client(member(Role.FRONT_DESK, centre))
+    assert front_desk.get("/admin/queueing/visit/").status_code in (302, 403)
