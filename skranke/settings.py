@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "skranke.queueing",
     "skranke.contact",
     "skranke.tallies",
+    "skranke.surveys",
     "skranke.stats",
     "skranke.phone_meetings",
     "skranke.kiosk",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("skranke.notifications.urls")),
     path("kiosk/", include("skranke.kiosk.urls")),
     path("skaerm/", include("skranke.display.urls")),
+    path("undersoegelse/", include("skranke.surveys.urls")),
     path("enhed/", include("skranke.accounts.device_urls")),
     path("personale/skranke/", include("skranke.desk.urls")),
     path("personale/kontaktcenter/", include("skranke.contact.urls")),

@@ -11,6 +11,7 @@ from skranke.accounts.models import Device
 START_PAGES: dict[str, str] = {
     Device.Kind.KIOSK: "kiosk:start",
     Device.Kind.DISPLAY: "display:screen",
+    Device.Kind.SURVEY_TERMINAL: "surveys:terminal",
 }
 
 

@@ -65,6 +65,7 @@ class Device(models.Model):
     class Kind(models.TextChoices):
         KIOSK = "kiosk", _("Check-in kiosk")
         DISPLAY = "display", _("Waiting-room display")
+        SURVEY_TERMINAL = "survey", _("Survey terminal by the exit")
 
     STAFF_SCOPE = ("location", "location")
 

@@ -35,6 +35,7 @@ class BookingIn(Schema):
     language: str = Field(default="da", max_length=2)
     note: str = Field(default="", max_length=NOTE_MAX)
     sms_consent: bool = False
+    survey_consent: bool = False
 
 
 class RescheduleIn(Schema):
@@ -103,6 +104,7 @@ def create_booking(
         language=payload.language,
         sms_consent=payload.sms_consent,
         note=payload.note,
+        survey_consent=payload.survey_consent,
     )
     booking = book_appointment(
         location=place,

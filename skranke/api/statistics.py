@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.security.base import AuthBase
+from ninja.security import SessionAuth
 from pydantic import Field, model_validator
 
 from skranke.accounts.models import IntegrationToken, User
@@ -27,12 +27,10 @@ router = Router(tags=["statistics"])
 LONGEST_RANGE = timedelta(days=5 * 366)  # five years in one answer at most
 
 
-class ManagerSession(AuthBase):
+class ManagerSession(SessionAuth):
     """A signed-in manager or administrator (the statistics page's users)."""
 
-    openapi_type = "apiKey"
-
-    def __call__(self, request: HttpRequest) -> User | None:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         if isinstance(user, User) and role_allows(user=user, action="view_statistics"):
             return user if user.municipality_id is not None else None

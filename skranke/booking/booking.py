@@ -254,6 +254,7 @@ def _book(
             language=citizen.language,
             channel=channel,
             sms_consent=citizen.sms_consent,
+            survey_consent=citizen.survey_consent,
             note=citizen.note,
             squeezed_in=slot is None,
             booked_by=booked_by,

@@ -25,6 +25,8 @@ class CitizenDetails:
     language: str = "da"
     sms_consent: bool = False
     note: str = ""
+    # One short satisfaction survey afterwards (surveys/), only when asked for.
+    survey_consent: bool = False
 
     @property
     def phone_display(self) -> str:
@@ -103,6 +105,7 @@ def clean_citizen_details(
     language: str = "da",
     sms_consent: bool = False,
     note: str = "",
+    survey_consent: bool = False,
 ) -> CitizenDetails:
     """Check and normalise what a citizen entered; InvalidBooking names the
     first field that is wrong."""
@@ -115,4 +118,5 @@ def clean_citizen_details(
         language=language,
         sms_consent=sms_consent,
         note=clean_text(note, field="note", limit=NOTE_MAX, required=False),
+        survey_consent=survey_consent,
     )

@@ -42,6 +42,11 @@ class DetailsForm(forms.Form):
         required=False,
         initial=True,
     )
+    survey_consent = forms.BooleanField(
+        label=_("Yes, you may ask me afterwards how it went (one short survey)"),
+        required=False,
+        initial=False,
+    )
     note = forms.CharField(
         label=_("What would you like to talk about?"),
         help_text=_("A few words, so that the right person calls you. At most 500 characters."),
@@ -69,6 +74,7 @@ class DetailsForm(forms.Form):
                 language=get_language() or "da",
                 sms_consent=bool(data.get("sms_consent")),
                 note=data.get("note", ""),
+                survey_consent=bool(data.get("survey_consent")),
             )
         except InvalidBooking as error:
             self.add_error(error.field or None, str(error.message))
@@ -101,6 +107,7 @@ class StaffBookingForm(DetailsForm):
         self.fields["sms_consent"].label = _(
             "The citizen wants the confirmation and a reminder by text message"
         )
+        self.fields["survey_consent"].label = _("The citizen agrees to one short survey afterwards")
         if "note" in self.fields:
             self.fields["note"].label = _("What the citizen would like to talk about")
             self.fields["note"].help_text = _(

@@ -72,6 +72,7 @@ class Booking(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     sms_consent = models.BooleanField(_("text messages allowed"), default=False)
+    survey_consent = models.BooleanField(_("survey afterwards allowed"), default=False)
     note = models.TextField(_("note"), max_length=500, blank=True)
     squeezed_in = models.BooleanField(_("squeezed in beyond capacity"), default=False)
     booked_by = models.ForeignKey(

@@ -27,6 +27,7 @@ from skranke.notifications.segments import count_segments
 from skranke.notifications.turn_soon import TURN_SOON_MINUTES
 from skranke.queueing.forecast import wait_for_visit
 from skranke.queueing.models import Visit
+from skranke.surveys.models import Invitation
 
 # The centre's reason goes into every text message of a cancellation by
 # the centre: short enough that the message stays within two segments.
@@ -87,6 +88,12 @@ SMS_TEXTS = {
         "Number {ticket}: your turn at {place} is soon, in about {minutes} min."
         " Please be ready in {area}. Watch the screen for your desk."
     ),
+    # No errand named: whoever reads the phone over a shoulder learns
+    # only that the citizen visited the centre.
+    (Kind.SURVEY, False): gettext_lazy(
+        "Thank you for your visit to {place}. Would you answer 5 short questions? {link}"
+        " The link works for 7 days."
+    ),
 }
 
 EMAIL_SUBJECTS = {
@@ -96,6 +103,7 @@ EMAIL_SUBJECTS = {
     Kind.CANCELLED: gettext_lazy("Your time {date} at {time} is cancelled"),
     Kind.CANCELLED_BY_CENTRE: gettext_lazy("We have to cancel your time {date} at {time}"),
     Kind.TRIED_TO_CALL: gettext_lazy("We tried to call you {date} at {time}"),
+    Kind.SURVEY: gettext_lazy("How did it go at {place}?"),
 }
 
 # (kind, is a telephone meeting) → the e-mail's first paragraph.
@@ -138,6 +146,11 @@ EMAIL_LEADS = {
         "We tried to call you on {phone} {date} at {time} about {service}, twice,"
         " but got no answer."
     ),
+    (Kind.SURVEY, False): gettext_lazy(
+        "Thank you for your visit to {place}. We would like to know how it went: would you"
+        " answer five short questions? It takes a minute, and your answers are anonymous."
+        " {link} The link works for 7 days."
+    ),
 }
 
 # Messages after which the booking is over: they offer a new time, not
@@ -160,6 +173,8 @@ def compose_message(*, message: Message) -> Composed:
     if booking is None:  # the database allows none: a booking or a visit
         raise ValueError(f"message {message.pk} is about nothing")
     kind = Message.Kind(message.kind)
+    if kind == Kind.SURVEY:
+        return _compose_survey(message=message, booking=booking)
     with override(message.language):
         fields = _fields(booking=booking, reason=message.reason)
         main = _filled_wording(
@@ -218,6 +233,31 @@ def _compose_turn_soon(*, message: Message, visit: Visit) -> Composed:
         )
 
 
+def _compose_survey(*, message: Message, booking: Booking) -> Composed:
+    """The invitation to a satisfaction survey: the place and the link,
+    nothing about the errand."""
+    with override(message.language):
+        fields = {
+            "place": booking.location.name,
+            "link": settings.SITE_URL
+            + reverse("surveys:answer", args=[Invitation.objects.get(booking=booking).token]),
+        }
+        main = _filled_wording(
+            municipality_id=booking.location.municipality_id,
+            kind=Kind.SURVEY,
+            channel=message.channel,
+            language=message.language,
+            for_phone_meetings=False,
+            fields=fields,
+        )
+        if message.channel == Message.Channel.SMS:
+            return Composed("", main)
+        signature = "\n".join(part for part in (_("Kind regards"), booking.location.name) if part)
+        return Composed(
+            str(EMAIL_SUBJECTS[Kind.SURVEY]).format_map(fields), "\n\n".join([main, signature])
+        )
+
+
 def _filled_wording(
     *,
     municipality_id: int,
@@ -270,6 +310,9 @@ def default_wording(*, kind: str, channel: str, for_phone_meetings: bool) -> str
     # meeting is called.
     if kind == Kind.TURN_SOON:
         return str(SMS_TEXTS[(Kind.TURN_SOON, False)])
+    if kind == Kind.SURVEY:  # one text for visits and telephone meetings
+        defaults = SMS_TEXTS if channel == Message.Channel.SMS else EMAIL_LEADS
+        return str(defaults[(Kind.SURVEY, False)])
     if kind == Kind.TRIED_TO_CALL:
         defaults = SMS_TEXTS if channel == Message.Channel.SMS else EMAIL_LEADS
         return str(defaults[(Kind.TRIED_TO_CALL, True)])
@@ -291,10 +334,14 @@ FIELDS = {
 NOT_IN_SMS = {"name", "phone"}
 # A "your turn is soon" message is about a ticket, not a booking.
 TURN_SOON_FIELDS = {"ticket", "place", "minutes", "area"}
+# A survey names no errand and no time: the place and its link only.
+SURVEY_FIELDS = {"place", "link"}
 
 
 def fields_for(*, kind: str) -> set[str]:
-    return TURN_SOON_FIELDS if kind == Kind.TURN_SOON else FIELDS
+    if kind == Kind.TURN_SOON:
+        return TURN_SOON_FIELDS
+    return SURVEY_FIELDS if kind == Kind.SURVEY else FIELDS
 
 
 def check_message_text(

@@ -22,6 +22,8 @@ class Message(models.Model):
         TRIED_TO_CALL = "tried_to_call", _("We tried to call you")
         # The manage link again, asked for with the code and the number.
         LINK_AGAIN = "link_again", _("Your link again")
+        # A satisfaction survey after the visit (surveys/), with consent.
+        SURVEY = "survey", _("How did it go?")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message")

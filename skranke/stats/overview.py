@@ -20,6 +20,14 @@ from skranke.stats.bookings import (
     read_bookings,
 )
 from skranke.stats.visits import VisitFigures, measure_visits, measure_visits_by, read_visits
+from skranke.surveys.results import (
+    Share,
+    SurveyFigures,
+    read_answers,
+    response_rate,
+    summarise_answers,
+    summarise_answers_by,
+)
 from skranke.tallies.models import Tally
 
 GROUPINGS = ("service", "weekday", "hour", "location", "desk", "month", "quarter")
@@ -42,6 +50,9 @@ class Overview:
     bookings: BookingFigures
     phone_meetings: PhoneMeetingFigures
     tallies: dict[str, int]
+    survey: SurveyFigures | None  # None: fewer answers than may be shown
+    survey_by_service: dict[object, SurveyFigures]
+    survey_response: Share
 
 
 def build_overview(
@@ -81,6 +92,9 @@ def build_overview(
             .values_list("kind", "count")
         )
     )
+    answers = read_answers(location_ids=location_ids, starts=period.starts, ends=period.ends)
+    if services is not None:
+        answers = [answer for answer in answers if answer.service_id in services]
     return Overview(
         period=period,
         group_by=group_by,
@@ -105,4 +119,9 @@ def build_overview(
             )
         ),
         tallies=dict(tallies),
+        survey=summarise_answers(answers),
+        survey_by_service=summarise_answers_by(answers, key=lambda answer: answer.service_id),
+        survey_response=response_rate(
+            location_ids=location_ids, starts=period.starts, ends=period.ends
+        ),
     )

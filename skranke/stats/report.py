@@ -37,6 +37,14 @@ from skranke.stats.bookings import (
 )
 from skranke.stats.models import ChapterText, YearFigures
 from skranke.stats.visits import VisitFigures, measure_visits, read_visits
+from skranke.surveys.results import (
+    Share,
+    SurveyFigures,
+    read_answers,
+    response_rate,
+    summarise_answers,
+    summarise_answers_by,
+)
 from skranke.tallies.models import Tally
 
 YEARS_IN_SERIES = 4
@@ -83,6 +91,9 @@ class AnnualReport:
     failed_transfers_by_quarter: list[int]
     bounced_by_quarter: list[int]
     figures: YearFigures | None
+    survey: SurveyFigures | None  # None: too few answers to show
+    survey_by_quarter: list[SurveyFigures | None]
+    survey_response: Share
     texts: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -151,8 +162,17 @@ class AnnualReport:
             "staff_fte": float(self.figures.staff_fte)
             if self.figures and self.figures.staff_fte is not None
             else None,
-            # Filled in by the surveys once they have answers.
-            "survey": {},
+            "survey": {
+                **(self.survey.as_dict() if self.survey else {"answers": 0}),
+                "by_quarter": [
+                    figures.as_dict() if figures else None for figures in self.survey_by_quarter
+                ],
+                "response_rate": self.survey_response.as_dict(),
+                # What the citizens said beside what the visits measured.
+                "on_time_measured": None
+                if self.bookings.on_time_share is None
+                else round(self.bookings.on_time_share, 4),
+            },
         }
 
 
@@ -194,6 +214,10 @@ def build_annual_report(
     tallies = _tallies_by_year(location_ids=location_ids, years=series_years)
     kpis = compute_kpis(municipality=municipality, period=period_containing(kind="year", day=first))
     contacts = contact_figures_by_quarter(municipality=municipality, year=year)
+    starts = datetime.combine(first, time(0), tzinfo=clock.LOCAL_ZONE)
+    ends = datetime.combine(end, time(0), tzinfo=clock.LOCAL_ZONE)
+    answers = read_answers(location_ids=location_ids, starts=starts, ends=ends)
+    by_quarter = summarise_answers_by(answers, key=lambda row: row.quarter[1])
     phone_rows = read_bookings(
         location_ids=location_ids, first=first, end=end, kind=Service.Kind.PHONE
     )
@@ -239,6 +263,9 @@ def build_annual_report(
         failed_transfers_by_quarter=_quarter_sums(contacts, "failed_transfers"),
         bounced_by_quarter=_quarter_sums(contacts, "bounced"),
         figures=entered.get(year),
+        survey=summarise_answers(answers),
+        survey_by_quarter=[by_quarter.get(quarter) for quarter in range(1, 5)],
+        survey_response=response_rate(location_ids=location_ids, starts=starts, ends=ends),
         texts={
             text.chapter: text.text
             for text in ChapterText.objects.filter(municipality=municipality, year=year)

@@ -25,6 +25,7 @@ from skranke.stats import labels
 from skranke.stats.export import as_percent, overview_rows, report_filename
 from skranke.stats.overview import GROUPINGS, build_overview
 from skranke.stats.report import build_annual_report
+from skranke.surveys.results import Share, SurveyFigures
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -117,8 +118,29 @@ def overview_page(request: HttpRequest) -> HttpResponse:
                 target=None,
                 counts=True,
             ),
+            "on_time_percent": as_percent(overview.bookings.on_time_share),
+            "survey_shares": survey_shares(overview.survey),
+            "survey_rows": _survey_rows(overview.survey_by_service),
             "query": request.GET.urlencode(),
         },
+    )
+
+
+def survey_shares(figures: SurveyFigures | None) -> list[tuple[str, Share]]:
+    if figures is None:
+        return []
+    return [
+        (_("Satisfied or very satisfied"), figures.satisfied),
+        (_("Served at their time or earlier (their own words)"), figures.on_time),
+        (_("Found a time that suited them easily"), figures.easy_to_find),
+        (_("Knew they had to book"), figures.knew_required),
+    ]
+
+
+def _survey_rows(by_service: dict[object, SurveyFigures]) -> list[tuple[str, SurveyFigures]]:
+    names = labels.group_labels(group_by="service", keys=list(by_service))
+    return sorted(
+        ((names[key], figures) for key, figures in by_service.items()), key=lambda r: r[0]
     )
 
 
@@ -191,6 +213,8 @@ def report_page(request: HttpRequest, year: int, extension: str = "") -> HttpRes
                 (_("Service time (start to end)"), report.visit_figures.service_time),
             ],
             "on_time_percent": as_percent(bookings.on_time_share),
+            "survey_shares": survey_shares(report.survey),
+            "survey_rows": [],
             "web_percent": 100 * bookings.by_channel.get(Booking.Channel.WEB, 0) / kept
             if kept
             else None,

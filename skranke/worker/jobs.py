@@ -7,6 +7,7 @@ from collections.abc import Callable
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.turn_soon import release_turn_soon_messages
 from skranke.queueing.closing import close_past_visits, mark_no_shows
+from skranke.surveys.invitations import invite_to_surveys
 
 # Each returns how much it did, so the worker knows whether to look again
 # at once or rest.
@@ -15,4 +16,5 @@ JOBS: list[Callable[[], int]] = [
     deliver_due_messages,
     mark_no_shows,
     close_past_visits,
+    invite_to_surveys,  # its messages go out next round
 ]

@@ -8,9 +8,9 @@ import pytest
 
 from skranke.contact.kpis import compute_kpis, targets_of
 from skranke.contact.models import Call, Contact, KpiTargets, Topic, TopicGroup
-from skranke.core.periods import period_containing
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
+from skranke.core.periods import period_containing
 
 pytestmark = pytest.mark.django_db
 

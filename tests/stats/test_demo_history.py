@@ -52,6 +52,22 @@ def test_the_demo_years_give_back_the_reports_numbers() -> None:
     series = like_2019["series"]
     assert [year["visits"] for year in series] == [30_276, 27_936, 29_308, 24_654]  # type: ignore[index,union-attr]
 
+    # The June and November surveys: 88 % and 89 % satisfied, 96 % found a
+    # time easily (November), 79 % knew booking was required (June).
+    survey = like_2019["survey"]
+    assert isinstance(survey, dict)
+    assert survey["answers"] == 320 + 329
+    assert survey["satisfied"]["positive"] == 282 + 293
+    assert survey["easy_to_find"]["positive"] == 316
+    assert survey["knew_required"]["positive"] == 253
+    assert survey["booked_via"]["website"] == 214
+    assert [quarter and quarter["answers"] for quarter in survey["by_quarter"]] == [
+        None,
+        320,
+        None,
+        329,
+    ]
+
     like_2018 = build_annual_report(municipality=municipality, year=2024).as_json()
     assert like_2018["visits"]["total"] == 29_308  # type: ignore[index]
     assert like_2018["visits"]["saturday"] == 1_796  # type: ignore[index]
