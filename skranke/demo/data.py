@@ -244,6 +244,7 @@ DEMO_PASSWORD = "skranke-demo"  # noqa: S105 - published on purpose, demo only
 DEMO_DEVICE_TOKENS = {
     "kiosk": "demo-kiosk-raadhus",
     "display": "demo-skaerm-raadhus",
+    "survey": "demo-undersoegelse-raadhus",
 }
 DEMO_USERS = [
     # username, first name, role, location slugs

@@ -70,6 +70,7 @@ class Command(BaseCommand):
             f"  Admin:         {base}/admin/",
             f"  Kiosk:         {base}/enhed/  token {data.DEMO_DEVICE_TOKENS['kiosk']}",
             f"  Display:       {base}/enhed/  token {data.DEMO_DEVICE_TOKENS['display']}",
+            f"  Survey:        {base}/enhed/  token {data.DEMO_DEVICE_TOKENS['survey']}",
             f"  Desk:          {base}/personale/skranke/",
             "",
             f"Demo logins (password: {data.DEMO_PASSWORD}):",
