@@ -48,6 +48,7 @@ staticfiles/.collected: node_modules/.installed $(shell find skranke -path '*/st
 	touch $@
 
 setup: $(VENV)/.base-installed node_modules/.installed messages
+	scripts/ensure-pdf-tools
 	$(MAKE) --no-print-directory staticfiles/.collected
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) load_demo
@@ -65,6 +66,7 @@ typecheck: $(VENV)/.dev-installed
 
 test-sqlite: $(VENV)/.dev-installed node_modules/.installed messages
 	scripts/ensure-chromium
+	scripts/ensure-pdf-tools --tests
 	DATABASE_URL= $(VENV)/bin/pytest
 
 # PostgreSQL runs when DATABASE_URL points at it or under CI, where it must
@@ -75,6 +77,7 @@ test-postgres: $(VENV)/.dev-installed messages
 	  url="$${url:-$(TEST_POSTGRES_URL)}"; \
 	  [[ "$$url" == postgres* ]] || url="$(TEST_POSTGRES_URL)"; \
 	  scripts/ensure-postgres; \
+	  scripts/ensure-pdf-tools --tests; \
 	  echo "PostgreSQL suite ($${url%%@*}@…)"; \
 	  DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser"; \
 	else \

@@ -12,11 +12,20 @@ def decimal_comma(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:.{digits}f}".replace(".", ",")
 
 
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(round(value, 2)).replace(".", ",")
+    return value
+
+
 def csv_response(*, filename: str, rows: Iterable[Iterable[object]]) -> HttpResponse:
-    """A CSV download of `rows` (the first row is the header)."""
+    """A CSV download of `rows` (the first row is the header). Decimal
+    numbers get a decimal comma; None is an empty cell."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so Excel reads UTF-8
     writer = csv.writer(response, delimiter=";")
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return response

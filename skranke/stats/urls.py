@@ -10,4 +10,8 @@ urlpatterns = [
     path(
         "aarsrapport/<int:year>.json", views.report_page, {"extension": "json"}, name="report_json"
     ),
+    path(
+        "aarsrapport/<int:year>.xlsx", views.report_page, {"extension": "xlsx"}, name="report_xlsx"
+    ),
+    path("aarsrapport/<int:year>.pdf", views.report_page, {"extension": "pdf"}, name="report_pdf"),
 ]

@@ -22,9 +22,17 @@ from skranke.core.date_parameters import read_date_parameter
 from skranke.core.models import Location, Service
 from skranke.core.periods import KINDS, period_containing
 from skranke.stats import labels
-from skranke.stats.export import as_percent, overview_rows, report_filename
+from skranke.stats.export import (
+    as_percent,
+    overview_rows,
+    overview_sheets,
+    report_filename,
+    report_sheets,
+)
 from skranke.stats.overview import GROUPINGS, build_overview
-from skranke.stats.report import build_annual_report
+from skranke.stats.pdf import render_report_pdf
+from skranke.stats.report import AnnualReport, build_annual_report
+from skranke.stats.spreadsheet import write_workbook
 from skranke.surveys.results import Share, SurveyFigures
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -68,10 +76,12 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         on_time_minutes=user.municipality.on_time_minutes,  # type: ignore[union-attr]
     )
     names = labels.group_labels(group_by=group_by, keys=list(overview.groups))
+    filename = f"statistik-{period.kind}-{period.first.isoformat()}"
     if request.GET.get("format") == "csv":
-        return csv_response(
-            filename=f"statistik-{period.kind}-{period.first.isoformat()}.csv",
-            rows=overview_rows(overview, names=names),
+        return csv_response(filename=f"{filename}.csv", rows=overview_rows(overview, names=names))
+    if request.GET.get("format") == "xlsx":
+        return _download(
+            write_workbook(sheets=overview_sheets(overview, names=names)), f"{filename}.xlsx"
         )
     return render(
         request,
@@ -187,6 +197,18 @@ def report_page(request: HttpRequest, year: int, extension: str = "") -> HttpRes
         response = JsonResponse(report.as_json(), json_dumps_params={"ensure_ascii": False})
         response["Content-Disposition"] = f'inline; filename="{report_filename(report, "json")}"'
         return response
+    if extension == "xlsx":
+        return _download(
+            write_workbook(sheets=report_sheets(report)), report_filename(report, "xlsx")
+        )
+    if extension == "pdf":
+        pdf = render_report_pdf(request=request, context=_report_context(report))
+        return _download(pdf, report_filename(report, "pdf"))
+    return render(request, "stats/report.html", _report_context(report))
+
+
+def _report_context(report: AnnualReport) -> dict[str, object]:
+    year = report.year
     as_json = report.as_json()
     quarter_names = [
         str(pgettext("quarter of a year", "Q%(quarter)d") % {"quarter": quarter})
@@ -194,29 +216,35 @@ def report_page(request: HttpRequest, year: int, extension: str = "") -> HttpRes
     ]
     bookings = report.bookings
     kept = sum(bookings.by_channel.values())
-    return render(
-        request,
-        "stats/report.html",
-        {
-            "report": report,
-            "report_json": as_json,
-            "year": year,
-            "quarter_names": quarter_names,
-            "quarters": list(
-                zip(quarter_names, report.previous_by_quarter, report.by_quarter, strict=True)
-            ),
-            "quarter_chart": draw_chart(
-                labels=quarter_names, values=list(report.by_quarter), target=None, counts=True
-            ),
-            "times": [
-                (_("Wait (arrival to call)"), report.visit_figures.wait),
-                (_("Service time (start to end)"), report.visit_figures.service_time),
-            ],
-            "on_time_percent": as_percent(bookings.on_time_share),
-            "survey_shares": survey_shares(report.survey),
-            "survey_rows": [],
-            "web_percent": 100 * bookings.by_channel.get(Booking.Channel.WEB, 0) / kept
-            if kept
-            else None,
-        },
-    )
+    return {
+        "report": report,
+        "report_json": as_json,
+        "year": year,
+        "quarter_names": quarter_names,
+        "quarters": list(
+            zip(quarter_names, report.previous_by_quarter, report.by_quarter, strict=True)
+        ),
+        "quarter_chart": draw_chart(
+            labels=quarter_names, values=list(report.by_quarter), target=None, counts=True
+        ),
+        "times": [
+            (_("Wait (arrival to call)"), report.visit_figures.wait),
+            (_("Service time (start to end)"), report.visit_figures.service_time),
+        ],
+        "on_time_percent": as_percent(bookings.on_time_share),
+        "survey_shares": survey_shares(report.survey),
+        "survey_rows": [],
+        "web_percent": 100 * bookings.by_channel.get(Booking.Channel.WEB, 0) / kept
+        if kept
+        else None,
+    }
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"xlsx": XLSX, "pdf": "application/pdf"}
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[filename.rsplit(".", 1)[1]])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -56,6 +56,10 @@ def test_a_manager_reads_the_statistics_and_the_annual_report(
     page.get_by_role("heading", name="Borgerservicerapport 2025, Demo Kommune").wait_for()
     assert page.get_by_text("21 personlige henvendelser").count() == 1
     assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hent som PDF").click()
+    assert download.value.suggested_filename == "borgerservicerapport-2025.pdf"
+    assert page.get_by_role("status").filter(has_text="PDF'en laves").is_hidden()
     page.evaluate("document.body.style.zoom = '200%'")
     assert not has_horizontal_scroll(page)
 

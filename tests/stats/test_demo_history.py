@@ -1,10 +1,17 @@
 """The demo's two years of visits give back the annual report's numbers,
 and the robust figures find the distributions the times were drawn from."""
 
+import io
+import subprocess
+import tempfile
 from datetime import date, datetime
+from typing import Any
 
+import openpyxl
 import pytest
+from django.test import Client
 
+from skranke.accounts.models import User
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.demo.loading import load_demo_data
@@ -80,6 +87,54 @@ def test_the_demo_years_give_back_the_reports_numbers() -> None:
     assert 0.62 < booking["by_channel"]["web"] / sum(booking["by_channel"].values()) < 0.72  # type: ignore[index]
 
     _robust_times_find_the_drawn_distributions(town_hall)
+    _the_downloads_agree_with_the_json(like_2019)
+
+
+def _the_downloads_agree_with_the_json(report: dict[str, Any]) -> None:
+    administrator = Client()
+    administrator.force_login(User.objects.get(username="admin"))
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(administrator.get("/personale/statistik/aarsrapport/2025.xlsx").content)
+    )
+    assert workbook.sheetnames == [
+        "Samlede tal",
+        "Personlige henvendelser",
+        "Booking",
+        "Telefon",
+        "Digital selvbetjening",
+        "Nøgletal og personale",
+    ]
+    visits = [row[:4] for row in workbook["Personlige henvendelser"].iter_rows(values_only=True)]
+    first = visits.index(("Ydelse", "Kortnavn", "2025", "2024")) + 1
+    total = next(index for index in range(first, len(visits)) if visits[index][0] == "I alt")
+    services = {row[1]: row[2] for row in visits[first:total]}
+    assert visits[total][2] == report["visits"]["total"]
+    assert {slug: n for slug, n in services.items() if n} == {
+        slug: n for slug, n in report["visits"]["by_service"].items() if n
+    }
+    assert sum(services.values()) == report["visits"]["total"]
+    quarters = visits[2:6]
+    assert [row[2] for row in quarters] == report["visits"]["by_quarter"]
+    telephone = {
+        row[0]: row[1] for row in workbook["Telefon"].iter_rows(values_only=True) if row[0]
+    }
+    assert telephone["Besvaret inden for 10 sek."] == report["phone"]["answered_within_10s"]
+
+    pdf = administrator.get("/personale/statistik/aarsrapport/2025.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf.content)
+        file.flush()
+        text = subprocess.run(
+            ["pdftotext", "-layout", file.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+        info = subprocess.run(
+            ["pdfinfo", file.name], capture_output=True, text=True, check=True
+        ).stdout
+    assert "Borgerservicerapport 2025, Demo" in " ".join(text.split())
+    for headline in ("24.654 personlige henvendelser", "9.902", "2.348", "5.799", "2.009"):
+        assert headline in text, headline
+    assert "Tagged:          yes" in info
 
 
 def _robust_times_find_the_drawn_distributions(town_hall: Location) -> None:

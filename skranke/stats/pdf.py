@@ -1,0 +1,17 @@
+"""The annual report as a tagged PDF (PDF/UA-1, WeasyPrint): the same
+chapters and numbers as the page, laid out for A4, readable by a screen
+reader."""
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+
+def render_report_pdf(*, request: HttpRequest, context: dict[str, object]) -> bytes:
+    html = render_to_string("stats/report_print.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+    if pdf is None:  # only when given a target to write to
+        raise RuntimeError("WeasyPrint made no PDF")
+    return pdf
