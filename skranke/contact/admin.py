@@ -81,7 +81,7 @@ class TopicAdmin(ScopedAdmin):
 
     list_display = ["name_da", "name_en", "group", "active", "position"]
     list_filter = ["group", "active"]
-    fields = ["municipality", "name_da", "name_en", "group", "position", "active"]
+    fields = ["municipality", "name_da", "name_en", "group", "position", "active", "kle_number"]
 
 
 @admin.register(KpiTargets)

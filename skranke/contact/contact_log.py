@@ -42,6 +42,7 @@ def log_contact(
     outcome: str,
     booking_code: str = "",
     note: str = "",
+    kind: str = "",
 ) -> Contact:
     """Record one contact by `agent`. Nothing about the citizen is needed;
     a booking made for them during the contact may be named by its code."""
@@ -52,6 +53,8 @@ def log_contact(
         raise InvalidContact(_("Choose the topic."), field="topic")
     if outcome not in Contact.Outcome.values:
         raise InvalidContact(_("Choose how the contact ended."), field="outcome")
+    if kind and kind not in Contact.Kind.values:
+        raise InvalidContact(_("Choose information or transaction, or neither."), field="kind")
     booking = None
     code = booking_code.strip().upper()
     if code:
@@ -72,6 +75,7 @@ def log_contact(
         agent=agent,
         booking=booking,
         note=note,
+        kind=kind,
         at=clock.now(),
     )
 

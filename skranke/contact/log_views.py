@@ -37,6 +37,7 @@ def contact_log(request: HttpRequest) -> HttpResponse:
                 outcome=request.POST.get("outcome", ""),
                 booking_code=request.POST.get("booking", "")[:20],
                 note=request.POST.get("note", "")[:2000],
+                kind=request.POST.get("kind", "")[:20],
             )
         except InvalidContact as refused:
             error = refused
@@ -59,6 +60,7 @@ def contact_log(request: HttpRequest) -> HttpResponse:
         {
             "channels": Contact.Channel.choices,
             "outcomes": Contact.Outcome.choices,
+            "kinds": Contact.Kind.choices,
             "topics": topics_for(agent=agent),
             "channel": entered.get("channel") or request.session.get(CHANNEL_KEY, "phone"),
             "entered": entered,

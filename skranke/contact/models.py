@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from skranke.core import clock
-from skranke.core.models import Location, Municipality, localized
+from skranke.core.models import KLE_NUMBER, Location, Municipality, localized
 
 
 class TopicGroup(models.Model):
@@ -85,6 +85,13 @@ class Topic(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    kle_number = models.CharField(
+        _("KLE number"),
+        max_length=8,
+        blank=True,
+        validators=[KLE_NUMBER],
+        help_text=_("The area in KL's classification (KLE), for the KL counting week. Optional."),
+    )
 
     class Meta:
         verbose_name = _("topic")
@@ -111,6 +118,10 @@ class Contact(models.Model):
         SOCIAL_MEDIA = "social_media", _("Social media")
         INFORMATION_DESK = "information_desk", _("Information desk")
         DIGITAL_POST = "digital_post", _("Digital Post")
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Information (a question answered)")
+        TRANSACTION = "transaction", _("Transaction (an errand done)")
 
     class Outcome(models.TextChoices):
         SETTLED = "settled", _("Settled at first contact")
@@ -155,6 +166,8 @@ class Contact(models.Model):
         verbose_name=_("booking"),
     )
     note = models.TextField(_("note"), max_length=500, blank=True)
+    # KL's counting week (KOMHEN) tells questions from errands.
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, blank=True)
 
     class Meta:
         verbose_name = _("contact")

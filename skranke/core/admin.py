@@ -255,6 +255,7 @@ class ServiceAdmin(ScopedAdmin):
             {"fields": ["what_to_bring_da", "what_to_bring_en", "self_service_url"]},
         ),
         (_("Display"), {"fields": ["position", "active"]}),
+        (_("Statistics"), {"fields": ["kle_number"]}),
     ]
 
 

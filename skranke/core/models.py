@@ -107,6 +107,13 @@ class Location(models.Model):
         return self.name
 
 
+# A KLE number: main group, group and topic, two digits each ("23.05.00");
+# the main group alone or with its group is allowed too.
+KLE_NUMBER = RegexValidator(
+    r"^\d{2}(\.\d{2}){0,2}$", _("Write the KLE number as two digits per level, e.g. 23.05.00.")
+)
+
+
 def localized(danish: str, english: str) -> str:
     """The Danish or English text for the active language; Danish when the
     English one is missing, since Danish is always filled in."""
@@ -207,6 +214,16 @@ class Service(models.Model):
         help_text=_(
             "When the reminder is sent, in hours before the time; 0: no reminder. Not sent"
             " when the time is booked closer than this."
+        ),
+    )
+    kle_number = models.CharField(
+        _("KLE number"),
+        max_length=8,
+        blank=True,
+        validators=[KLE_NUMBER],
+        help_text=_(
+            "The area in KL's classification (KLE), e.g. 23.05.00, for the KL counting "
+            "week's export. Optional."
         ),
     )
     position = models.PositiveSmallIntegerField(_("position in lists"), default=100)

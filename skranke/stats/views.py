@@ -22,6 +22,7 @@ from skranke.core.date_parameters import read_date_parameter
 from skranke.core.models import Location, Service
 from skranke.core.periods import KINDS, period_containing
 from skranke.stats import labels
+from skranke.stats.counting_week import count_week, week_filename
 from skranke.stats.export import (
     as_percent,
     overview_rows,
@@ -172,6 +173,27 @@ def _banded(counts: dict[str, int], names: Mapping[str, object]) -> Banded:
 
 def _channels(counts: dict[str, int]) -> Banded:
     return _banded(counts, dict(Booking.Channel.choices))
+
+
+@login_required
+@require_GET
+def counting_week(request: HttpRequest) -> HttpResponse:
+    """KL's counting week (KOMHEN) as CSV: the week of `dato`."""
+    user = _manager(request)
+    today = clock.today()
+    day = read_date_parameter(request.GET.get("dato"), today=today) or today
+    rows = count_week(
+        municipality=user.municipality,  # type: ignore[arg-type]
+        location_ids=[location.pk for location in _locations(user)],
+        day=day,
+    )
+    return csv_response(
+        filename=week_filename(day=day),
+        rows=[
+            [_("Channel"), _("KLE number"), _("Area"), _("Kind"), _("Contacts")],
+            *([row.channel, row.kle_number, row.area, row.kind, row.count] for row in rows),
+        ],
+    )
 
 
 @login_required

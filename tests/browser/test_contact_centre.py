@@ -43,7 +43,7 @@ def log_by_keyboard(page: Any, topic: str, outcome_steps: int, channel_steps: in
     page.keyboard.press("Tab")  # the channel chosen last time
     for _ in range(channel_steps):
         page.keyboard.press("ArrowDown")
-    page.keyboard.press("Tab")  # "Booking and note (optional)"
+    page.keyboard.press("Tab")  # "Kind, booking and note (optional)"
     page.keyboard.press("Tab")  # the button
     page.keyboard.press("Enter")
     page.get_by_role("status").filter(has_text="Registreret").wait_for()

@@ -53,6 +53,17 @@ def test_an_agent_logs_a_contact_and_sees_it_counted(
     contact = Contact.objects.get()
     assert (contact.agent, contact.channel, contact.outcome) == (agent, "email", "settled")
     assert contact.at == at(7, 10, 0)
+    assert contact.kind == ""  # not said: not guessed
+    client.post(
+        "/personale/kontaktcenter/",
+        {
+            "channel": "phone",
+            "topic": passport_topic.pk,
+            "outcome": "settled",
+            "kind": "information",
+        },
+    )
+    assert Contact.objects.latest("pk").kind == "information"
     # The channel is kept for the next contact.
     assert 'id="channel-email" name="channel" value="email" checked' in page
 
@@ -66,6 +77,7 @@ def test_an_agent_logs_a_contact_and_sees_it_counted(
         ({"channel": "pigeon"}, "Choose the channel."),
         ({"booking": "NOSUCH"}, "There is no booking with this code."),
         ({"note": "x" * 501}, "Use at most 500 characters."),
+        ({"kind": "gossip"}, "Choose information or transaction, or neither."),
     ],
 )
 def test_bad_input_is_answered_on_the_page_and_nothing_is_logged(

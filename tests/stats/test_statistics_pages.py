@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from skranke.accounts.models import Role, User
+from skranke.contact.models import Contact, Topic, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.queueing.models import Visit
@@ -183,3 +184,40 @@ def test_a_manager_marks_a_visits_times_wrong_afterwards_in_their_own_places_onl
     assert not elsewhere.times_wrong
     front_desk = staff_client(member(Role.FRONT_DESK, centre))
     assert front_desk.get("/admin/queueing/visit/").status_code in (302, 403)
+
+
+def test_the_counting_week_counts_every_channel_by_kle_area_and_kind(
+    centre: Location, passport: Service, staff_client: StaffClient
+) -> None:
+    passport.kle_number = "05.04.00"
+    passport.save()
+    group = TopicGroup.objects.create(municipality=centre.municipality, name_da="Borgerservice")
+    topic = Topic.objects.create(
+        municipality=centre.municipality, name_da="Pas", group=group, kle_number="05.04.00"
+    )
+    for _ in range(2):
+        make_visit(location=centre, service=passport, arrived=MONDAY_TEN)
+    make_visit(location=centre, service=passport, arrived=MONDAY_TEN + timedelta(days=7))
+    for kind in ("information", "information", "transaction"):
+        Contact.objects.create(
+            municipality=centre.municipality,
+            channel=Contact.Channel.PHONE,
+            topic=topic,
+            outcome=Contact.Outcome.SETTLED,
+            kind=kind,
+            at=MONDAY_TEN + timedelta(days=2),
+        )
+    Tally.objects.create(location=centre, kind=Tally.Kind.CASH_DESK, at=MONDAY_TEN)
+    manager = staff_client(member(Role.MANAGER, centre))
+    response = manager.get("/personale/statistik/optaellingsuge/", {"dato": "2026-12-09"})
+    assert response["Content-Disposition"].endswith('optaellingsuge-2026-uge-50.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Channel", "KLE number", "Area", "Kind", "Contacts"]
+    assert sorted(rows[1:]) == sorted(
+        [
+            ["Personal visit", "05.04.00", "Pas", "", "2"],
+            ["Phone", "05.04.00", "Pas", "Information (a question answered)", "2"],
+            ["Phone", "05.04.00", "Pas", "Transaction (an errand done)", "1"],
+            ["Cash desk", "", "Cash desk", "Transaction (an errand done)", "1"],
+        ]
+    )
