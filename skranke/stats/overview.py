@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.db.models import Count
 
-from skranke.core.models import Service
+from skranke.core.models import Location, Service
 from skranke.core.periods import Period
 from skranke.stats.bookings import (
     BookingFigures,
@@ -19,6 +19,7 @@ from skranke.stats.bookings import (
     measure_phone_meetings,
     read_bookings,
 )
+from skranke.stats.desks import DeskFigures, measure_desks
 from skranke.stats.visits import VisitFigures, measure_visits, measure_visits_by, read_visits
 from skranke.surveys.results import (
     Share,
@@ -53,6 +54,7 @@ class Overview:
     survey: SurveyFigures | None  # None: fewer answers than may be shown
     survey_by_service: dict[object, SurveyFigures]
     survey_response: Share
+    desks: DeskFigures
 
 
 def build_overview(
@@ -68,6 +70,12 @@ def build_overview(
     services = None if service_ids is None else list(service_ids)
     rows = read_visits(
         location_ids=location_ids, first=period.first, end=period.end, service_ids=services
+    )
+    desks = measure_desks(
+        locations=list(Location.objects.filter(pk__in=location_ids)),
+        rows=rows,
+        first=period.first,
+        end=period.end,
     )
     arrivals = [row.arrived_at for row in rows]  # sorted by read_visits
     steps = []
@@ -124,4 +132,5 @@ def build_overview(
         survey_response=response_rate(
             location_ids=location_ids, starts=period.starts, ends=period.ends
         ),
+        desks=desks,
     )

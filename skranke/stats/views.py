@@ -23,6 +23,7 @@ from skranke.core.models import Location, Service
 from skranke.core.periods import KINDS, period_containing
 from skranke.stats import labels
 from skranke.stats.counting_week import count_week, week_filename
+from skranke.stats.desks import Usage
 from skranke.stats.export import (
     as_percent,
     overview_rows,
@@ -130,11 +131,37 @@ def overview_page(request: HttpRequest) -> HttpResponse:
                 counts=True,
             ),
             "on_time_percent": as_percent(overview.bookings.on_time_share),
+            "desks": overview.desks,
+            "offered_hours": overview.desks.offered_minutes / 60,
+            "booked_hours": overview.desks.booked_minutes / 60,
+            "booked_percent": as_percent(overview.desks.booked_share),
+            "desk_usage": _usage(
+                overview.desks.by_desk,
+                labels.group_labels(group_by="desk", keys=list(overview.desks.by_desk)),
+            ),
+            "hour_usage": _usage(
+                overview.desks.by_hour,
+                labels.group_labels(group_by="hour", keys=list(overview.desks.by_hour)),
+            ),
             "survey_shares": survey_shares(overview.survey),
             "survey_rows": _survey_rows(overview.survey_by_service),
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _usage(
+    usage: dict[int, Usage], names: dict[object, str]
+) -> list[tuple[str, float, float | None, float | None]]:
+    return [
+        (
+            names[key],
+            figures.staffed / 60,
+            as_percent(figures.busy_share),
+            as_percent(figures.idle_share),
+        )
+        for key, figures in usage.items()
+    ]
 
 
 def survey_shares(figures: SurveyFigures | None) -> list[tuple[str, Share]]:

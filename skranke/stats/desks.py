@@ -1,0 +1,141 @@
+"""How busy the desks were: per desk and per hour of the day, the minutes a
+desk was staffed (its shifts inside the opening hours) and the minutes it
+had a citizen (from the call to the end), and what capacity was offered
+against what was booked.
+
+Staffed time is read from the schedule as it stands, with the dated shifts
+of the period: a weekly shift changed since then changes the past figure
+too (the system keeps no history of shifts). Visits whose times cannot be
+trusted (statistics' robust.py reasons) add no busy minutes.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.core.intervals import Interval
+from skranke.core.models import Desk, Location, Service
+from skranke.core.opening_hours import days_of
+from skranke.core.schedule import read_schedule, shifts_on
+from skranke.stats.visits import VisitRow
+
+HOUR = 60.0
+
+
+@dataclass(frozen=True)
+class Usage:
+    staffed: float  # minutes
+    busy: float
+
+    @property
+    def busy_share(self) -> float | None:
+        return min(self.busy / self.staffed, 1.0) if self.staffed else None
+
+    @property
+    def idle_share(self) -> float | None:
+        share = self.busy_share
+        return None if share is None else 1 - share
+
+
+@dataclass(frozen=True)
+class DeskFigures:
+    by_desk: dict[int, Usage]
+    by_hour: dict[int, Usage]  # hour of the day (Copenhagen) → all desks
+    offered_minutes: float
+    booked_minutes: float
+    bookings: int
+
+    @property
+    def booked_share(self) -> float | None:
+        return self.booked_minutes / self.offered_minutes if self.offered_minutes else None
+
+
+def measure_desks(
+    *, locations: list[Location], rows: list[VisitRow], first: date, end: date
+) -> DeskFigures:
+    staffed: defaultdict[tuple[int, int], float] = defaultdict(float)
+    for location in locations:
+        for desk, hour, minutes in _staffed(location=location, first=first, end=end):
+            staffed[(desk, hour)] += minutes
+    busy: defaultdict[tuple[int, int], float] = defaultdict(float)
+    for row in rows:
+        if row.desk_id is None or row.called_at is None or row.ended_at is None:
+            continue
+        if row.left_out_because is not None:
+            continue
+        for hour, minutes in _by_hour(row.called_at, row.ended_at):
+            busy[(row.desk_id, hour)] += minutes
+    desks = {desk for desk, _hour in staffed} | {desk for desk, _hour in busy}
+    hours = {hour for _desk, hour in staffed} | {hour for _desk, hour in busy}
+    booked = Booking.objects.filter(
+        location__in=locations,
+        start__gte=datetime.combine(first, time(0), tzinfo=clock.LOCAL_ZONE),
+        start__lt=datetime.combine(end, time(0), tzinfo=clock.LOCAL_ZONE),
+        service__kind=Service.Kind.IN_PERSON,
+        desk__isnull=False,
+    ).exclude(status=Booking.Status.CANCELLED)
+    spans = list(booked.values_list("start", "end"))
+    return DeskFigures(
+        by_desk={
+            desk: Usage(
+                staffed=sum(v for (d, _h), v in staffed.items() if d == desk),
+                busy=sum(v for (d, _h), v in busy.items() if d == desk),
+            )
+            for desk in sorted(desks)
+        },
+        by_hour={
+            hour: Usage(
+                staffed=sum(v for (_d, h), v in staffed.items() if h == hour),
+                busy=sum(v for (_d, h), v in busy.items() if h == hour),
+            )
+            for hour in sorted(hours)
+        },
+        offered_minutes=sum(staffed.values()),
+        booked_minutes=sum((stop - start).total_seconds() / 60 for start, stop in spans),
+        bookings=len(spans),
+    )
+
+
+def _staffed(*, location: Location, first: date, end: date) -> list[tuple[int, int, float]]:
+    """(desk, hour, minutes) of counter desks' shifts inside opening hours."""
+    schedule = read_schedule(location=location, since=first)
+    counters = set(
+        Desk.objects.filter(location=location, kind=Desk.Kind.COUNTER).values_list("pk", flat=True)
+    )
+    staffed: list[tuple[int, int, float]] = []
+    for day in days_of(schedule=schedule, first_day=first, last_day=end - timedelta(days=1)):
+        for shift in shifts_on(schedule.shifts, day=day.day):
+            if shift.desk not in counters:
+                continue
+            for opens, closes in day.intervals:
+                window = _overlap((shift.starts, shift.ends), (opens, closes))
+                if window is None:
+                    continue
+                starts = datetime.combine(day.day, window[0], tzinfo=clock.LOCAL_ZONE)
+                ends = datetime.combine(day.day, window[1], tzinfo=clock.LOCAL_ZONE)
+                staffed += [(shift.desk, hour, minutes) for hour, minutes in _by_hour(starts, ends)]
+    return staffed
+
+
+def _overlap(first: Interval, second: Interval) -> Interval | None:
+    starts, ends = max(first[0], second[0]), min(first[1], second[1])
+    return (starts, ends) if starts < ends else None
+
+
+def _by_hour(starts: datetime, ends: datetime) -> list[tuple[int, float]]:
+    """The minutes of [starts, ends) in each hour of the day they fall in,
+    in Copenhagen time; measured in real minutes, so a DST night's hours
+    hold what they really held."""
+    moment = starts.astimezone(clock.LOCAL_ZONE)
+    ends = ends.astimezone(clock.LOCAL_ZONE)
+    pieces: list[tuple[int, float]] = []
+    while moment < ends:
+        next_hour = moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        # Wall-clock arithmetic can land in a skipped hour; go by UTC.
+        next_hour = min(next_hour.astimezone(clock.LOCAL_ZONE), moment + timedelta(hours=1))
+        stop = min(next_hour, ends).astimezone(clock.LOCAL_ZONE)
+        pieces.append((moment.hour, (stop - moment).total_seconds() / 60))
+        moment = stop
+    return pieces
