@@ -352,6 +352,7 @@ def _visit(
         else:
             called = max(arrived, start) + timedelta(minutes=rng.expovariate(1 / late_mean))
         booking = _booking(rng, location, service, start, Booking.Status.SERVED, number)
+        booking.desk_id = desk_id
     else:
         arrived = opens + (closes - opens) * rng.random()
         called = arrived + timedelta(minutes=rng.expovariate(1 / shape.walk_in_wait_mean))
@@ -430,7 +431,9 @@ def _bookings_that_did_not_become_visits(
         (Booking.Status.CANCELLED, CANCELLED_SHARE),
     ):
         for model in rng.sample(booked, round(len(booked) * share)):
-            extra.append(_booking(rng, location, model.service, model.start, status, next(numbers)))
+            booking = _booking(rng, location, model.service, model.start, status, next(numbers))
+            booking.desk_id = model.desk_id
+            extra.append(booking)
     return extra
 
 

@@ -40,12 +40,21 @@ def mark_no_shows() -> int:
 def close_past_visits() -> int:
     """Visits of earlier days still open: ended now, flagged as not ended by
     staff. Citizens still waiting keep no outcome; those at a desk keep
-    their start."""
+    their start, and their booking counts as served (they were at the
+    desk; only the click was forgotten). A booked citizen never called
+    stays checked in: neither served nor a no-show, and the statistics
+    count them as such."""
     left_open = Visit.objects.filter(day__lt=clock.today()).exclude(status=Visit.Status.ENDED)
     if not left_open.exists():
         return 0
     with transaction.atomic(durable=True):
         locations = set(left_open.values_list("location_id", flat=True))
+        at_desk = left_open.filter(
+            status__in=(Visit.Status.CALLED, Visit.Status.IN_SERVICE), booking__isnull=False
+        )
+        Booking.objects.filter(
+            pk__in=at_desk.values("booking_id"), status=Booking.Status.CHECKED_IN
+        ).update(status=Booking.Status.SERVED)
         closed = left_open.update(
             status=Visit.Status.ENDED, ended_at=clock.now(), not_ended_by_staff=True
         )

@@ -164,15 +164,23 @@ def _usage(
     ]
 
 
-def survey_shares(figures: SurveyFigures | None) -> list[tuple[str, Share]]:
+def survey_shares(
+    figures: SurveyFigures | None,
+) -> list[tuple[str, Share, float | None, float | None]]:
+    """Each question's share, and its 95 % interval in percent."""
     if figures is None:
         return []
-    return [
+    shares = [
         (_("Satisfied or very satisfied"), figures.satisfied),
         (_("Served at their time or earlier (their own words)"), figures.on_time),
         (_("Found a time that suited them easily"), figures.easy_to_find),
         (_("Knew they had to book"), figures.knew_required),
     ]
+    percent: list[tuple[str, Share, float | None, float | None]] = []
+    for name, share in shares:
+        low, high = share.interval or (None, None)
+        percent.append((name, share, as_percent(low), as_percent(high)))
+    return percent
 
 
 def _survey_rows(by_service: dict[object, SurveyFigures]) -> list[tuple[str, SurveyFigures]]:

@@ -234,3 +234,23 @@ def test_visits_left_open_are_closed_the_next_day_and_flagged(
     flagged = set(Visit.objects.filter(not_ended_by_staff=True).values_list("pk", flat=True))
     assert flagged == {waiting.pk, at_desk.pk}
     assert not Visit.objects.exclude(status=Visit.Status.ENDED).exists()
+
+
+def test_a_booking_whose_visit_was_left_open_at_the_desk_counts_as_served(
+    centre: Location, desk: Desk, staff: User, passport: Service, book: Book
+) -> None:
+    served = book(passport, at(7, 10, 0))
+    never_called = book(passport, at(7, 10, 0), number=1)
+    clock.set_now(at(7, 9, 55))
+    for booking in (served, never_called):
+        check_in_booking(location=centre, code=booking.code)
+    clock.set_now(at(7, 10, 0))
+    called = call_next(desk=desk, staff=staff)
+    assert called is not None
+    assert called.booking_id == served.pk
+    clock.set_now(at(8, 0, 5))
+    assert close_past_visits() == 2
+    served.refresh_from_db()
+    never_called.refresh_from_db()
+    assert served.status == Booking.Status.SERVED
+    assert never_called.status == Booking.Status.CHECKED_IN  # neither served nor a no-show
