@@ -113,6 +113,7 @@ bench: $(VENV)/.dev-installed messages
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.call_import
 	mkdir -p var && DATABASE_URL="sqlite:///$(CURDIR)/var/bench.sqlite3" $(PY) -m bench.call_import
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.contact_kpis
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.statistics
 
 lock: $(VENV)/.dev-installed
 	$(VENV)/bin/uv pip compile pyproject.toml -o requirements/base.txt --python-version 3.11 --no-header -q

@@ -15,10 +15,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from skranke.contact.models import Call, Contact, KpiTargets, TopicGroup
-from skranke.contact.seconds_between import SecondsBetween
 from skranke.core import clock
 from skranke.core.models import Municipality
 from skranke.core.periods import Period
+from skranke.core.seconds_between import SecondsBetween
 
 # Aggregates are named n_…: a name like "abandoned" would shadow the field.
 # The fixed steps of the answer-time distribution, in seconds, as the

@@ -13,11 +13,12 @@ cannot be). Telephone meetings are bookings too; their figures are apart
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Service
+from skranke.core.seconds_between import SecondsBetween
 from skranke.queueing.models import Visit
 from skranke.stats.robust import TimeFigure, summarise_minutes
 
@@ -46,24 +47,25 @@ LEAD_BANDS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BookingRow:
     id: int
     service_id: int
     start: datetime
     status: str
     channel: str
-    created_at: datetime
+    lead_seconds: float  # from booking to the time
     moves: int
-    arrived_at: datetime | None  # of its first visit
-    started_at: datetime | None
+    # Of its first visit, in seconds from the booked time (negative: before).
+    arrived: float | None
+    started: float | None
 
     @property
     def lead_days(self) -> int:
-        return (
-            self.start.astimezone(clock.LOCAL_ZONE).date()
-            - self.created_at.astimezone(clock.LOCAL_ZONE).date()
-        ).days
+        """Calendar days between booking and the time, in Copenhagen."""
+        local_start = self.start.astimezone(clock.LOCAL_ZONE)
+        booked = (self.start - timedelta(seconds=self.lead_seconds)).astimezone(clock.LOCAL_ZONE)
+        return (local_start.date() - booked.date()).days
 
 
 def read_bookings(
@@ -75,7 +77,8 @@ def read_bookings(
     service_ids: Iterable[int] | None = None,
 ) -> list[BookingRow]:
     """Bookings for services of `kind` whose time falls on [first, end), with
-    the arrival and start of their first visit: two queries."""
+    the arrival and start of their first visit: two queries, the times as
+    seconds computed by the database."""
     starts = datetime.combine(first, time(0), tzinfo=clock.LOCAL_ZONE)
     ends = datetime.combine(end, time(0), tzinfo=clock.LOCAL_ZONE)
     bookings = Booking.objects.filter(
@@ -84,15 +87,20 @@ def read_bookings(
     if service_ids is not None:
         bookings = bookings.filter(service_id__in=list(service_ids))
     values = list(
-        bookings.values_list(
-            "id", "service_id", "start", "status", "channel", "created_at", "moves"
+        bookings.annotate(lead=SecondsBetween("created_at", "start")).values_list(
+            "id", "service_id", "start", "status", "channel", "lead", "moves"
         )
     )
     visits = {
         booking_id: (arrived, started)
         for booking_id, arrived, started in Visit.objects.filter(
-            booking_id__in=[value[0] for value in values], transferred_from__isnull=True
-        ).values_list("booking_id", "arrived_at", "started_at")
+            booking__in=bookings, transferred_from__isnull=True
+        )
+        .annotate(
+            arrived=SecondsBetween("booking__start", "arrived_at"),
+            started=SecondsBetween("booking__start", "started_at"),
+        )
+        .values_list("booking_id", "arrived", "started")
     }
     return [BookingRow(*value, *visits.get(value[0], (None, None))) for value in values]
 
@@ -143,13 +151,13 @@ def measure_bookings(rows: list[BookingRow], *, on_time_minutes: int) -> Booking
     lateness: Counter[str] = Counter({label: 0 for label, _bound in LATENESS_BANDS})
     in_time = on_time = 0
     for row in kept:
-        if row.arrived_at is None:
+        if row.arrived is None:
             continue
-        arrival[_band((row.arrived_at - row.start).total_seconds() / 60, ARRIVAL_BANDS)] += 1
-        if row.arrived_at > row.start or row.started_at is None:
+        arrival[_band(row.arrived / 60, ARRIVAL_BANDS)] += 1
+        if row.arrived > 0 or row.started is None:
             continue
         in_time += 1
-        late = (row.started_at - row.start).total_seconds() / 60
+        late = row.started / 60
         lateness[_band(late, LATENESS_BANDS)] += 1
         on_time += late <= on_time_minutes
     lead: Counter[str] = Counter({label: 0 for label, _bound in LEAD_BANDS})

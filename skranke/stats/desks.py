@@ -13,12 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Count, Sum
+
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.intervals import Interval
 from skranke.core.models import Desk, Location, Service
 from skranke.core.opening_hours import days_of
 from skranke.core.schedule import read_schedule, shifts_on
+from skranke.core.seconds_between import SecondsBetween
 from skranke.stats.visits import VisitRow
 
 HOUR = 60.0
@@ -61,11 +64,16 @@ def measure_desks(
             staffed[(desk, hour)] += minutes
     busy: defaultdict[tuple[int, int], float] = defaultdict(float)
     for row in rows:
-        if row.desk_id is None or row.called_at is None or row.ended_at is None:
+        called = row.called_at
+        if row.desk_id is None or called is None or row.busy_seconds is None:
             continue
         if row.left_out_because is not None:
             continue
-        for hour, minutes in _by_hour(row.called_at, row.ended_at):
+        local = called.astimezone(clock.LOCAL_ZONE)
+        for hour, minutes in _split_by_hour(
+            start=local.hour * HOUR + local.minute + local.second / 60,
+            minutes=row.busy_seconds / 60,
+        ):
             busy[(row.desk_id, hour)] += minutes
     desks = {desk for desk, _hour in staffed} | {desk for desk, _hour in busy}
     hours = {hour for _desk, hour in staffed} | {hour for _desk, hour in busy}
@@ -76,7 +84,7 @@ def measure_desks(
         service__kind=Service.Kind.IN_PERSON,
         desk__isnull=False,
     ).exclude(status=Booking.Status.CANCELLED)
-    spans = list(booked.values_list("start", "end"))
+    totals = booked.aggregate(seconds=Sum(SecondsBetween("start", "end")), count=Count("pk"))
     return DeskFigures(
         by_desk={
             desk: Usage(
@@ -93,8 +101,8 @@ def measure_desks(
             for hour in sorted(hours)
         },
         offered_minutes=sum(staffed.values()),
-        booked_minutes=sum((stop - start).total_seconds() / 60 for start, stop in spans),
-        bookings=len(spans),
+        booked_minutes=(totals["seconds"] or 0) / 60,
+        bookings=totals["count"],
     )
 
 
@@ -113,9 +121,12 @@ def _staffed(*, location: Location, first: date, end: date) -> list[tuple[int, i
                 window = _overlap((shift.starts, shift.ends), (opens, closes))
                 if window is None:
                     continue
-                starts = datetime.combine(day.day, window[0], tzinfo=clock.LOCAL_ZONE)
-                ends = datetime.combine(day.day, window[1], tzinfo=clock.LOCAL_ZONE)
-                staffed += [(shift.desk, hour, minutes) for hour, minutes in _by_hour(starts, ends)]
+                start = window[0].hour * HOUR + window[0].minute
+                minutes = window[1].hour * HOUR + window[1].minute - start
+                staffed += [
+                    (shift.desk, hour, part)
+                    for hour, part in _split_by_hour(start=start, minutes=minutes)
+                ]
     return staffed
 
 
@@ -124,18 +135,15 @@ def _overlap(first: Interval, second: Interval) -> Interval | None:
     return (starts, ends) if starts < ends else None
 
 
-def _by_hour(starts: datetime, ends: datetime) -> list[tuple[int, float]]:
-    """The minutes of [starts, ends) in each hour of the day they fall in,
-    in Copenhagen time; measured in real minutes, so a DST night's hours
-    hold what they really held."""
-    moment = starts.astimezone(clock.LOCAL_ZONE)
-    ends = ends.astimezone(clock.LOCAL_ZONE)
+def _split_by_hour(*, start: float, minutes: float) -> list[tuple[int, float]]:
+    """`minutes` from `start` (minutes after local midnight) split over the
+    hours of the day they fall in; arithmetic on numbers, as this runs for
+    every visit (a visit does not cross a night's change of the clocks)."""
     pieces: list[tuple[int, float]] = []
-    while moment < ends:
-        next_hour = moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        # Wall-clock arithmetic can land in a skipped hour; go by UTC.
-        next_hour = min(next_hour.astimezone(clock.LOCAL_ZONE), moment + timedelta(hours=1))
-        stop = min(next_hour, ends).astimezone(clock.LOCAL_ZONE)
-        pieces.append((moment.hour, (stop - moment).total_seconds() / 60))
-        moment = stop
+    end = start + max(minutes, 0.0)
+    while start < end:
+        hour = int(start // HOUR)
+        stop = min(end, (hour + 1) * HOUR)
+        pieces.append((hour % 24, stop - start))
+        start = stop
     return pieces
