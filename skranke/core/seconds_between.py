@@ -1,4 +1,5 @@
-"""Seconds from one moment to another, computed by the database itself.
+"""Seconds from one moment to another (and since the epoch), computed by
+the database itself.
 
 Django's own datetime arithmetic runs a Python function per row on SQLite,
 which made a year's key figures take seconds; these are the databases'
@@ -53,3 +54,24 @@ class SecondsBetween(Func):
         since, since_params = compiler.compile(self.source_expressions[0])
         until, until_params = compiler.compile(self.source_expressions[1])
         return template % {"since": since, "until": until}, [*until_params, *since_params]
+
+
+class EpochSeconds(Func):
+    """Seconds since 1970-01-01 UTC of a timestamp, as a float: reading
+    thousands of timestamps as numbers is several times cheaper than
+    parsing them into datetimes, and the statistics need only numbers."""
+
+    output_field = FloatField()
+    arity = 1
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        moment, params = compiler.compile(self.source_expressions[0])
+        return f"ROUND((julianday({moment}) - 2440587.5) * 86400.0, 3)", list(params)
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        moment, params = compiler.compile(self.source_expressions[0])
+        return f"EXTRACT(EPOCH FROM {moment})::float8", list(params)

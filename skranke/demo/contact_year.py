@@ -139,12 +139,17 @@ def load_contact_history(*, municipality: Municipality, today: date, scale: floa
         if not missing:  # the usual `make run`: nothing to plan
             continue
         plan = plan_year(year=year, scale=scale)
+        call_rows: list[Call] = []
+        contact_rows: list[Contact] = []
         for day, calls in plan.calls_by_day.items():
-            if day not in missing:
-                continue
-            with transaction.atomic():
-                _insert_day(municipality, topics, plan, day, calls)
-            added += 1
+            if day in missing:
+                _plan_day(municipality, topics, plan, day, calls, call_rows, contact_rows)
+                added += 1
+        # One transaction per year: on SQLite every commit waits for the
+        # disk, and a year is 250 days.
+        with transaction.atomic():
+            Call.objects.bulk_create(call_rows, batch_size=5000, ignore_conflicts=True)
+            Contact.objects.bulk_create(contact_rows, batch_size=5000)
     return added
 
 
@@ -271,17 +276,19 @@ def _weekday_weight(day: date) -> float:
     return [1.3, 1.05, 1.0, 1.0, 0.65][day.weekday()]
 
 
-def _insert_day(
+def _plan_day(
     municipality: Municipality,
     topics: dict[str, list[Topic]],
     plan: YearPlan,
     day: date,
     calls: list[PlannedCall],
+    call_rows: list[Call],
+    contact_rows: list[Contact],
 ) -> None:
+    """The day's calls and contacts, added to the rows to insert."""
     rng = random.Random(day.toordinal())  # noqa: S311 - a demo's dice
     opens = datetime.combine(day, time(8), tzinfo=clock.LOCAL_ZONE)
     seconds_open = (5 if day.weekday() == 4 else 7) * 3600
-    call_rows, contact_rows = [], []
     for number, planned in enumerate(calls):
         offered = opens + timedelta(seconds=rng.randrange(seconds_open))
         reached = offered + timedelta(seconds=planned.waited)
@@ -319,8 +326,6 @@ def _insert_day(
                 at=opens + timedelta(seconds=rng.randrange(seconds_open)),
             )
         )
-    Call.objects.bulk_create(call_rows, batch_size=2000, ignore_conflicts=True)
-    Contact.objects.bulk_create(contact_rows, batch_size=2000)
 
 
 def _spec(key: str) -> GroupSpec:

@@ -13,12 +13,12 @@ cannot be). Telephone meetings are bookings too; their figures are apart
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Service
-from skranke.core.seconds_between import SecondsBetween
+from skranke.core.seconds_between import EpochSeconds, SecondsBetween
 from skranke.queueing.models import Visit
 from skranke.stats.robust import TimeFigure, summarise_minutes
 
@@ -51,7 +51,7 @@ LEAD_BANDS = [
 class BookingRow:
     id: int
     service_id: int
-    start: datetime
+    start: float  # seconds since the epoch
     status: str
     channel: str
     lead_seconds: float  # from booking to the time
@@ -63,9 +63,9 @@ class BookingRow:
     @property
     def lead_days(self) -> int:
         """Calendar days between booking and the time, in Copenhagen."""
-        local_start = self.start.astimezone(clock.LOCAL_ZONE)
-        booked = (self.start - timedelta(seconds=self.lead_seconds)).astimezone(clock.LOCAL_ZONE)
-        return (local_start.date() - booked.date()).days
+        start = datetime.fromtimestamp(self.start, tz=clock.LOCAL_ZONE)
+        booked = datetime.fromtimestamp(self.start - self.lead_seconds, tz=clock.LOCAL_ZONE)
+        return (start.date() - booked.date()).days
 
 
 def read_bookings(
@@ -87,9 +87,9 @@ def read_bookings(
     if service_ids is not None:
         bookings = bookings.filter(service_id__in=list(service_ids))
     values = list(
-        bookings.annotate(lead=SecondsBetween("created_at", "start")).values_list(
-            "id", "service_id", "start", "status", "channel", "lead", "moves"
-        )
+        bookings.annotate(
+            starts_at=EpochSeconds("start"), lead=SecondsBetween("created_at", "start")
+        ).values_list("id", "service_id", "starts_at", "status", "channel", "lead", "moves")
     )
     visits = {
         booking_id: (arrived, started)

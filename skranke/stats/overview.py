@@ -77,13 +77,15 @@ def build_overview(
         first=period.first,
         end=period.end,
     )
-    arrivals = [row.arrived_at for row in rows]  # sorted by read_visits
+    arrivals = [row.arrived for row in rows]  # sorted by read_visits
     steps = []
     for starts, since, until in period.steps():
         visits = [
             row
             for row in rows[
-                bisect.bisect_left(arrivals, since) : bisect.bisect_left(arrivals, until)
+                bisect.bisect_left(arrivals, since.timestamp()) : bisect.bisect_left(
+                    arrivals, until.timestamp()
+                )
             ]
             if row.is_visit
         ]
