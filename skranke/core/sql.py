@@ -1,4 +1,5 @@
-"""Plain SQL for the few reads on the booking hot path.
+"""Plain SQL for the few reads on the booking hot path, and for inserting
+many rows at once (the demo's years of history).
 
 Every availability check and every booking reads opening hours, special
 days, shifts and bookings. Building each of those queries with the ORM costs
@@ -8,10 +9,14 @@ PostgreSQL and SQLite both understand, and their values are normalised
 here, since SQLite hands dates and times back as text.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
+
+INSERT_BATCH = 5000
 
 
 def fetch_rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -35,3 +40,35 @@ def as_utc(value: datetime | str) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def insert_objects(*, objects: Sequence[Model], ignore_conflicts: bool = False) -> None:
+    """INSERT unsaved model instances of one model with executemany: about
+    ten times faster than bulk_create for hundreds of thousands of rows,
+    whose SQL compiler prepares every value of every row in Python. Only
+    datetimes need adapting (SQLite stores them as UTC text); the rows'
+    ids are not read back."""
+    if not objects:
+        return
+    model = type(objects[0])
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    moments = [field.get_internal_type() == "DateTimeField" for field in fields]
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        tuple(
+            adapt(value) if is_moment and value is not None else value
+            for value, is_moment in zip(
+                (getattr(obj, field.attname) for field in fields), moments, strict=True
+            )
+        )
+        for obj in objects
+    ]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    # Names from the model's own metadata, values as parameters.
+    table = connection.ops.quote_name(model._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(fields))
+    conflicts = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}){conflicts}"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            cursor.executemany(sql, rows[start : start + INSERT_BATCH])

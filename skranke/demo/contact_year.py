@@ -12,6 +12,7 @@ day is generated from its own seed: loading again adds only missing days,
 and the current year follows the same shape up to yesterday.
 """
 
+import itertools
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -23,6 +24,7 @@ from django.db.models.functions import TruncDate
 from skranke.contact.models import Call, Contact, Topic, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Municipality
+from skranke.core.sql import insert_objects
 
 CALLS_PER_YEAR = 103_972
 # Seconds waited, as (lowest, highest) bands, and the calls in each: the
@@ -148,8 +150,8 @@ def load_contact_history(*, municipality: Municipality, today: date, scale: floa
         # One transaction per year: on SQLite every commit waits for the
         # disk, and a year is 250 days.
         with transaction.atomic():
-            Call.objects.bulk_create(call_rows, batch_size=5000, ignore_conflicts=True)
-            Contact.objects.bulk_create(contact_rows, batch_size=5000)
+            insert_objects(objects=call_rows, ignore_conflicts=True)
+            insert_objects(objects=contact_rows)
     return added
 
 
@@ -333,5 +335,11 @@ def _spec(key: str) -> GroupSpec:
 
 
 def _topic(rng: random.Random, topics: dict[str, list[Topic]], key: str) -> Topic:
-    weights = [weight for *_names, weight in _spec(key).topics]
-    return rng.choices(topics[key], weights=weights)[0]
+    return rng.choices(topics[key], cum_weights=_CUMULATIVE_WEIGHTS[key])[0]
+
+
+# Each group's topic weights, summed up once (the choice runs per contact).
+_CUMULATIVE_WEIGHTS = {
+    spec.key: list(itertools.accumulate(weight for *_names, weight in spec.topics))
+    for spec in GROUPS
+}

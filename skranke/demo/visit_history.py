@@ -34,6 +34,7 @@ from django.db import transaction
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, Location, Service
+from skranke.core.sql import insert_objects
 from skranke.demo import data
 from skranke.demo.contact_year import deal
 from skranke.queueing.models import Visit
@@ -313,10 +314,8 @@ def _load_year(*, location: Location, year: int, shape: YearShape) -> None:
     for visit, index in zip(visits, booking_of, strict=True):
         if index is not None:
             visit.booking_id = bookings[index].pk
-    Visit.objects.bulk_create(visits, batch_size=2_000)
-    Tally.objects.bulk_create(
-        _tallies(rng=rng, year=year, shape=shape, location=location), batch_size=2_000
-    )
+    insert_objects(objects=visits)
+    insert_objects(objects=_tallies(rng=rng, year=year, shape=shape, location=location))
     Answer.objects.bulk_create(
         _survey_answers(rng=rng, year=year, shape=shape, location=location, services=services)
     )
