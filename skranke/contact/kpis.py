@@ -197,6 +197,19 @@ def compute_kpis(
     )
 
 
+def count_calls(*, municipality: Municipality, period: Period) -> CallFigures:
+    """The period's call figures in one query (the annual report needs the
+    year's totals, not the chart's steps)."""
+    targets = targets_for(municipality=municipality)
+    calls = Call.objects.filter(
+        municipality=municipality, offered_at__gte=period.starts, offered_at__lt=period.ends
+    ).alias(
+        answer_wait=SecondsBetween("offered_at", "answered_at"),
+        end_wait=SecondsBetween("offered_at", "ended_at"),
+    )
+    return _call_figures(calls.aggregate(**_call_measures(targets.answer_seconds)))
+
+
 def contact_figures_by_quarter(
     *, municipality: Municipality, year: int
 ) -> dict[int | None, list[ContactFigures]]:

@@ -10,6 +10,7 @@ cannot be). Telephone meetings are bookings too; their figures are apart
 (measure_phone_meetings).
 """
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -63,9 +64,7 @@ class BookingRow:
     @property
     def lead_days(self) -> int:
         """Calendar days between booking and the time, in Copenhagen."""
-        start = datetime.fromtimestamp(self.start, tz=clock.LOCAL_ZONE)
-        booked = datetime.fromtimestamp(self.start - self.lead_seconds, tz=clock.LOCAL_ZONE)
-        return (start.date() - booked.date()).days
+        return _local_day(self.start) - _local_day(self.start - self.lead_seconds)
 
 
 def read_bookings(
@@ -212,6 +211,20 @@ def measure_phone_meetings(rows: list[BookingRow]) -> PhoneMeetingFigures:
         not_reached=total["not_reached"],
         by_topic={key: dict(value) for key, value in by_topic.items()},
     )
+
+
+def _local_day(epoch: float) -> int:
+    """The Copenhagen calendar day of a moment, as a day number: the
+    offset from UTC is looked up once per hour of time, not per row."""
+    offset = _offset_in_hour(int(epoch // 3600))
+    return int((epoch + offset) // 86400)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _offset_in_hour(hour: int) -> float:
+    moment = datetime.fromtimestamp(hour * 3600, tz=clock.LOCAL_ZONE)
+    offset = moment.utcoffset()
+    return offset.total_seconds() if offset else 0.0
 
 
 def _band(value: float, bands: Sequence[tuple[str, float | None]]) -> str:

@@ -20,8 +20,8 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 from skranke.contact.kpis import (
     CallFigures,
     ContactFigures,
-    compute_kpis,
     contact_figures_by_quarter,
+    count_calls,
 )
 from skranke.contact.models import TopicGroup
 from skranke.core import clock
@@ -212,7 +212,7 @@ def build_annual_report(
         for row in YearFigures.objects.filter(municipality=municipality, year__in=series_years)
     }
     tallies = _tallies_by_year(location_ids=location_ids, years=series_years)
-    kpis = compute_kpis(municipality=municipality, period=period_containing(kind="year", day=first))
+    calls = count_calls(municipality=municipality, period=period_containing(kind="year", day=first))
     contacts = contact_figures_by_quarter(municipality=municipality, year=year)
     starts = datetime.combine(first, time(0), tzinfo=clock.LOCAL_ZONE)
     ends = datetime.combine(end, time(0), tzinfo=clock.LOCAL_ZONE)
@@ -230,7 +230,7 @@ def build_annual_report(
                 counted=counted,
                 tallies=tallies,
                 entered=entered.get(series_year),
-                calls=kpis.calls.offered if series_year == year else None,
+                calls=calls.offered if series_year == year else None,
             )
             for series_year in series_years
         ],
@@ -258,7 +258,7 @@ def build_annual_report(
             for pk, service in services.items()
             if service.kind == Service.Kind.PHONE
         },
-        calls=kpis.calls,
+        calls=calls,
         first_contact_by_quarter=_first_contact(municipality=municipality, by_group=contacts),
         failed_transfers_by_quarter=_quarter_sums(contacts, "failed_transfers"),
         bounced_by_quarter=_quarter_sums(contacts, "bounced"),

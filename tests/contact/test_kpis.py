@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from skranke.contact.kpis import compute_kpis, targets_of
+from skranke.contact.kpis import compute_kpis, count_calls, targets_of
 from skranke.contact.models import Call, Contact, KpiTargets, Topic, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
@@ -176,3 +176,10 @@ def test_the_chart_steps_count_each_record_once(municipality: Municipality) -> N
     )
     assert [step.calls.offered for step in year.steps][9] == 3
     assert len(year.steps) == 12
+    # The annual report's one query for the year gives the same totals.
+    assert (
+        count_calls(
+            municipality=municipality, period=period_containing(kind="year", day=date(2026, 10, 1))
+        )
+        == year.calls
+    )
