@@ -35,9 +35,11 @@ def desk_services(*, desk: Desk, moment: datetime) -> set[int]:
 
 
 def waiting_visits(*, location_id: int, day: date) -> list[Waiting]:
-    visits = Visit.objects.filter(
-        location_id=location_id, day=day, status=Visit.Status.WAITING
-    ).select_related("service", "booking")
+    visits = (
+        Visit.objects.filter(location_id=location_id, day=day, status=Visit.Status.WAITING)
+        .select_related("service", "booking")
+        .order_by("arrived_at", "pk")
+    )
     return [
         Waiting(
             visit=visit.pk,

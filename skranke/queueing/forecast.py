@@ -3,6 +3,7 @@ it (policy.expected_wait). What a citizen is told at the kiosk and what the
 waiting room sees come from here; the simulation test measures the error."""
 
 import math
+import sys
 from datetime import datetime, timedelta
 
 from skranke.booking.models import Booking
@@ -16,8 +17,10 @@ from skranke.queueing.models import DeskState, Visit
 # Booked citizens who have not checked in yet are expected this long before
 # their time: they will be there, and be called first.
 EXPECTED_EARLY = timedelta(minutes=5)
-# The visit asked about before it exists (a ticket not yet taken).
-NEW_VISIT = 0
+# The visit asked about before it exists (a ticket not yet taken). Larger
+# than any real visit's number, so that among citizens who arrived at the
+# same instant it is called last, as a ticket taken now would be.
+NEW_VISIT = sys.maxsize
 
 
 def open_desks(*, location: Location, now: datetime) -> list[policy.Desk]:

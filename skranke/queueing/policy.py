@@ -39,16 +39,18 @@ def next_visit(
     or None when nobody it may call is waiting."""
     services = set(handles)
     mine = [w for w in waiting if w.service in services]
-    transferred = sorted((w for w in mine if w.transferred), key=lambda w: w.arrived_at)
+    # Citizens who arrived at the same instant go by their visit's number
+    # (the order their tickets were given), never by the database's whim.
+    transferred = sorted((w for w in mine if w.transferred), key=lambda w: (w.arrived_at, w.visit))
     if transferred:
         return transferred[0]
     booked = sorted(
-        (w for w in mine if w.due_at is not None), key=lambda w: (w.due_at, w.arrived_at)
+        (w for w in mine if w.due_at is not None), key=lambda w: (w.due_at, w.arrived_at, w.visit)
     )
     due = [w for w in booked if w.due_at is not None and w.due_at <= now]
     if due:
         return due[0]
-    walk_ins = sorted((w for w in mine if w.due_at is None), key=lambda w: w.arrived_at)
+    walk_ins = sorted((w for w in mine if w.due_at is None), key=lambda w: (w.arrived_at, w.visit))
     next_due = booked[0].due_at if booked else None
     for walk_in in walk_ins:
         if next_due is None or now + timedelta(minutes=walk_in.minutes) <= next_due:
