@@ -37,9 +37,9 @@ from skranke.core.models import Desk, Location, Service
 from skranke.core.sql import insert_objects
 from skranke.demo import data
 from skranke.demo.contact_year import deal
+from skranke.demo.survey_history import SURVEYS_2019, SurveyWave, survey_answers
 from skranke.queueing.models import Visit
 from skranke.stats.models import YearFigures
-from skranke.surveys.models import Answer
 from skranke.tallies.models import Tally
 
 # The report's services, by the demo's slugs.
@@ -86,29 +86,6 @@ def drawn_p80(slug: str) -> float:
 def drawn_mean(slug: str) -> float:
     median, sigma = SERVICE_TIMES[slug]
     return median * math.exp(sigma**2 / 2)
-
-
-@dataclass(frozen=True)
-class SurveyWave:
-    """One of the 2019 surveys: answers in a month, and how many said yes
-    to each question (None: not asked that time)."""
-
-    month: int
-    answers: int
-    satisfied: int
-    on_time: int
-    easy_to_find: int | None
-    booked_on_website: int | None
-    knew_required: int | None
-
-
-# June 2019: 320 answers, 88 % glad, 78 % on time, 67 % booked on the
-# website, 79 % knew; November: 329 answers, 89 % glad, 96 % found a time
-# easily, 92 % on time.
-SURVEYS_2019 = [
-    SurveyWave(6, 320, 282, 250, None, 214, 253),
-    SurveyWave(11, 329, 293, 303, 316, None, None),
-]
 
 
 @dataclass(frozen=True)
@@ -316,8 +293,10 @@ def _load_year(*, location: Location, year: int, shape: YearShape) -> None:
             visit.booking_id = bookings[index].pk
     insert_objects(objects=visits)
     insert_objects(objects=_tallies(rng=rng, year=year, shape=shape, location=location))
-    Answer.objects.bulk_create(
-        _survey_answers(rng=rng, year=year, shape=shape, location=location, services=services)
+    insert_objects(
+        objects=survey_answers(
+            rng=rng, year=year, waves=shape.surveys, location=location, services=services
+        )
     )
 
 
@@ -479,70 +458,6 @@ def _tallies(*, rng: random.Random, year: int, shape: YearShape, location: Locat
                     Tally(location=location, kind=kind, at=opens + (closes - opens) * rng.random())
                 )
     return tallies
-
-
-def _survey_answers(
-    *,
-    rng: random.Random,
-    year: int,
-    shape: YearShape,
-    location: Location,
-    services: dict[str, Service],
-) -> list[Answer]:
-    """Each wave's answers with its yes-counts exactly, shuffled."""
-    bookable = [services[slug] for slug in VISITS_2019_BY_SERVICE if slug != "brevstemme"]
-    answers = []
-    for wave in shape.surveys:
-        unhappy = wave.answers - wave.satisfied
-        satisfaction = (
-            [5] * (wave.satisfied * 3 // 5)
-            + [4] * (wave.satisfied - wave.satisfied * 3 // 5)
-            + [3] * (unhappy // 2)
-            + [2] * (unhappy - unhappy // 2 - unhappy // 4)
-            + [1] * (unhappy // 4)
-        )
-        rng.shuffle(satisfaction)
-        via: list[str] = [""] * wave.answers
-        if wave.booked_on_website is not None:
-            others = [Answer.BookedVia.PHONE, Answer.BookedVia.SMS, Answer.BookedVia.IN_PERSON]
-            via = [str(Answer.BookedVia.WEBSITE)] * wave.booked_on_website + [
-                str(rng.choice(others)) for _ in range(wave.answers - wave.booked_on_website)
-            ]
-            rng.shuffle(via)
-        columns = zip(
-            satisfaction,
-            _exactly(rng, wave.answers, wave.on_time),
-            _exactly(rng, wave.answers, wave.easy_to_find),
-            via,
-            _exactly(rng, wave.answers, wave.knew_required),
-            strict=True,
-        )
-        for rating, on_time, easy, booked_via, knew in columns:
-            day = date(year, wave.month, rng.randint(1, 28))
-            answers.append(
-                Answer(
-                    location=location,
-                    service=rng.choice(bookable),
-                    source=Answer.Source.LINK,
-                    answered_at=datetime.combine(day, time(12), tzinfo=clock.LOCAL_ZONE)
-                    + timedelta(minutes=rng.randint(0, 480)),
-                    satisfaction=rating,
-                    on_time=on_time,
-                    easy_to_find=easy,
-                    booked_via=booked_via,
-                    knew_required=knew,
-                )
-            )
-    return answers
-
-
-def _exactly(rng: random.Random, answers: int, yes: int | None) -> list[str]:
-    """`yes` yes-answers and the rest no, shuffled; none when not asked."""
-    if yes is None:
-        return [""] * answers
-    values = [str(Answer.YesNo.YES)] * yes + [str(Answer.YesNo.NO)] * (answers - yes)
-    rng.shuffle(values)
-    return values
 
 
 def _is_booked(rng: random.Random, service: Service, day: date, mandatory: date | None) -> bool:
