@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 from skranke.booking.models import Booking
 from skranke.core import clock
@@ -48,8 +49,7 @@ LEAD_BANDS = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class BookingRow:
+class BookingRow(NamedTuple):
     id: int
     service_id: int
     start: float  # seconds since the epoch

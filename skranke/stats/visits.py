@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,11 +35,10 @@ WITHOUT_BOOKING = "without_booking"  # an errand that needs none (postal vote, l
 KINDS = (BOOKED, WALK_IN, WITHOUT_BOOKING)
 
 
-@dataclass(frozen=True, slots=True)
-class VisitRow:
+class VisitRow(NamedTuple):
     """One Visit row, as the statistics need it. Durations come from the
     database as seconds: parsing four timestamps per row was most of a
-    year's cost."""
+    year's cost. A named tuple: made straight from the database's row."""
 
     id: int
     location_id: int
@@ -148,7 +148,7 @@ def read_visits(
             "service__booking_required",
         )
     )
-    return [VisitRow(*row) for row in values]
+    return list(map(VisitRow._make, values))
 
 
 @dataclass(frozen=True)
