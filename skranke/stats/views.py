@@ -153,6 +153,9 @@ def overview_page(request: HttpRequest) -> HttpResponse:
 def _usage(
     usage: dict[int, Usage], names: dict[object, str]
 ) -> list[tuple[str, float, float | None, float | None]]:
+    """Rows for the staffed desks and hours only: a visit forgotten into
+    the evening makes an hour busy that nobody staffed, which says nothing
+    about idle time."""
     return [
         (
             names[key],
@@ -161,6 +164,7 @@ def _usage(
             as_percent(figures.idle_share),
         )
         for key, figures in usage.items()
+        if figures.staffed
     ]
 
 
