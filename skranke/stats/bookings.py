@@ -216,12 +216,14 @@ def measure_phone_meetings(rows: list[BookingRow]) -> PhoneMeetingFigures:
 def _local_day(epoch: float) -> int:
     """The Copenhagen calendar day of a moment, as a day number: the
     offset from UTC is looked up once per hour of time, not per row."""
-    offset = _offset_in_hour(int(epoch // 3600))
+    offset = utc_offset_in_hour(int(epoch // 3600))
     return int((epoch + offset) // 86400)
 
 
 @functools.lru_cache(maxsize=20_000)
-def _offset_in_hour(hour: int) -> float:
+def utc_offset_in_hour(hour: int) -> float:
+    """Copenhagen's offset from UTC, in seconds, during the `hour`-th hour
+    since the epoch (the clocks change on whole UTC hours)."""
     moment = datetime.fromtimestamp(hour * 3600, tz=clock.LOCAL_ZONE)
     offset = moment.utcoffset()
     return offset.total_seconds() if offset else 0.0

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 from django.db.models import Count, Sum
 
 from skranke.booking.models import Booking
@@ -22,6 +23,7 @@ from skranke.core.models import Desk, Location, Service
 from skranke.core.opening_hours import days_of
 from skranke.core.schedule import read_schedule, shifts_on
 from skranke.core.seconds_between import SecondsBetween
+from skranke.stats.bookings import utc_offset_in_hour
 from skranke.stats.visits import VisitRow
 
 HOUR = 60.0
@@ -62,19 +64,7 @@ def measure_desks(
     for location in locations:
         for desk, hour, minutes in _staffed(location=location, first=first, end=end):
             staffed[(desk, hour)] += minutes
-    busy: defaultdict[tuple[int, int], float] = defaultdict(float)
-    for row in rows:
-        called = row.called_at
-        if row.desk_id is None or called is None or row.busy_seconds is None:
-            continue
-        if row.left_out_because is not None:
-            continue
-        local = called.astimezone(clock.LOCAL_ZONE)
-        for hour, minutes in _split_by_hour(
-            start=local.hour * HOUR + local.minute + local.second / 60,
-            minutes=row.busy_seconds / 60,
-        ):
-            busy[(row.desk_id, hour)] += minutes
+    busy = _busy_by_desk_and_hour(rows)
     desks = {desk for desk, _hour in staffed} | {desk for desk, _hour in busy}
     hours = {hour for _desk, hour in staffed} | {hour for _desk, hour in busy}
     booked = Booking.objects.filter(
@@ -128,6 +118,45 @@ def _staffed(*, location: Location, first: date, end: date) -> list[tuple[int, i
                     for hour, part in _split_by_hour(start=start, minutes=minutes)
                 ]
     return staffed
+
+
+def _busy_by_desk_and_hour(rows: list[VisitRow]) -> dict[tuple[int, int], float]:
+    """Minutes each desk had a citizen, per hour of the day (Copenhagen):
+    from the call to the end of each visit whose times can be trusted.
+    Computed on arrays, hour by hour, rather than visit by visit; a visit
+    running past midnight counts its minutes in the early hours."""
+    counted = [
+        row
+        for row in rows
+        if row.desk_id is not None
+        and row.wait_seconds is not None
+        and row.busy_seconds is not None
+        and row.left_out_because is None
+    ]
+    if not counted:
+        return {}
+    called = np.fromiter((row.arrived + (row.wait_seconds or 0) for row in counted), dtype=float)
+    offsets = np.fromiter((utc_offset_in_hour(int(moment // 3600)) for moment in called), float)
+    starts = ((called + offsets) % 86_400) / 60  # minutes after local midnight
+    ends = starts + np.maximum(
+        np.fromiter((row.busy_seconds or 0 for row in counted), dtype=float) / 60, 0
+    )
+    desk_ids = sorted({row.desk_id or 0 for row in counted})
+    position = {desk: index for index, desk in enumerate(desk_ids)}
+    desk_index = np.fromiter((position[row.desk_id or 0] for row in counted), dtype=np.intp)
+    busy: dict[tuple[int, int], float] = {}
+    for hour in range(int(ends.max() // HOUR) + 1):
+        overlap = np.clip(
+            np.minimum(ends, (hour + 1) * HOUR) - np.maximum(starts, hour * HOUR), 0, None
+        )
+        if not overlap.any():
+            continue
+        per_desk = np.bincount(desk_index, weights=overlap, minlength=len(desk_ids))
+        for index, minutes in enumerate(per_desk):
+            if minutes:
+                key = (desk_ids[index], hour % 24)
+                busy[key] = busy.get(key, 0.0) + float(minutes)
+    return busy
 
 
 def _overlap(first: Interval, second: Interval) -> Interval | None:
