@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from skranke.contact.models import Call, Contact, KpiTargets, TopicGroup
@@ -150,10 +150,7 @@ def compute_kpis(
     Each step is one range query on the (municipality, time) index; the
     totals are the steps' sums, so the two always agree."""
     targets = targets_for(municipality=municipality)
-    calls = Call.objects.filter(municipality=municipality).alias(
-        answer_wait=SecondsBetween("offered_at", "answered_at"),
-        end_wait=SecondsBetween("offered_at", "ended_at"),
-    )
+    calls = _calls(municipality=municipality)
     contacts = Contact.objects.filter(municipality=municipality)
     if group is not None:
         calls = calls.filter(queue__in=group.queue_names)
@@ -201,13 +198,18 @@ def count_calls(*, municipality: Municipality, period: Period) -> CallFigures:
     """The period's call figures in one query (the annual report needs the
     year's totals, not the chart's steps)."""
     targets = targets_for(municipality=municipality)
-    calls = Call.objects.filter(
-        municipality=municipality, offered_at__gte=period.starts, offered_at__lt=period.ends
-    ).alias(
+    calls = _calls(municipality=municipality).filter(
+        offered_at__gte=period.starts, offered_at__lt=period.ends
+    )
+    return _call_figures(calls.aggregate(**_call_measures(targets.answer_seconds)))
+
+
+def _calls(*, municipality: Municipality) -> QuerySet[Call]:
+    """The municipality's calls, with the waits their measures count by."""
+    return Call.objects.filter(municipality=municipality).alias(
         answer_wait=SecondsBetween("offered_at", "answered_at"),
         end_wait=SecondsBetween("offered_at", "ended_at"),
     )
-    return _call_figures(calls.aggregate(**_call_measures(targets.answer_seconds)))
 
 
 def contact_figures_by_quarter(

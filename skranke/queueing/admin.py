@@ -67,9 +67,8 @@ class VisitAdmin(ScopedAdmin):
         self._mark(request, queryset, wrong=False)
 
     def _mark(self, request: HttpRequest, queryset: QuerySet[Visit], *, wrong: bool) -> None:
-        changed = sum(
-            mark_times_wrong(visit_id=pk, wrong=wrong)
-            for pk in queryset.values_list("pk", flat=True)
+        changed = mark_times_wrong(
+            visit_ids=list(queryset.values_list("pk", flat=True)), wrong=wrong
         )
         self.message_user(
             request,

@@ -122,11 +122,11 @@ def finish_visit(
     return Visit.objects.get(pk=visit.pk)
 
 
-def mark_times_wrong(*, visit_id: int, wrong: bool = True) -> bool:
-    """A manager's correction afterwards: the visit's times are (or are not)
-    to be trusted. Only ended visits; returns whether one was changed."""
-    return bool(
-        Visit.objects.filter(pk=visit_id, status=Visit.Status.ENDED).update(times_wrong=wrong)
+def mark_times_wrong(*, visit_ids: list[int], wrong: bool = True) -> int:
+    """A manager's correction afterwards: the visits' times are (or are not)
+    to be trusted. Only ended visits; returns how many were changed."""
+    return Visit.objects.filter(pk__in=visit_ids, status=Visit.Status.ENDED).update(
+        times_wrong=wrong
     )
 
 

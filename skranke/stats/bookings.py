@@ -10,7 +10,6 @@ cannot be). Telephone meetings are bookings too; their figures are apart
 (measure_phone_meetings).
 """
 
-import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from skranke.core import clock
 from skranke.core.models import Service
 from skranke.core.seconds_between import EpochSeconds, SecondsBetween
 from skranke.queueing.models import Visit
+from skranke.stats.local_time import local_day
 from skranke.stats.robust import TimeFigure, summarise_minutes
 
 # Bands of minutes, as (label key, upper bound inclusive); the last is open.
@@ -64,7 +64,7 @@ class BookingRow(NamedTuple):
     @property
     def lead_days(self) -> int:
         """Calendar days between booking and the time, in Copenhagen."""
-        return _local_day(self.start) - _local_day(self.start - self.lead_seconds)
+        return local_day(self.start) - local_day(self.start - self.lead_seconds)
 
 
 def read_bookings(
@@ -211,22 +211,6 @@ def measure_phone_meetings(rows: list[BookingRow]) -> PhoneMeetingFigures:
         not_reached=total["not_reached"],
         by_topic={key: dict(value) for key, value in by_topic.items()},
     )
-
-
-def _local_day(epoch: float) -> int:
-    """The Copenhagen calendar day of a moment, as a day number: the
-    offset from UTC is looked up once per hour of time, not per row."""
-    offset = utc_offset_in_hour(int(epoch // 3600))
-    return int((epoch + offset) // 86400)
-
-
-@functools.lru_cache(maxsize=20_000)
-def utc_offset_in_hour(hour: int) -> float:
-    """Copenhagen's offset from UTC, in seconds, during the `hour`-th hour
-    since the epoch (the clocks change on whole UTC hours)."""
-    moment = datetime.fromtimestamp(hour * 3600, tz=clock.LOCAL_ZONE)
-    offset = moment.utcoffset()
-    return offset.total_seconds() if offset else 0.0
 
 
 def _band(value: float, bands: Sequence[tuple[str, float | None]]) -> str:

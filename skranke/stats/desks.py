@@ -23,7 +23,7 @@ from skranke.core.models import Desk, Location, Service
 from skranke.core.opening_hours import days_of
 from skranke.core.schedule import read_schedule, shifts_on
 from skranke.core.seconds_between import SecondsBetween
-from skranke.stats.bookings import utc_offset_in_hour
+from skranke.stats.local_time import DAY, utc_offset_in_hour
 from skranke.stats.visits import VisitRow
 
 HOUR = 60.0
@@ -137,7 +137,7 @@ def _busy_by_desk_and_hour(rows: list[VisitRow]) -> dict[tuple[int, int], float]
         return {}
     called = np.fromiter((row.arrived + (row.wait_seconds or 0) for row in counted), dtype=float)
     offsets = np.fromiter((utc_offset_in_hour(int(moment // 3600)) for moment in called), float)
-    starts = ((called + offsets) % 86_400) / 60  # minutes after local midnight
+    starts = ((called + offsets) % DAY) / 60  # minutes after local midnight
     ends = starts + np.maximum(
         np.fromiter((row.busy_seconds or 0 for row in counted), dtype=float) / 60, 0
     )

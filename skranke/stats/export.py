@@ -11,7 +11,7 @@ from skranke.stats.overview import Overview
 from skranke.stats.report import AnnualReport
 from skranke.stats.robust import REASONS, TimeFigure
 from skranke.stats.spreadsheet import Sheet, Table
-from skranke.surveys.results import Share
+from skranke.surveys.results import survey_questions
 
 Row = list[object]
 
@@ -275,13 +275,10 @@ def _survey_rows(report: AnnualReport) -> list[Row]:
     survey = report.survey
     if survey is None:
         return rows
-    shares: list[tuple[str, Share]] = [
-        (_("Satisfied or very satisfied"), survey.satisfied),
-        (_("Served at their time or earlier (their own words)"), survey.on_time),
-        (_("Found a time that suited them easily"), survey.easy_to_find),
-        (_("Knew they had to book"), survey.knew_required),
+    return rows + [
+        [name, _rounded(as_percent(share.share)), share.count]
+        for name, share in survey_questions(survey)
     ]
-    return rows + [[name, _rounded(as_percent(share.share)), share.count] for name, share in shares]
 
 
 def _rounded(value: float | None) -> float | None:

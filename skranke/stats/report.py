@@ -85,7 +85,6 @@ class AnnualReport:
     cash_desk: int
     bookings: BookingFigures
     phone_meetings: PhoneMeetingFigures
-    phone_meeting_topics: dict[int, str]
     calls: CallFigures
     first_contact_by_quarter: dict[str, list[float | None]]  # group name → four quarters
     failed_transfers_by_quarter: list[int]
@@ -253,11 +252,6 @@ def build_annual_report(
             on_time_minutes=municipality.on_time_minutes,
         ),
         phone_meetings=measure_phone_meetings(phone_rows),
-        phone_meeting_topics={
-            pk: service.name
-            for pk, service in services.items()
-            if service.kind == Service.Kind.PHONE
-        },
         calls=calls,
         first_contact_by_quarter=_first_contact(municipality=municipality, by_group=contacts),
         failed_transfers_by_quarter=_quarter_sums(contacts, "failed_transfers"),

@@ -2,6 +2,7 @@
 administrators, over the locations they may see."""
 
 from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -35,7 +36,9 @@ from skranke.stats.overview import GROUPINGS, build_overview
 from skranke.stats.pdf import render_report_pdf
 from skranke.stats.report import AnnualReport, build_annual_report
 from skranke.stats.spreadsheet import write_workbook
-from skranke.surveys.results import Share, SurveyFigures
+from skranke.surveys.results import Share, SurveyFigures, survey_questions
+
+T = TypeVar("T")
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -120,7 +123,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             else round(overview.bookings.lead_days.median),
             "lead": _banded(overview.bookings.lead, labels.LEAD_NAMES),
             "channels": _channels(overview.bookings.by_channel),
-            "topics": _named(overview.phone_meetings.by_topic),
+            "topics": _by_service_name(overview.phone_meetings.by_topic),
             "group_name": labels.GROUP_NAMES[group_by],
             "within_10": as_percent(overview.visits.wait.within_10),
             "within_20": as_percent(overview.visits.wait.within_20),
@@ -144,7 +147,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
                 labels.group_labels(group_by="hour", keys=list(overview.desks.by_hour)),
             ),
             "survey_shares": survey_shares(overview.survey),
-            "survey_rows": _survey_rows(overview.survey_by_service),
+            "survey_rows": _by_service_name(overview.survey_by_service),
             "query": request.GET.urlencode(),
         },
     )
@@ -174,29 +177,18 @@ def survey_shares(
     """Each question's share, and its 95 % interval in percent."""
     if figures is None:
         return []
-    shares = [
-        (_("Satisfied or very satisfied"), figures.satisfied),
-        (_("Served at their time or earlier (their own words)"), figures.on_time),
-        (_("Found a time that suited them easily"), figures.easy_to_find),
-        (_("Knew they had to book"), figures.knew_required),
-    ]
     percent: list[tuple[str, Share, float | None, float | None]] = []
-    for name, share in shares:
+    for name, share in survey_questions(figures):
         low, high = share.interval or (None, None)
         percent.append((name, share, as_percent(low), as_percent(high)))
     return percent
 
 
-def _survey_rows(by_service: dict[object, SurveyFigures]) -> list[tuple[str, SurveyFigures]]:
+def _by_service_name(by_service: Mapping[Any, T]) -> list[tuple[str, T]]:
+    """Figures keyed by a service's id, as (the service's name, figures) in
+    the order of the names."""
     names = labels.group_labels(group_by="service", keys=list(by_service))
-    return sorted(
-        ((names[key], figures) for key, figures in by_service.items()), key=lambda r: r[0]
-    )
-
-
-def _named(by_topic: dict[int, dict[str, int]]) -> list[tuple[str, dict[str, int]]]:
-    names = labels.group_labels(group_by="service", keys=list(by_topic))
-    return sorted(((names[key], counts) for key, counts in by_topic.items()), key=lambda r: r[0])
+    return sorted(((names[key], value) for key, value in by_service.items()), key=lambda r: r[0])
 
 
 Banded = list[tuple[object, int, float | None]]

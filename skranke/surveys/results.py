@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from skranke.core import clock
 from skranke.surveys.models import Answer, Invitation
 
@@ -75,6 +77,17 @@ class SurveyFigures:
             "booked_via": self.booked_via,
             "comments": self.comments,
         }
+
+
+def survey_questions(figures: SurveyFigures) -> list[tuple[str, Share]]:
+    """The questions whose shares are shown, in the surveys' order, named as
+    a manager reads them (the page, the report and its workbook)."""
+    return [
+        (_("Satisfied or very satisfied"), figures.satisfied),
+        (_("Served at their time or earlier (their own words)"), figures.on_time),
+        (_("Found a time that suited them easily"), figures.easy_to_find),
+        (_("Knew they had to book"), figures.knew_required),
+    ]
 
 
 @dataclass(frozen=True)
