@@ -9,7 +9,7 @@ exactly 20 s is 20.0 and not 19.9999999 (julianday is a float)."""
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Expression, FloatField, Func
+from django.db.models import Expression, FloatField, Func, IntegerField
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -38,7 +38,9 @@ class SecondsBetween(Func):
         return self.as_sql(
             compiler,
             connection,
-            template="ROUND(EXTRACT(EPOCH FROM (%(until)s - %(since)s))::numeric, 3)::float",
+            # date_part gives a double; EXTRACT a numeric, several times
+            # slower to compute and round over a year's rows.
+            template="ROUND(date_part('epoch', %(until)s - %(since)s) * 1000) / 1000",
             **extra,
         )
 
@@ -74,4 +76,24 @@ class EpochSeconds(Func):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
     ) -> tuple[str, list[Any]]:
         moment, params = compiler.compile(self.source_expressions[0])
-        return f"EXTRACT(EPOCH FROM {moment})::float8", list(params)
+        return f"date_part('epoch', {moment})", list(params)
+
+
+class EpochDays(Func):
+    """Days since 1970-01-01 of a date column, as an integer: a year of
+    visits' days read as numbers rather than parsed into dates."""
+
+    output_field = IntegerField()
+    arity = 1
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        day, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(julianday({day}) - 2440587.5 AS INTEGER)", list(params)
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        day, params = compiler.compile(self.source_expressions[0])
+        return f"({day} - DATE '1970-01-01')", list(params)

@@ -10,18 +10,20 @@ cannot be). Telephone meetings are bookings too; their figures are apart
 (measure_phone_meetings).
 """
 
-from collections import Counter
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import NamedTuple
+
+import numpy as np
+from django.db.models import FilteredRelation, Q
 
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Service
 from skranke.core.seconds_between import EpochSeconds, SecondsBetween
-from skranke.queueing.models import Visit
-from skranke.stats.local_time import local_day
+from skranke.core.sql import fetch_columns
+from skranke.stats.local_time import local_days
 from skranke.stats.robust import TimeFigure, summarise_minutes
 
 # Bands of minutes, as (label key, upper bound inclusive); the last is open.
@@ -49,22 +51,41 @@ LEAD_BANDS = [
 ]
 
 
-class BookingRow(NamedTuple):
-    id: int
-    service_id: int
-    start: float  # seconds since the epoch
-    status: str
-    channel: str
-    lead_seconds: float  # from booking to the time
-    moves: int
-    # Of its first visit, in seconds from the booked time (negative: before).
-    arrived: float | None
-    started: float | None
+@dataclass(frozen=True)
+class BookingTable:
+    """Booking rows as columns (numpy arrays, one entry per booking), as
+    visits.VisitTable and for the same reason."""
+
+    service_id: np.ndarray
+    start: np.ndarray  # seconds since the epoch
+    status: np.ndarray  # index into STATUSES
+    channel: np.ndarray  # index into CHANNELS
+    lead_seconds: np.ndarray  # from booking to the time
+    moves: np.ndarray
+    # Of its first visit, in seconds from the booked time (negative:
+    # before); NaN without a visit.
+    arrived: np.ndarray
+    started: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def take(self, index: np.ndarray) -> "BookingTable":
+        return BookingTable(
+            **{field.name: getattr(self, field.name)[index] for field in dataclasses.fields(self)}
+        )
 
     @property
-    def lead_days(self) -> int:
+    def lead_days(self) -> np.ndarray:
         """Calendar days between booking and the time, in Copenhagen."""
-        return local_day(self.start) - local_day(self.start - self.lead_seconds)
+        return local_days(self.start) - local_days(self.start - self.lead_seconds)
+
+
+STATUSES = tuple(Booking.Status.values)
+CHANNELS = tuple(Booking.Channel.values)
+CANCELLED = STATUSES.index(Booking.Status.CANCELLED)
+SERVED = STATUSES.index(Booking.Status.SERVED)
+NO_SHOW = STATUSES.index(Booking.Status.NO_SHOW)
 
 
 def read_bookings(
@@ -74,10 +95,10 @@ def read_bookings(
     end: date,
     kind: str = Service.Kind.IN_PERSON,
     service_ids: Iterable[int] | None = None,
-) -> list[BookingRow]:
+) -> BookingTable:
     """Bookings for services of `kind` whose time falls on [first, end), with
-    the arrival and start of their first visit: two queries, the times as
-    seconds computed by the database."""
+    the arrival and start of their first visit (there is at most one): one
+    query, the times as seconds computed by the database."""
     starts = datetime.combine(first, time(0), tzinfo=clock.LOCAL_ZONE)
     ends = datetime.combine(end, time(0), tzinfo=clock.LOCAL_ZONE)
     bookings = Booking.objects.filter(
@@ -85,23 +106,31 @@ def read_bookings(
     )
     if service_ids is not None:
         bookings = bookings.filter(service_id__in=list(service_ids))
-    values = list(
+    fields = ("service_id", "starts_at", "status", "channel", "lead", "moves", "arrived", "started")
+    service, start, status, channel, lead, moves, arrived, started = fetch_columns(
         bookings.annotate(
-            starts_at=EpochSeconds("start"), lead=SecondsBetween("created_at", "start")
-        ).values_list("id", "service_id", "starts_at", "status", "channel", "lead", "moves")
+            first_visit=FilteredRelation(
+                "visits", condition=Q(visits__transferred_from__isnull=True)
+            ),
+            starts_at=EpochSeconds("start"),
+            lead=SecondsBetween("created_at", "start"),
+            arrived=SecondsBetween("start", "first_visit__arrived_at"),
+            started=SecondsBetween("start", "first_visit__started_at"),
+        )
+        .order_by("start", "id")
+        .values_list(*fields),
+        width=len(fields),
     )
-    visits = {
-        booking_id: (arrived, started)
-        for booking_id, arrived, started in Visit.objects.filter(
-            booking__in=bookings, transferred_from__isnull=True
-        )
-        .annotate(
-            arrived=SecondsBetween("booking__start", "arrived_at"),
-            started=SecondsBetween("booking__start", "started_at"),
-        )
-        .values_list("booking_id", "arrived", "started")
-    }
-    return [BookingRow(*value, *visits.get(value[0], (None, None))) for value in values]
+    return BookingTable(
+        service_id=np.array(service, dtype=np.int64),
+        start=np.array(start, dtype=float),
+        status=np.array([STATUSES.index(value) for value in status], dtype=np.int8),
+        channel=np.array([CHANNELS.index(value) for value in channel], dtype=np.int8),
+        lead_seconds=np.array(lead, dtype=float),
+        moves=np.array(moves, dtype=np.int64),
+        arrived=np.array(arrived, dtype=float),
+        started=np.array(started, dtype=float),
+    )
 
 
 @dataclass(frozen=True)
@@ -139,40 +168,27 @@ class BookingFigures:
         }
 
 
-def measure_bookings(rows: list[BookingRow], *, on_time_minutes: int) -> BookingFigures:
-    by_status = Counter(dict.fromkeys(Booking.Status.values, 0))
-    by_status.update(row.status for row in rows)
-    kept = [row for row in rows if row.status != Booking.Status.CANCELLED]
-    by_channel = Counter(dict.fromkeys(Booking.Channel.values, 0))
-    by_channel.update(row.channel for row in kept)
-    due = by_status[Booking.Status.SERVED] + by_status[Booking.Status.NO_SHOW]
-    arrival: Counter[str] = Counter({label: 0 for label, _bound in ARRIVAL_BANDS})
-    lateness: Counter[str] = Counter({label: 0 for label, _bound in LATENESS_BANDS})
-    in_time = on_time = 0
-    for row in kept:
-        if row.arrived is None:
-            continue
-        arrival[_band(row.arrived / 60, ARRIVAL_BANDS)] += 1
-        if row.arrived > 0 or row.started is None:
-            continue
-        in_time += 1
-        late = row.started / 60
-        lateness[_band(late, LATENESS_BANDS)] += 1
-        on_time += late <= on_time_minutes
-    lead: Counter[str] = Counter({label: 0 for label, _bound in LEAD_BANDS})
-    lead.update(_band(row.lead_days, LEAD_BANDS) for row in kept)
+def measure_bookings(rows: BookingTable, *, on_time_minutes: int) -> BookingFigures:
+    statuses = np.bincount(rows.status, minlength=len(STATUSES))
+    kept = rows.take(rows.status != CANCELLED)
+    channels = np.bincount(kept.channel, minlength=len(CHANNELS))
+    due = int(statuses[SERVED] + statuses[NO_SHOW])
+    came = kept.take(~np.isnan(kept.arrived))
+    in_time = came.take((came.arrived <= 0) & ~np.isnan(came.started))
+    late = in_time.started / 60
+    lead_days = kept.lead_days
     return BookingFigures(
         bookings=len(rows),
-        by_status=dict(by_status),
-        by_channel=dict(by_channel),
-        moved=sum(1 for row in rows if row.moves),
-        no_show_share=by_status[Booking.Status.NO_SHOW] / due if due else None,
-        arrived_in_time=in_time,
-        on_time=on_time,
-        lateness=dict(lateness),
-        arrival=dict(arrival),
-        lead_days=summarise_minutes(minutes=[row.lead_days for row in kept], fence=False),
-        lead=dict(lead),
+        by_status={value: int(statuses[code]) for code, value in enumerate(STATUSES)},
+        by_channel={value: int(channels[code]) for code, value in enumerate(CHANNELS)},
+        moved=int(np.count_nonzero(rows.moves)),
+        no_show_share=int(statuses[NO_SHOW]) / due if due else None,
+        arrived_in_time=len(in_time),
+        on_time=int(np.count_nonzero(late <= on_time_minutes)),
+        lateness=_count_bands(late, LATENESS_BANDS),
+        arrival=_count_bands(came.arrived / 60, ARRIVAL_BANDS),
+        lead_days=summarise_minutes(minutes=lead_days.astype(float), fence=False),
+        lead=_count_bands(lead_days, LEAD_BANDS),
     )
 
 
@@ -192,32 +208,34 @@ class PhoneMeetingFigures:
         }
 
 
-def measure_phone_meetings(rows: list[BookingRow]) -> PhoneMeetingFigures:
+def measure_phone_meetings(rows: BookingTable) -> PhoneMeetingFigures:
     """Telephone meetings (read_bookings with kind="phone"): reached is a
     meeting whose call got through, not reached one given up after the
     second try."""
-    by_topic: dict[int, Counter[str]] = {}
-    for row in rows:
-        if row.status == Booking.Status.CANCELLED:
-            continue
-        counts = by_topic.setdefault(row.service_id, Counter(booked=0, reached=0, not_reached=0))
-        counts["booked"] += 1
-        counts["reached"] += row.status == Booking.Status.SERVED
-        counts["not_reached"] += row.status == Booking.Status.NO_SHOW
-    total = sum(by_topic.values(), Counter())
+    kept = rows.take(rows.status != CANCELLED)
+    by_topic = {
+        int(service): {
+            "booked": int(np.count_nonzero(of_topic)),
+            "reached": int(np.count_nonzero(of_topic & (kept.status == SERVED))),
+            "not_reached": int(np.count_nonzero(of_topic & (kept.status == NO_SHOW))),
+        }
+        for service in np.unique(kept.service_id)
+        for of_topic in [kept.service_id == service]
+    }
     return PhoneMeetingFigures(
-        booked=total["booked"],
-        reached=total["reached"],
-        not_reached=total["not_reached"],
-        by_topic={key: dict(value) for key, value in by_topic.items()},
+        booked=len(kept),
+        reached=int(np.count_nonzero(kept.status == SERVED)),
+        not_reached=int(np.count_nonzero(kept.status == NO_SHOW)),
+        by_topic=by_topic,
     )
 
 
-def _band(value: float, bands: Sequence[tuple[str, float | None]]) -> str:
-    for label, bound in bands:
-        if bound is None or value <= bound:
-            return label
-    raise AssertionError("the last band is open")
+def _count_bands(values: np.ndarray, bands: Sequence[tuple[str, float | None]]) -> dict[str, int]:
+    """How many values fall in each band (a value on a bound belongs to
+    the band below it)."""
+    bounds = [bound for _label, bound in bands if bound is not None]
+    counts = np.bincount(np.searchsorted(bounds, values, side="left"), minlength=len(bands))
+    return {label: int(count) for (label, _bound), count in zip(bands, counts, strict=True)}
 
 
 def _rounded(value: float | None) -> float | None:

@@ -23,8 +23,8 @@ from skranke.core.models import Desk, Location, Service
 from skranke.core.opening_hours import days_of
 from skranke.core.schedule import read_schedule, shifts_on
 from skranke.core.seconds_between import SecondsBetween
-from skranke.stats.local_time import DAY, utc_offset_in_hour
-from skranke.stats.visits import VisitRow
+from skranke.stats.local_time import DAY, utc_offsets
+from skranke.stats.visits import NONE, TRUSTED, VisitTable
 
 HOUR = 60.0
 
@@ -58,7 +58,7 @@ class DeskFigures:
 
 
 def measure_desks(
-    *, locations: list[Location], rows: list[VisitRow], first: date, end: date
+    *, locations: list[Location], rows: VisitTable, first: date, end: date
 ) -> DeskFigures:
     staffed: defaultdict[tuple[int, int], float] = defaultdict(float)
     for location in locations:
@@ -120,30 +120,23 @@ def _staffed(*, location: Location, first: date, end: date) -> list[tuple[int, i
     return staffed
 
 
-def _busy_by_desk_and_hour(rows: list[VisitRow]) -> dict[tuple[int, int], float]:
+def _busy_by_desk_and_hour(rows: VisitTable) -> dict[tuple[int, int], float]:
     """Minutes each desk had a citizen, per hour of the day (Copenhagen):
     from the call to the end of each visit whose times can be trusted.
     Computed on arrays, hour by hour, rather than visit by visit; a visit
     running past midnight counts its minutes in the early hours."""
-    counted = [
-        row
-        for row in rows
-        if row.desk_id is not None
-        and row.wait_seconds is not None
-        and row.busy_seconds is not None
-        and row.left_out_because is None
-    ]
-    if not counted:
-        return {}
-    called = np.fromiter((row.arrived + (row.wait_seconds or 0) for row in counted), dtype=float)
-    offsets = np.fromiter((utc_offset_in_hour(int(moment // 3600)) for moment in called), float)
-    starts = ((called + offsets) % DAY) / 60  # minutes after local midnight
-    ends = starts + np.maximum(
-        np.fromiter((row.busy_seconds or 0 for row in counted), dtype=float) / 60, 0
+    counted = rows.take(
+        (rows.desk_id != NONE)
+        & ~np.isnan(rows.wait_seconds)
+        & ~np.isnan(rows.busy_seconds)
+        & (rows.reason == TRUSTED)
     )
-    desk_ids = sorted({row.desk_id or 0 for row in counted})
-    position = {desk: index for index, desk in enumerate(desk_ids)}
-    desk_index = np.fromiter((position[row.desk_id or 0] for row in counted), dtype=np.intp)
+    if not len(counted):
+        return {}
+    called = counted.arrived + counted.wait_seconds
+    starts = ((called + utc_offsets(called)) % DAY) / 60  # minutes after local midnight
+    ends = starts + np.maximum(counted.busy_seconds / 60, 0)
+    desk_ids, desk_index = np.unique(counted.desk_id, return_inverse=True)
     busy: dict[tuple[int, int], float] = {}
     for hour in range(int(ends.max() // HOUR) + 1):
         overlap = np.clip(
@@ -154,7 +147,7 @@ def _busy_by_desk_and_hour(rows: list[VisitRow]) -> dict[tuple[int, int], float]
         per_desk = np.bincount(desk_index, weights=overlap, minlength=len(desk_ids))
         for index, minutes in enumerate(per_desk):
             if minutes:
-                key = (desk_ids[index], hour % 24)
+                key = (int(desk_ids[index]), hour % 24)
                 busy[key] = busy.get(key, 0.0) + float(minutes)
     return busy
 

@@ -6,6 +6,8 @@ not converted through a datetime per row."""
 import functools
 from datetime import datetime
 
+import numpy as np
+
 from skranke.core import clock
 
 DAY = 86_400
@@ -23,3 +25,22 @@ def utc_offset_in_hour(hour: int) -> float:
     since the epoch."""
     offset = datetime.fromtimestamp(hour * HOUR, tz=clock.LOCAL_ZONE).utcoffset()
     return offset.total_seconds() if offset else 0.0
+
+
+def utc_offsets(epochs: np.ndarray) -> np.ndarray:
+    """Copenhagen's offset from UTC, in seconds, at each moment of an array
+    (seconds since the epoch): looked up once per distinct hour."""
+    if not len(epochs):
+        return np.zeros(0)
+    hours, position = np.unique(np.floor_divide(epochs, HOUR).astype(np.int64), return_inverse=True)
+    return np.array([utc_offset_in_hour(int(hour)) for hour in hours])[position]
+
+
+def local_days(epochs: np.ndarray) -> np.ndarray:
+    """The Copenhagen calendar day of each moment, as day numbers."""
+    return np.floor_divide(epochs + utc_offsets(epochs), DAY).astype(np.int64)
+
+
+def local_hours(epochs: np.ndarray) -> np.ndarray:
+    """The Copenhagen hour of the day (0–23) of each moment."""
+    return (np.floor_divide(epochs + utc_offsets(epochs), HOUR) % 24).astype(np.int64)

@@ -2,12 +2,12 @@
 service: everything read once (two queries for visits and bookings, one
 each for telephone meetings and tallies) and then measured in memory."""
 
-import bisect
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from django.db.models import Count
 
 from skranke.core.models import Location, Service
@@ -20,6 +20,7 @@ from skranke.stats.bookings import (
     read_bookings,
 )
 from skranke.stats.desks import DeskFigures, measure_desks
+from skranke.stats.kept_figures import keep_figures
 from skranke.stats.visits import VisitFigures, measure_visits, measure_visits_by, read_visits
 from skranke.surveys.results import (
     Share,
@@ -57,6 +58,32 @@ class Overview:
     desks: DeskFigures
 
 
+def read_overview(
+    *,
+    location_ids: list[int],
+    period: Period,
+    service_ids: Iterable[int] | None,
+    group_by: str,
+    on_time_minutes: int,
+) -> Overview:
+    """build_overview's figures; those of a period that is over are kept
+    (kept_figures.py) and computed again only when their data change."""
+    services = None if service_ids is None else sorted(service_ids)
+    return keep_figures(
+        name=repr(("overview", period.kind, services, group_by, on_time_minutes)),
+        location_ids=location_ids,
+        first=period.first,
+        end=period.end,
+        build=lambda: build_overview(
+            location_ids=location_ids,
+            period=period,
+            service_ids=services,
+            group_by=group_by,
+            on_time_minutes=on_time_minutes,
+        ),
+    )
+
+
 def build_overview(
     *,
     location_ids: list[int],
@@ -77,19 +104,11 @@ def build_overview(
         first=period.first,
         end=period.end,
     )
-    arrivals = [row.arrived for row in rows]  # sorted by read_visits
     steps = []
     for starts, since, until in period.steps():
-        visits = [
-            row
-            for row in rows[
-                bisect.bisect_left(arrivals, since.timestamp()) : bisect.bisect_left(
-                    arrivals, until.timestamp()
-                )
-            ]
-            if row.is_visit
-        ]
-        steps.append(Step(starts=starts, label=period.step_label(starts), visits=len(visits)))
+        begin, stop = np.searchsorted(rows.arrived, [since.timestamp(), until.timestamp()])
+        visits = int(np.count_nonzero(rows.is_visit[begin:stop]))  # rows are in order of arrival
+        steps.append(Step(starts=starts, label=period.step_label(starts), visits=visits))
     tallies = Counter(dict.fromkeys(Tally.Kind.values, 0))
     tallies.update(
         dict(

@@ -32,7 +32,7 @@ from skranke.stats.export import (
     report_filename,
     report_sheets,
 )
-from skranke.stats.overview import GROUPINGS, build_overview
+from skranke.stats.overview import GROUPINGS, read_overview
 from skranke.stats.pdf import render_report_pdf
 from skranke.stats.report import AnnualReport, build_annual_report
 from skranke.stats.spreadsheet import write_workbook
@@ -73,7 +73,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     group_by = request.GET.get("gruppering", "service")
     group_by = group_by if group_by in GROUPINGS else "service"
     period = period_containing(kind=kind, day=day)
-    overview = build_overview(
+    overview = read_overview(
         location_ids=[chosen_place.pk] if chosen_place else [loc.pk for loc in locations],
         period=period,
         service_ids=[service.pk] if service else None,
