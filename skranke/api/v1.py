@@ -8,6 +8,7 @@ from skranke.api import (
     catalogue,
     contacts,
     delivery_reports,
+    planning,
     queue,
     statistics,
 )
@@ -27,3 +28,4 @@ api.add_router("", delivery_reports.router)
 api.add_router("", queue.router)
 api.add_router("", contacts.router)
 api.add_router("", statistics.router)
+api.add_router("", planning.router)

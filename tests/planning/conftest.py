@@ -1,0 +1,3 @@
+from tests.centre import centre
+
+__all__ = ["centre"]
