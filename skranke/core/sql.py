@@ -77,32 +77,57 @@ def as_utc(value: datetime | str) -> datetime:
 
 
 def insert_objects(*, objects: Sequence[Model], ignore_conflicts: bool = False) -> None:
-    """INSERT unsaved model instances of one model with executemany: about
-    ten times faster than bulk_create for hundreds of thousands of rows,
-    whose SQL compiler prepares every value of every row in Python. Only
-    datetimes need adapting (SQLite stores them as UTC text); the rows'
-    ids are not read back."""
+    """INSERT unsaved model instances of one model with executemany (see
+    insert_rows); the rows' ids are not read back."""
     if not objects:
         return
     model = type(objects[0])
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    moments = [field.get_internal_type() == "DateTimeField" for field in fields]
-    adapt = connection.ops.adapt_datetimefield_value
-    rows = [
-        tuple(
-            adapt(value) if is_moment and value is not None else value
-            for value, is_moment in zip(
-                (getattr(obj, field.attname) for field in fields), moments, strict=True
-            )
-        )
-        for obj in objects
+    names = [field.attname for field in model._meta.concrete_fields if not field.primary_key]
+    insert_rows(
+        model=model,
+        columns=names,
+        rows=[tuple(getattr(obj, name) for name in names) for obj in objects],
+        ignore_conflicts=ignore_conflicts,
+    )
+
+
+def insert_rows(
+    *,
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    ignore_conflicts: bool = False,
+) -> None:
+    """INSERT rows of values for `columns` (the model's attribute names,
+    every column without a default) with executemany: about ten times
+    faster than bulk_create for hundreds of thousands of rows, whose SQL
+    compiler prepares every value of every row in Python; making a model
+    instance per row costs as much again. Only datetimes need adapting
+    (SQLite stores them as UTC text)."""
+    if not rows:
+        return
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    moments = [
+        index
+        for index, name in enumerate(columns)
+        if fields[name].get_internal_type() == "DateTimeField"
     ]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    if moments:
+        adapt = connection.ops.adapt_datetimefield_value
+        adapted = []
+        for row in rows:
+            values = list(row)
+            for index in moments:
+                if values[index] is not None:
+                    values[index] = adapt(values[index])
+            adapted.append(tuple(values))
+        rows = adapted
+    names = ", ".join(connection.ops.quote_name(fields[name].column) for name in columns)
     # Names from the model's own metadata, values as parameters.
     table = connection.ops.quote_name(model._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(fields))
+    placeholders = ", ".join(["%s"] * len(columns))
     conflicts = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}){conflicts}"  # noqa: S608
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders}){conflicts}"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_BATCH):
             cursor.executemany(sql, rows[start : start + INSERT_BATCH])

@@ -24,7 +24,7 @@ from django.db.models.functions import TruncDate
 from skranke.contact.models import Call, Contact, Topic, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Municipality
-from skranke.core.sql import insert_objects
+from skranke.core.sql import insert_rows
 
 CALLS_PER_YEAR = 103_972
 # Seconds waited, as (lowest, highest) bands, and the calls in each: the
@@ -141,8 +141,8 @@ def load_contact_history(*, municipality: Municipality, today: date, scale: floa
         if not missing:  # the usual `make run`: nothing to plan
             continue
         plan = plan_year(year=year, scale=scale)
-        call_rows: list[Call] = []
-        contact_rows: list[Contact] = []
+        call_rows: list[tuple[object, ...]] = []
+        contact_rows: list[tuple[object, ...]] = []
         for day, calls in plan.calls_by_day.items():
             if day in missing:
                 _plan_day(municipality, topics, plan, day, calls, call_rows, contact_rows)
@@ -150,8 +150,8 @@ def load_contact_history(*, municipality: Municipality, today: date, scale: floa
         # One transaction per year: on SQLite every commit waits for the
         # disk, and a year is 250 days.
         with transaction.atomic():
-            insert_objects(objects=call_rows, ignore_conflicts=True)
-            insert_objects(objects=contact_rows)
+            insert_rows(model=Call, columns=CALL_COLUMNS, rows=call_rows, ignore_conflicts=True)
+            insert_rows(model=Contact, columns=CONTACT_COLUMNS, rows=contact_rows)
     return added
 
 
@@ -278,54 +278,74 @@ def _weekday_weight(day: date) -> float:
     return [1.3, 1.05, 1.0, 1.0, 0.65][day.weekday()]
 
 
+# Rows are tuples in these columns' order: a model instance per row cost
+# more than inserting it.
+CALL_COLUMNS = (
+    "municipality_id",
+    "call_id",
+    "queue",
+    "offered_at",
+    "answered_at",
+    "ended_at",
+    "abandoned",
+    "agent",
+    "created_at",
+)
+CONTACT_COLUMNS = ("municipality_id", "channel", "topic_id", "outcome", "at", "note", "kind")
+
+
 def _plan_day(
     municipality: Municipality,
     topics: dict[str, list[Topic]],
     plan: YearPlan,
     day: date,
     calls: list[PlannedCall],
-    call_rows: list[Call],
-    contact_rows: list[Contact],
+    call_rows: list[tuple[object, ...]],
+    contact_rows: list[tuple[object, ...]],
 ) -> None:
     """The day's calls and contacts, added to the rows to insert."""
     rng = random.Random(day.toordinal())  # noqa: S311 - a demo's dice
     opens = datetime.combine(day, time(8), tzinfo=clock.LOCAL_ZONE)
     seconds_open = (5 if day.weekday() == 4 else 7) * 3600
+    imported = clock.now()
     for number, planned in enumerate(calls):
         offered = opens + timedelta(seconds=rng.randrange(seconds_open))
         reached = offered + timedelta(seconds=planned.waited)
         call_rows.append(
-            Call(
-                municipality=municipality,
-                call_id=f"{CALL_PREFIX}{day:%Y%m%d}-{number:04d}",
-                queue=_spec(planned.group).queue,
-                offered_at=offered,
-                answered_at=reached if planned.answered else None,
-                ended_at=reached + timedelta(seconds=rng.randint(60, 600))
-                if planned.answered
-                else reached,
-                abandoned=not planned.answered,
-                agent=f"Agent {rng.randint(1, 9)}" if planned.answered else "",
+            (
+                municipality.pk,
+                f"{CALL_PREFIX}{day:%Y%m%d}-{number:04d}",
+                _spec(planned.group).queue,
+                offered,
+                reached if planned.answered else None,
+                reached + timedelta(seconds=rng.randint(60, 600)) if planned.answered else reached,
+                not planned.answered,
+                f"Agent {rng.randint(1, 9)}" if planned.answered else "",
+                imported,
             )
         )
         if planned.answered:
             contact_rows.append(
-                Contact(
-                    municipality=municipality,
-                    channel=Contact.Channel.PHONE,
-                    topic=_topic(rng, topics, planned.group),
-                    outcome=planned.outcome,
-                    at=reached + timedelta(seconds=30),
+                (
+                    municipality.pk,
+                    Contact.Channel.PHONE.value,
+                    _topic(rng, topics, planned.group).pk,
+                    planned.outcome,
+                    reached + timedelta(seconds=30),
+                    "",
+                    "",
                 )
             )
     for channel, outcome in plan.other_channels.get(day, []):
         contact_rows.append(
-            Contact(
-                municipality=municipality,
-                channel=channel,
-                topic=_topic(rng, topics, "fase-1"),
-                outcome=outcome,
-                at=opens + timedelta(seconds=rng.randrange(seconds_open)),
+            (
+                municipality.pk,
+                channel,
+                _topic(rng, topics, "fase-1").pk,
+                outcome,
+                opens + timedelta(seconds=rng.randrange(seconds_open)),
+                "",
+                "",
             )
         )
 
