@@ -17,6 +17,7 @@ from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.demo.loading import load_demo_data
 from skranke.demo.visit_history import drawn_mean, drawn_p80, load_visit_history
+from skranke.planning.minutes import advise_minutes
 from skranke.stats.report import build_annual_report
 from skranke.stats.visits import measure_visits_by, read_visits
 
@@ -88,6 +89,7 @@ def test_the_demo_years_give_back_the_reports_numbers() -> None:
     assert 0.62 < booking["by_channel"]["web"] / sum(booking["by_channel"].values()) < 0.72  # type: ignore[index]
 
     _robust_times_find_the_drawn_distributions(town_hall)
+    _recommended_minutes_find_the_drawn_p80(town_hall)
     _the_downloads_agree_with_the_json(like_2019)
 
 
@@ -148,3 +150,18 @@ def _robust_times_find_the_drawn_distributions(town_hall: Location) -> None:
         plain_mean = float(np.nanmean(minutes))  # every time, the forgotten visits too
         assert plain_mean != pytest.approx(drawn_mean(slug), rel=0.05), slug
         assert figures.service_time.left_out_count > 0
+
+
+def _recommended_minutes_find_the_drawn_p80(town_hall: Location) -> None:
+    services = list(
+        Service.objects.filter(kind=Service.Kind.IN_PERSON, visits__isnull=False).distinct()
+    )
+    advice = advise_minutes(
+        location_ids=[town_hall.pk], services=services, first=date(2025, 1, 1), end=date(2026, 1, 1)
+    )
+    assert advice
+    for item in advice:
+        slug = item.service.slug
+        assert item.share == pytest.approx(0.8)
+        assert item.percentile_minutes == pytest.approx(drawn_p80(slug), rel=0.05), slug
+        assert abs(item.recommended_minutes - item.percentile_minutes) <= 0.5, slug
