@@ -14,11 +14,6 @@ DAY = 86_400
 HOUR = 3_600
 
 
-def local_day(epoch: float) -> int:
-    """The Copenhagen calendar day of a moment, as a day number."""
-    return int((epoch + utc_offset_in_hour(int(epoch // HOUR))) // DAY)
-
-
 @functools.lru_cache(maxsize=20_000)
 def utc_offset_in_hour(hour: int) -> float:
     """Copenhagen's offset from UTC, in seconds, during the `hour`-th hour
