@@ -19,7 +19,7 @@ import numpy as np
 
 from skranke.core.models import Service
 from skranke.stats.robust import TimeFigure, fence_outliers
-from skranke.stats.visits import TRUSTED, measure_visits_by, read_visits
+from skranke.stats.visits import TRUSTED, VisitTable, measure_visits_by, read_visits
 
 FEWEST_VISITS = 30  # below this a percentile of the service's own times says little
 DEFAULT_WAIT_COST = 4.0
@@ -68,28 +68,12 @@ def advise_minutes(
     (the same queue at the counter); with none at all, no advice."""
     share = recommended_share(wait_cost=wait_cost, idle_cost=idle_cost)
     rows = read_visits(location_ids=location_ids, first=first, end=end)
-    minutes = rows.service_minutes
-    usable = ~np.isnan(minutes) & (rows.reason == TRUSTED)
-    kept_by_service = {
-        service.pk: fence_outliers(
-            sorted_minutes=np.sort(np.maximum(minutes[usable & (rows.service_id == service.pk)], 0))
-        )
-        for service in services
-    }
     figures = measure_visits_by(rows, group_by="service")
+    measured = measure_times(rows=rows, services=services)
     advice = []
     for service in services:
-        own = kept_by_service[service.pk]
         figure = figures[service.pk].service_time if service.pk in figures else EMPTY
-        times, based_on = own, "service"
-        if len(own) < FEWEST_VISITS:
-            group = [
-                kept_by_service[other.pk]
-                for other in services
-                if other.ticket_letter == service.ticket_letter
-            ]
-            times = np.concatenate(group) if group else own
-            based_on = "ticket_group" if len(times) >= FEWEST_VISITS else "none"
+        times, based_on = measured[service.pk]
         value = float(np.percentile(times, share * 100)) if based_on != "none" else None
         advice.append(
             MinutesAdvice(
@@ -102,3 +86,34 @@ def advise_minutes(
             )
         )
     return advice
+
+
+def measure_times(
+    *, rows: VisitTable, services: list[Service]
+) -> dict[int, tuple[np.ndarray, str]]:
+    """Each service's trusted minutes at the desk, outliers fenced, and
+    what they are: "service" (its own), "ticket_group" (fewer than
+    FEWEST_VISITS of its own, so those of the services sharing its ticket
+    letter, the same queue at the counter) or "none" (too few of either)."""
+    minutes = rows.service_minutes
+    usable = ~np.isnan(minutes) & (rows.reason == TRUSTED)
+    kept_by_service = {
+        service.pk: fence_outliers(
+            sorted_minutes=np.sort(np.maximum(minutes[usable & (rows.service_id == service.pk)], 0))
+        )
+        for service in services
+    }
+    measured = {}
+    for service in services:
+        times, based_on = kept_by_service[service.pk], "service"
+        if len(times) < FEWEST_VISITS:
+            times = np.concatenate(
+                [
+                    kept_by_service[other.pk]
+                    for other in services
+                    if other.ticket_letter == service.ticket_letter
+                ]
+            )
+            based_on = "ticket_group" if len(times) >= FEWEST_VISITS else "none"
+        measured[service.pk] = (times, based_on)
+    return measured
