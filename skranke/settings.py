@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "skranke.surveys",
     "skranke.stats",
     "skranke.phone_meetings",
+    "skranke.planning",
     "skranke.kiosk",
     "skranke.desk",
     "skranke.display",

@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "contact.kpitargets": ALL,
         "stats.yearfigures": ALL,
         "stats.chaptertext": ALL,
+        "planning.forecastevent": ALL,
+        "planning.minuteschange": VIEW,
         "queueing.visit": frozenset({"view", "change"}),
     },
     Role.MANAGER: {
@@ -52,6 +54,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # A manager writes the annual report and enters its outside figures.
         "stats.yearfigures": ALL,
         "stats.chaptertext": ALL,
+        # Events that lift the forecast; the record of minutes changed.
+        "planning.forecastevent": ALL,
+        "planning.minuteschange": VIEW,
         # Only to mark a visit's times as wrong afterwards (VisitAdmin).
         "queueing.visit": frozenset({"view", "change"}),
     },
@@ -95,6 +100,8 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
     # The centre's statistics and annual report: aggregate figures of the
     # locations in the user's scope.
     "view_statistics": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    # Planning: minutes per service, what-if, staffing, forecast, rota.
+    "plan_staffing": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
     # Counting an information-desk contact or a cash-desk payment.
     "count_tallies": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK}),
     # Importing the phone system's call records (CSV files).

@@ -39,3 +39,8 @@ def local_days(epochs: np.ndarray) -> np.ndarray:
 def local_hours(epochs: np.ndarray) -> np.ndarray:
     """The Copenhagen hour of the day (0–23) of each moment."""
     return (np.floor_divide(epochs + utc_offsets(epochs), HOUR) % 24).astype(np.int64)
+
+
+def local_minutes(epochs: np.ndarray) -> np.ndarray:
+    """The Copenhagen minute of the day (0–1439) of each moment."""
+    return (np.floor_divide(epochs + utc_offsets(epochs), 60) % (24 * 60)).astype(np.int64)

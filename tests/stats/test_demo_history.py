@@ -17,6 +17,7 @@ from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.demo.loading import load_demo_data
 from skranke.demo.visit_history import drawn_mean, drawn_p80, load_visit_history
+from skranke.planning.demand import forecast_visits
 from skranke.planning.minutes import advise_minutes
 from skranke.stats.report import build_annual_report
 from skranke.stats.visits import measure_visits_by, read_visits
@@ -90,6 +91,7 @@ def test_the_demo_years_give_back_the_reports_numbers() -> None:
 
     _robust_times_find_the_drawn_distributions(town_hall)
     _recommended_minutes_find_the_drawn_p80(town_hall)
+    _the_forecast_is_within_ten_percent_a_week_ahead(town_hall)
     _the_downloads_agree_with_the_json(like_2019)
 
 
@@ -165,3 +167,13 @@ def _recommended_minutes_find_the_drawn_p80(town_hall: Location) -> None:
         assert item.share == pytest.approx(0.8)
         assert item.percentile_minutes == pytest.approx(drawn_p80(slug), rel=0.05), slug
         assert abs(item.recommended_minutes - item.percentile_minutes) <= 0.5, slug
+
+
+def _the_forecast_is_within_ten_percent_a_week_ahead(town_hall: Location) -> None:
+    demand = forecast_visits(location=town_hall, today=LOADED_ON.date())
+    assert demand is not None
+    assert demand.history_end == date(2026, 1, 1)  # the last year with visits
+    # Each of the history's last 8 weeks forecast from the days before it.
+    assert demand.forecast.backtest_days >= 8 * 5
+    assert demand.forecast.backtest_error is not None
+    assert demand.forecast.backtest_error <= 0.10

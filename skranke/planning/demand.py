@@ -1,0 +1,141 @@
+"""The forecasts a manager plans with, read from the history: citizens at
+a location's counter (and how they split over the services), calls to the
+municipality's telephones, with the events the manager has entered.
+
+The history is the last half year that has arrivals, as in
+counter_model.py: a demo whose history is last year, or a centre back
+from a closed month, still gets a forecast from its own days.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+from django.db.models import Max
+
+from skranke.contact.models import Call
+from skranke.core import clock
+from skranke.core.models import Location, Municipality
+from skranke.core.opening_hours import days_of, public_holiday_name
+from skranke.core.schedule import read_schedule
+from skranke.core.seconds_between import EpochSeconds
+from skranke.core.sql import fetch_columns
+from skranke.planning.counter_model import history_period
+from skranke.planning.forecast import Forecast, Lift, TooLittleHistory, forecast_arrivals
+from skranke.planning.models import ForecastEvent
+from skranke.stats.local_time import local_days
+from skranke.stats.visits import EPOCH, read_visits
+
+HISTORY_WEEKS = 26
+DAYS_AHEAD = 14
+DAYS_BACK = 7  # days gone, shown with what actually came
+
+
+@dataclass(frozen=True)
+class Demand:
+    forecast: Forecast
+    history_first: date
+    history_end: date  # [first, end)
+    shares: dict[object, float]  # per service id (visits) or queue name (calls)
+
+
+def forecast_visits(
+    *, location: Location, today: date, days_ahead: int = DAYS_AHEAD
+) -> Demand | None:
+    """Citizens expected at the location on its open days from a week ago
+    to `days_ahead` days ahead; None without enough history."""
+    first, end = history_period(location=location, today=today, weeks=HISTORY_WEEKS)
+    if first >= end:
+        return None
+    rows = read_visits(location_ids=[location.pk], first=first, end=end)
+    rows = rows.take(rows.is_visit)
+    history = [EPOCH + timedelta(days=int(day)) for day in np.unique(rows.day)]
+    schedule = read_schedule(location=location, since=today - timedelta(days=DAYS_BACK))
+    days = [
+        day.day
+        for day in days_of(
+            schedule=schedule,
+            first_day=today - timedelta(days=DAYS_BACK),
+            last_day=today + timedelta(days=days_ahead),
+        )
+        if day.intervals
+    ]
+    services = Counter(rows.service_id.tolist())
+    return _demand(
+        arrivals=rows.arrived,
+        history=history,
+        days=days,
+        lifts=_lifts(location.municipality, ForecastEvent.Applies.COUNTER),
+        today=today,
+        shares={service: count / len(rows) for service, count in services.items()},
+        period=(first, end),
+    )
+
+
+def forecast_calls(
+    *, municipality: Municipality, today: date, days_ahead: int = DAYS_AHEAD
+) -> Demand | None:
+    """Calls expected to the municipality's telephones on the weekdays it
+    answered them in its history, holidays left out."""
+    before = datetime.combine(today, time(0), tzinfo=clock.LOCAL_ZONE)
+    calls = Call.objects.filter(municipality=municipality, offered_at__lt=before)
+    last = calls.aggregate(last=Max("offered_at"))["last"]
+    if last is None:
+        return None
+    end = last.astimezone(clock.LOCAL_ZONE).date() + timedelta(days=1)
+    first = end - timedelta(weeks=HISTORY_WEEKS)
+    offered, queue = fetch_columns(
+        calls.filter(offered_at__gte=datetime.combine(first, time(0), tzinfo=clock.LOCAL_ZONE))
+        .annotate(at=EpochSeconds("offered_at"))
+        .order_by()
+        .values_list("at", "queue"),
+        width=2,
+    )
+    arrivals = np.array(offered, dtype=float)
+    history = [EPOCH + timedelta(days=int(day)) for day in np.unique(local_days(arrivals))]
+    weekdays = {day.weekday() for day in history}
+    days = [
+        today + timedelta(days=offset)
+        for offset in range(-DAYS_BACK, days_ahead + 1)
+        if (today + timedelta(days=offset)).weekday() in weekdays
+        and public_holiday_name(today + timedelta(days=offset)) is None
+    ]
+    queues = Counter(queue)
+    return _demand(
+        arrivals=arrivals,
+        history=history,
+        days=days,
+        lifts=_lifts(municipality, ForecastEvent.Applies.PHONES),
+        today=today,
+        shares={name: count / len(queue) for name, count in queues.items()},
+        period=(first, end),
+    )
+
+
+def _demand(
+    *,
+    arrivals: np.ndarray,
+    history: list[date],
+    days: list[date],
+    lifts: list[Lift],
+    today: date,
+    shares: dict[object, float],
+    period: tuple[date, date],
+) -> Demand | None:
+    try:
+        forecast = forecast_arrivals(
+            arrivals=arrivals, history_days=history, days=days, lifts=lifts, today=today
+        )
+    except TooLittleHistory:
+        return None
+    return Demand(forecast=forecast, history_first=period[0], history_end=period[1], shares=shares)
+
+
+def _lifts(municipality: Municipality, applies: str) -> list[Lift]:
+    return [
+        Lift(first=event.first_day, last=event.last_day, factor=1 + event.lift_percent / 100)
+        for event in ForecastEvent.objects.filter(
+            municipality=municipality, applies_to__in=[applies, ForecastEvent.Applies.BOTH]
+        )
+    ]
