@@ -15,6 +15,7 @@ urlpatterns = [
     path("personale/kontaktcenter/", include("skranke.contact.urls")),
     path("personale/telefonmoeder/", include("skranke.phone_meetings.urls")),
     path("personale/statistik/", include("skranke.stats.urls")),
+    path("personale/planlaegning/", include("skranke.planning.urls")),
     path("personale/optaelling/", include("skranke.tallies.urls")),
     path("api/v1/", api.urls),
     path("personale/", include("skranke.accounts.urls")),

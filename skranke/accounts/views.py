@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "may_view_contact_kpis": role_allows(user=request.user, action="view_contact_kpis"),
             "may_import_calls": may_import_calls(user=request.user),
             "may_view_statistics": role_allows(user=request.user, action="view_statistics"),
+            "may_plan_staffing": role_allows(user=request.user, action="plan_staffing"),
             "may_count_tallies": role_allows(user=request.user, action="count_tallies"),
             "may_watch_phone_meetings": may_watch_phone_meetings(user=request.user),
         },

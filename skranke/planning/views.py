@@ -1,0 +1,139 @@
+"""The planning pages, for managers and administrators: minutes per
+service, and what the recommended minutes would do to a week."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from skranke.accounts.models import User
+from skranke.accounts.permissions import role_allows
+from skranke.accounts.scoping import visible_locations
+from skranke.core import clock
+from skranke.core.models import Location, Service
+from skranke.planning.counter_model import read_counter_model
+from skranke.planning.minutes import advise_minutes
+from skranke.planning.minutes_change import MinutesRefused, change_minutes
+from skranke.planning.simulation import Spread, WeekFigures, simulate_week
+
+# A minute of a citizen's waiting against a minute of an idle desk.
+COST_RATIOS = {"2": 2.0, "3": 3.0, "4": 4.0, "6": 6.0, "9": 9.0}
+DEFAULT_RATIO = "4"
+RUNS = 20
+
+
+def _manager(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not role_allows(user=user, action="plan_staffing"):
+        raise PermissionDenied
+    if user.municipality is None:  # a superuser of the installation: no centre
+        raise PermissionDenied
+    return user
+
+
+def _place(user: User, chosen: str | None) -> tuple[list[Location], Location | None]:
+    locations = list(visible_locations(user=user).filter(municipality=user.municipality))
+    place = next((loc for loc in locations if str(loc.pk) == chosen), None)
+    return locations, place or (locations[0] if locations else None)
+
+
+@dataclass(frozen=True)
+class Compared:
+    label: str
+    today: Spread
+    recommended: Spread
+    percent: bool  # a share, shown as a percentage
+    better: str  # "higher" or "lower"
+
+
+@login_required
+@require_GET
+def minutes_page(request: HttpRequest) -> HttpResponse:
+    user = _manager(request)
+    locations, place = _place(user, request.GET.get("sted"))
+    ratio = request.GET.get("forhold", DEFAULT_RATIO)
+    ratio = ratio if ratio in COST_RATIOS else DEFAULT_RATIO
+    context: dict[str, object] = {
+        "locations": locations,
+        "place": place,
+        "ratios": list(COST_RATIOS),
+        "ratio": ratio,
+    }
+    if place is None:
+        return render(request, "planning/minutes.html", context)
+    model = read_counter_model(location=place, today=clock.today())
+    services = list(model.services.values())
+    advice = advise_minutes(
+        location_ids=[place.pk],
+        services=services,
+        first=model.first,
+        end=model.end,
+        wait_cost=COST_RATIOS[ratio],
+        idle_cost=1.0,
+    )
+    context.update(model=model, advice=advice, last_day=model.end - timedelta(days=1))
+    recommended = {
+        item.service.pk: item.recommended_minutes
+        for item in advice
+        if item.recommended_minutes is not None
+    }
+    if model.has_history and model.week.desks:
+        today = simulate_week(week=model.week, runs=RUNS)
+        better = simulate_week(week=model.week.with_minutes(recommended), runs=RUNS)
+        context["comparison"] = _compare(today, better)
+        context["runs"] = RUNS
+    return render(request, "planning/minutes.html", context)
+
+
+def _compare(today: WeekFigures, recommended: WeekFigures) -> list[Compared]:
+    rows = [
+        (_("Booked citizens served on time"), "on_time_share", True, "higher"),
+        (_("Times offered per day"), "times_offered_per_day", False, "higher"),
+        (_("Idle desk time"), "idle_share", True, "lower"),
+        (_("Wait without a booking, median (minutes)"), "walk_in_wait_median", False, "lower"),
+        (
+            _("Wait without a booking, 90th percentile (minutes)"),
+            "walk_in_wait_p90",
+            False,
+            "lower",
+        ),
+        (_("Overtime per day (minutes)"), "overtime_minutes_per_day", False, "lower"),
+    ]
+    return [
+        Compared(label, getattr(today, name), getattr(recommended, name), percent, better)
+        for label, name, percent, better in rows
+    ]
+
+
+@login_required
+@require_POST
+def apply_minutes(request: HttpRequest) -> HttpResponse:
+    user = _manager(request)
+    _locations, place = _place(user, request.POST.get("sted"))
+    chosen = request.POST.get("service", "")
+    if not chosen.isdigit():
+        messages.error(request, _("Choose a service."))
+        return redirect("planning:minutes")
+    service = get_object_or_404(Service, pk=int(chosen), municipality=user.municipality)
+    try:
+        minutes = int(request.POST.get("minutes", ""))
+        change = change_minutes(service=service, minutes=minutes, user=user, location=place)
+    except ValueError as refused:
+        text = str(refused) if isinstance(refused, MinutesRefused) else _("Give whole minutes.")
+        messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("%(service)s now takes %(new)d minutes (was %(old)d).")
+            % {"service": service.name, "new": change.new_minutes, "old": change.old_minutes},
+        )
+    target = redirect("planning:minutes")
+    if place is not None:
+        target["Location"] += f"?sted={place.pk}"
+    return target
