@@ -5,6 +5,8 @@ administrator cannot hand out more than their own role allows, and a review
 of who may do what is this one table.
 """
 
+from django.core.exceptions import PermissionDenied
+
 from skranke.accounts.models import CONFIGURING_ROLES, Role, User
 
 ALL = frozenset({"view", "add", "change", "delete"})
@@ -119,6 +121,17 @@ def role_allows(*, user: object, action: str) -> bool:
     if not isinstance(user, User) or not user.is_active:
         return False
     return user.is_superuser or user.role in STAFF_ACTIONS[action]
+
+
+def staff_of_a_municipality(*, user: object, action: str) -> User:
+    """`user`, if their role allows the staff-page `action` and they work
+    for a municipality (a superuser of the installation has no centre to
+    see); otherwise PermissionDenied (403)."""
+    if not isinstance(user, User) or not role_allows(user=user, action=action):
+        raise PermissionDenied
+    if user.municipality is None:
+        raise PermissionDenied
+    return user
 
 
 def may_call_phone_meetings(*, user: object) -> bool:

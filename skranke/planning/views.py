@@ -6,14 +6,13 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from skranke.accounts.models import User
-from skranke.accounts.permissions import role_allows
+from skranke.accounts.permissions import staff_of_a_municipality
 from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
 from skranke.core.models import Location, Service
@@ -29,12 +28,7 @@ RUNS = 20
 
 
 def _manager(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not role_allows(user=user, action="plan_staffing"):
-        raise PermissionDenied
-    if user.municipality is None:  # a superuser of the installation: no centre
-        raise PermissionDenied
-    return user
+    return staff_of_a_municipality(user=request.user, action="plan_staffing")
 
 
 def _place(user: User, chosen: str | None) -> tuple[list[Location], Location | None]:

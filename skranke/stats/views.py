@@ -5,7 +5,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from skranke.accounts.models import User
-from skranke.accounts.permissions import role_allows
+from skranke.accounts.permissions import staff_of_a_municipality
 from skranke.accounts.scoping import visible_locations
 from skranke.booking.models import Booking
 from skranke.core import clock
@@ -44,12 +43,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _manager(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not role_allows(user=user, action="view_statistics"):
-        raise PermissionDenied
-    if user.municipality is None:  # a superuser of the installation: no centre
-        raise PermissionDenied
-    return user
+    return staff_of_a_municipality(user=request.user, action="view_statistics")
 
 
 def _locations(user: User) -> list[Location]:
