@@ -93,7 +93,8 @@ def predict_days(
     *, counts: dict[date, int], days: Sequence[date], lifts: Sequence[Lift] = ()
 ) -> list[float]:
     """The expected count on each of `days` after the open days in `counts`."""
-    history = sorted(counts)
+    # A day an event closed (a lift of −100 %) says nothing of the level.
+    history = sorted(day for day in counts if _lift(day, lifts) > 0)
     if len(history) < FEWEST_DAYS:
         raise TooLittleHistory(len(history))
     values = np.array([counts[day] / _lift(day, lifts) for day in history], dtype=float)
