@@ -259,12 +259,18 @@ class Service(models.Model):
 
     @property
     def slot_step(self) -> int:
-        """Minutes between offered start times. A 20-minute errand on a
-        20-minute grid gives tidy times (10:00, 10:20, …) that leave no
-        gaps when the day is full."""
-        if self.slot_step_minutes:
-            return self.slot_step_minutes
-        return self.duration_minutes if 60 % self.duration_minutes == 0 else 5
+        """Minutes between offered start times (slot_step_for)."""
+        return slot_step_for(minutes=self.duration_minutes, explicit=self.slot_step_minutes)
+
+
+def slot_step_for(*, minutes: int, explicit: int | None = None) -> int:
+    """The grid of a service's times: the one set, else its own length
+    when that divides an hour (a 20-minute errand on a 20-minute grid gives
+    tidy times, 10:00, 10:20, …, that leave no gaps when the day is full),
+    else five minutes."""
+    if explicit:
+        return explicit
+    return minutes if 60 % minutes == 0 else 5
 
 
 class Weekday(models.IntegerChoices):

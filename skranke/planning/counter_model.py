@@ -19,11 +19,11 @@ from django.db.models import Max
 from skranke.core.models import Location, Service
 from skranke.core.schedule import read_schedule
 from skranke.planning.minutes import measure_times
-from skranke.planning.simulation import CounterWeek, DeskPlan, ServicePlan, Window, slot_step_for
+from skranke.planning.simulation import CounterWeek, DeskPlan, ServicePlan, Window
 from skranke.queueing.models import Visit
 from skranke.stats.bookings import NO_SHOW, read_bookings
 from skranke.stats.local_time import local_days
-from skranke.stats.visits import EPOCH, read_visits
+from skranke.stats.visits import EPOCH, VisitTable, read_visits
 
 HISTORY_WEEKS = 13
 
@@ -35,6 +35,7 @@ class CounterModel:
     end: date
     services: dict[int, Service]
     times_based_on: dict[int, str]  # as minutes.measure_times says
+    visits: VisitTable  # the history's visits, for the minutes' advice
 
     @property
     def has_history(self) -> bool:
@@ -102,9 +103,7 @@ def read_counter_model(
             ServicePlan(
                 service=service.pk,
                 minutes=service.duration_minutes,
-                slot_step=slot_step_for(
-                    minutes=service.duration_minutes, explicit=service.slot_step_minutes
-                ),
+                slot_step=service.slot_step,
                 times=measured[service.pk][0],
                 bookings_per_day=per_day(
                     booking_weekdays[asked], service.pk, bookings.service_id[asked]
@@ -134,6 +133,7 @@ def read_counter_model(
         end=end,
         services=services,
         times_based_on={service: based_on for service, (_times, based_on) in measured.items()},
+        visits=visits,
     )
 
 

@@ -95,11 +95,9 @@ def forecast_calls(
     arrivals = np.array(offered, dtype=float)
     history = [EPOCH + timedelta(days=int(day)) for day in np.unique(local_days(arrivals))]
     weekdays = {day.weekday() for day in history}
+    candidates = (today + timedelta(days=offset) for offset in range(-DAYS_BACK, days_ahead + 1))
     days = [
-        today + timedelta(days=offset)
-        for offset in range(-DAYS_BACK, days_ahead + 1)
-        if (today + timedelta(days=offset)).weekday() in weekdays
-        and public_holiday_name(today + timedelta(days=offset)) is None
+        day for day in candidates if day.weekday() in weekdays and public_holiday_name(day) is None
     ]
     queues = Counter(queue)
     return _demand(

@@ -63,11 +63,27 @@ def advise_minutes(
     idle_cost: float = DEFAULT_IDLE_COST,
 ) -> list[MinutesAdvice]:
     """Advice for each of `services` from their visits at the locations on
-    the days [first, end). A service with fewer than FEWEST_VISITS usable
-    times borrows the times of the services sharing its ticket letter
-    (the same queue at the counter); with none at all, no advice."""
+    the days [first, end) (recommend_minutes)."""
+    return recommend_minutes(
+        rows=read_visits(location_ids=location_ids, first=first, end=end),
+        services=services,
+        wait_cost=wait_cost,
+        idle_cost=idle_cost,
+    )
+
+
+def recommend_minutes(
+    *,
+    rows: VisitTable,
+    services: list[Service],
+    wait_cost: float = DEFAULT_WAIT_COST,
+    idle_cost: float = DEFAULT_IDLE_COST,
+) -> list[MinutesAdvice]:
+    """Advice for each of `services` from the visit rows. A service with
+    fewer than FEWEST_VISITS usable times borrows the times of the
+    services sharing its ticket letter (the same queue at the counter);
+    with none at all, no advice."""
     share = recommended_share(wait_cost=wait_cost, idle_cost=idle_cost)
-    rows = read_visits(location_ids=location_ids, first=first, end=end)
     figures = measure_visits_by(rows, group_by="service")
     measured = measure_times(rows=rows, services=services)
     advice = []

@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from skranke.core.models import slot_step_for
 from skranke.queueing.policy import Waiting, next_visit
 
 Window = tuple[int, int]  # [start, end) in minutes from midnight
@@ -84,26 +85,23 @@ class CounterWeek:
         )
 
 
-def slot_step_for(*, minutes: int, explicit: int | None = None) -> int:
-    """The grid of a service's times, as core.models.Service.slot_step."""
-    if explicit:
-        return explicit
-    return minutes if 60 % minutes == 0 else 5
-
-
-@dataclass(frozen=True)
+@dataclass
 class WeekRun:
-    """One simulated week."""
+    """One simulated week, added up day by day as it is played."""
 
-    times_offered: int
-    booked: int
-    came_in_time: int
-    on_time: int
-    walk_in_waits: list[float]
-    desk_minutes: float  # inside the desks' hours
-    idle_minutes: float  # of those, with nobody at the desk
-    overtime_minutes: float
-    days: int
+    times_offered: int = 0
+    booked: int = 0
+    came_in_time: int = 0
+    on_time: int = 0
+    walk_in_waits: list[float] = field(default_factory=list)
+    desk_minutes: float = 0.0  # inside the desks' hours
+    busy_minutes: float = 0.0  # of those, with a citizen at the desk
+    overtime_minutes: float = 0.0
+    days: int = 0
+
+    @property
+    def idle_minutes(self) -> float:
+        return self.desk_minutes - self.busy_minutes
 
     @property
     def on_time_share(self) -> float | None:
@@ -178,34 +176,11 @@ def simulate_week(*, week: CounterWeek, runs: int = 30, seed: int = 1) -> WeekFi
 
 
 def simulate_one_week(*, week: CounterWeek, rng: np.random.Generator) -> WeekRun:
-    total = _Tally()
+    run = WeekRun()
     for weekday in sorted(week.opening):
         if week.opening[weekday]:
-            _simulate_day(week=week, weekday=weekday, rng=rng, tally=total)
-    return WeekRun(
-        times_offered=total.times_offered,
-        booked=total.booked,
-        came_in_time=total.came_in_time,
-        on_time=total.on_time,
-        walk_in_waits=total.walk_in_waits,
-        desk_minutes=total.desk_minutes,
-        idle_minutes=total.desk_minutes - total.busy_minutes,
-        overtime_minutes=total.overtime_minutes,
-        days=total.days,
-    )
-
-
-@dataclass
-class _Tally:
-    times_offered: int = 0
-    booked: int = 0
-    came_in_time: int = 0
-    on_time: int = 0
-    walk_in_waits: list[float] = field(default_factory=list)
-    desk_minutes: float = 0.0
-    busy_minutes: float = 0.0
-    overtime_minutes: float = 0.0
-    days: int = 0
+            _simulate_day(week=week, weekday=weekday, rng=rng, run=run)
+    return run
 
 
 @dataclass(frozen=True)
@@ -217,14 +192,14 @@ class _Citizen:
 
 
 def _simulate_day(
-    *, week: CounterWeek, weekday: int, rng: np.random.Generator, tally: _Tally
+    *, week: CounterWeek, weekday: int, rng: np.random.Generator, run: WeekRun
 ) -> None:
     opening = week.opening[weekday]
     windows = [_inside(desk.hours.get(weekday, ()), opening) for desk in week.desks]
     plans = {plan.service: plan for plan in week.services}
     slots = _offer_times(week=week, weekday=weekday, windows=windows, rng=rng)
-    tally.days += 1
-    tally.times_offered += sum(len(desk_slots) for desk_slots in slots)
+    run.days += 1
+    run.times_offered += sum(len(desk_slots) for desk_slots in slots)
     citizens: list[_Citizen] = []
     wanted = {
         plan.service: int(rng.poisson(plan.bookings_per_day.get(weekday, 0.0)))
@@ -233,7 +208,7 @@ def _simulate_day(
     for service, plan in plans.items():
         times = [start for desk_slots in slots for start, booked in desk_slots if booked == service]
         chosen = rng.permutation(len(times))[: wanted[service]]
-        tally.booked += len(chosen)
+        run.booked += len(chosen)
         for index in chosen:
             if rng.random() < week.no_show_share:
                 continue
@@ -250,7 +225,7 @@ def _simulate_day(
                     citizens.append(_citizen(len(citizens), plan, start + at, None, rng))
                     break
                 at -= end - start
-    _play_day(week=week, citizens=citizens, windows=windows, closing=opening[-1][1], tally=tally)
+    _play_day(week=week, citizens=citizens, windows=windows, closing=opening[-1][1], run=run)
 
 
 def _citizen(
@@ -320,7 +295,7 @@ def _play_day(
     citizens: list[_Citizen],
     windows: list[list[Window]],
     closing: int,
-    tally: _Tally,
+    run: WeekRun,
 ) -> None:
     arrivals = sorted(citizens, key=lambda citizen: (citizen.arrives, citizen.waiting.visit))
     by_visit = {citizen.waiting.visit: citizen for citizen in citizens}
@@ -330,7 +305,7 @@ def _play_day(
     for desk, desk_windows in enumerate(windows):
         if desk_windows:
             heapq.heappush(events, (float(desk_windows[0][0]), desk))
-            tally.desk_minutes += sum(end - start for start, end in desk_windows)
+            run.desk_minutes += sum(end - start for start, end in desk_windows)
     while events:
         moment, desk = heapq.heappop(events)
         while admitted < len(arrivals) and arrivals[admitted].arrives <= moment:
@@ -363,13 +338,13 @@ def _play_day(
         present.remove(chosen)
         citizen = by_visit[chosen.visit]
         done = moment + citizen.serving
-        tally.busy_minutes += _overlap((moment, done), desk_windows)
-        tally.overtime_minutes += max(0.0, done - max(moment, last_end))
+        run.busy_minutes += _overlap((moment, done), desk_windows)
+        run.overtime_minutes += max(0.0, done - max(moment, last_end))
         if citizen.due is None:
-            tally.walk_in_waits.append(moment - citizen.arrives)
+            run.walk_in_waits.append(moment - citizen.arrives)
         elif citizen.arrives <= citizen.due:
-            tally.came_in_time += 1
-            tally.on_time += moment <= citizen.due + week.on_time_minutes
+            run.came_in_time += 1
+            run.on_time += moment <= citizen.due + week.on_time_minutes
         heapq.heappush(events, (done, desk))
 
 

@@ -17,7 +17,7 @@ from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.planning.counter_model import read_counter_model
-from skranke.planning.minutes import advise_minutes
+from skranke.planning.minutes import recommend_minutes
 from skranke.planning.minutes_change import MinutesRefused, change_minutes
 from skranke.planning.simulation import Spread, WeekFigures, simulate_week
 
@@ -43,7 +43,6 @@ class Compared:
     today: Spread
     recommended: Spread
     percent: bool  # a share, shown as a percentage
-    better: str  # "higher" or "lower"
 
 
 @login_required
@@ -62,12 +61,9 @@ def minutes_page(request: HttpRequest) -> HttpResponse:
     if place is None:
         return render(request, "planning/minutes.html", context)
     model = read_counter_model(location=place, today=clock.today())
-    services = list(model.services.values())
-    advice = advise_minutes(
-        location_ids=[place.pk],
-        services=services,
-        first=model.first,
-        end=model.end,
+    advice = recommend_minutes(
+        rows=model.visits,
+        services=list(model.services.values()),
         wait_cost=COST_RATIOS[ratio],
         idle_cost=1.0,
     )
@@ -87,21 +83,16 @@ def minutes_page(request: HttpRequest) -> HttpResponse:
 
 def _compare(today: WeekFigures, recommended: WeekFigures) -> list[Compared]:
     rows = [
-        (_("Booked citizens served on time"), "on_time_share", True, "higher"),
-        (_("Times offered per day"), "times_offered_per_day", False, "higher"),
-        (_("Idle desk time"), "idle_share", True, "lower"),
-        (_("Wait without a booking, median (minutes)"), "walk_in_wait_median", False, "lower"),
-        (
-            _("Wait without a booking, 90th percentile (minutes)"),
-            "walk_in_wait_p90",
-            False,
-            "lower",
-        ),
-        (_("Overtime per day (minutes)"), "overtime_minutes_per_day", False, "lower"),
+        (_("Booked citizens served on time"), "on_time_share", True),
+        (_("Times offered per day"), "times_offered_per_day", False),
+        (_("Idle desk time"), "idle_share", True),
+        (_("Wait without a booking, median (minutes)"), "walk_in_wait_median", False),
+        (_("Wait without a booking, 90th percentile (minutes)"), "walk_in_wait_p90", False),
+        (_("Overtime per day (minutes)"), "overtime_minutes_per_day", False),
     ]
     return [
-        Compared(label, getattr(today, name), getattr(recommended, name), percent, better)
-        for label, name, percent, better in rows
+        Compared(label, getattr(today, name), getattr(recommended, name), percent)
+        for label, name, percent in rows
     ]
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from skranke.booking.models import Booking
-from skranke.core.models import Location, Service
+from skranke.core.models import Location, Service, slot_step_for
 from skranke.planning import simulation
 from skranke.planning.counter_model import read_counter_model
 from skranke.planning.simulation import (
@@ -16,7 +16,6 @@ from skranke.planning.simulation import (
     ServicePlan,
     simulate_one_week,
     simulate_week,
-    slot_step_for,
 )
 from tests.centre import at
 from tests.stats.visits import make_booking, make_visit
