@@ -16,7 +16,7 @@ from datetime import date, time, timedelta
 import numpy as np
 from django.db.models import Max
 
-from skranke.core.models import Location, Service
+from skranke.core.models import Desk, Location, Service
 from skranke.core.schedule import read_schedule
 from skranke.planning.minutes import measure_times
 from skranke.planning.simulation import CounterWeek, DeskPlan, ServicePlan, Window
@@ -97,6 +97,7 @@ def read_counter_model(
                 _minutes(shift.starts, shift.ends)
             )
             handles.setdefault(shift.desk, set()).update(shift.services & services.keys())
+    names = dict(Desk.objects.filter(pk__in=hours).values_list("pk", "name"))
     week = CounterWeek(
         opening=opening,
         services=tuple(
@@ -118,6 +119,7 @@ def read_counter_model(
             DeskPlan(
                 handles=frozenset(handles[desk]),
                 hours={weekday: tuple(sorted(windows)) for weekday, windows in days.items()},
+                name=names[desk],
             )
             for desk, days in sorted(hours.items())
         ),

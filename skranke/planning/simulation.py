@@ -57,6 +57,7 @@ class ServicePlan:
 class DeskPlan:
     handles: frozenset[int]
     hours: Mapping[int, tuple[Window, ...]]  # weekday → the desk's shifts
+    name: str = ""  # for the manager reading a scenario, not the simulation
 
 
 @dataclass(frozen=True)

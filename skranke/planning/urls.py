@@ -1,9 +1,10 @@
 from django.urls import path
 
-from skranke.planning import views
+from skranke.planning.views import minutes, what_if
 
 app_name = "planning"
 urlpatterns = [
-    path("", views.minutes_page, name="minutes"),
-    path("minutter/", views.apply_minutes, name="apply_minutes"),
+    path("", minutes.minutes_page, name="minutes"),
+    path("minutter/", minutes.apply_minutes, name="apply_minutes"),
+    path("hvad-hvis/", what_if.what_if_page, name="what_if"),
 ]

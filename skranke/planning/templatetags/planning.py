@@ -1,5 +1,8 @@
+"""The planning pages' filters and their shared navigation."""
+
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -12,3 +15,14 @@ def shown(value: float | None, percent: bool) -> str:
     if percent:
         return f"{floatformat(value * 100, 0)} %"
     return str(floatformat(value, 1))
+
+
+@register.inclusion_tag("planning/nav.html", takes_context=True)
+def planning_nav(context: template.Context, section: str) -> dict[str, object]:
+    """The same sections in the same order on every planning page, the
+    current one marked for screen readers, the chosen place kept."""
+    sections = [
+        ("planning:minutes", _("Minutes per service")),
+        ("planning:what_if", _("What if")),
+    ]
+    return {"sections": sections, "section": section, "place": context.get("place")}

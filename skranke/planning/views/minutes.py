@@ -1,7 +1,6 @@
-"""The planning pages, for managers and administrators: minutes per
-service, and what the recommended minutes would do to a week."""
+"""Minutes per service: what the cleaned times recommend, and what the
+recommended minutes would do to a simulated week."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
@@ -11,15 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from skranke.accounts.models import User
-from skranke.accounts.permissions import staff_of_a_municipality
-from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
-from skranke.core.models import Location, Service
+from skranke.core.models import Service
 from skranke.planning.counter_model import read_counter_model
 from skranke.planning.minutes import recommend_minutes
 from skranke.planning.minutes_change import MinutesRefused, change_minutes
-from skranke.planning.simulation import Spread, WeekFigures, simulate_week
+from skranke.planning.simulation import simulate_week
+from skranke.planning.views.access import chosen_place, planning_manager
+from skranke.planning.views.comparison import compare_weeks
 
 # A minute of a citizen's waiting against a minute of an idle desk.
 COST_RATIOS = {"2": 2.0, "3": 3.0, "4": 4.0, "6": 6.0, "9": 9.0}
@@ -27,29 +25,11 @@ DEFAULT_RATIO = "4"
 RUNS = 20
 
 
-def _manager(request: HttpRequest) -> User:
-    return staff_of_a_municipality(user=request.user, action="plan_staffing")
-
-
-def _place(user: User, chosen: str | None) -> tuple[list[Location], Location | None]:
-    locations = list(visible_locations(user=user).filter(municipality=user.municipality))
-    place = next((loc for loc in locations if str(loc.pk) == chosen), None)
-    return locations, place or (locations[0] if locations else None)
-
-
-@dataclass(frozen=True)
-class Compared:
-    label: str
-    today: Spread
-    recommended: Spread
-    percent: bool  # a share, shown as a percentage
-
-
 @login_required
 @require_GET
 def minutes_page(request: HttpRequest) -> HttpResponse:
-    user = _manager(request)
-    locations, place = _place(user, request.GET.get("sted"))
+    user = planning_manager(request)
+    locations, place = chosen_place(user=user, chosen=request.GET.get("sted"))
     ratio = request.GET.get("forhold", DEFAULT_RATIO)
     ratio = ratio if ratio in COST_RATIOS else DEFAULT_RATIO
     context: dict[str, object] = {
@@ -76,31 +56,16 @@ def minutes_page(request: HttpRequest) -> HttpResponse:
     if model.has_history and model.week.desks:
         today = simulate_week(week=model.week, runs=RUNS)
         better = simulate_week(week=model.week.with_minutes(recommended), runs=RUNS)
-        context["comparison"] = _compare(today, better)
+        context["comparison"] = compare_weeks(today=today, changed=better)
         context["runs"] = RUNS
     return render(request, "planning/minutes.html", context)
-
-
-def _compare(today: WeekFigures, recommended: WeekFigures) -> list[Compared]:
-    rows = [
-        (_("Booked citizens served on time"), "on_time_share", True),
-        (_("Times offered per day"), "times_offered_per_day", False),
-        (_("Idle desk time"), "idle_share", True),
-        (_("Wait without a booking, median (minutes)"), "walk_in_wait_median", False),
-        (_("Wait without a booking, 90th percentile (minutes)"), "walk_in_wait_p90", False),
-        (_("Overtime per day (minutes)"), "overtime_minutes_per_day", False),
-    ]
-    return [
-        Compared(label, getattr(today, name), getattr(recommended, name), percent)
-        for label, name, percent in rows
-    ]
 
 
 @login_required
 @require_POST
 def apply_minutes(request: HttpRequest) -> HttpResponse:
-    user = _manager(request)
-    _locations, place = _place(user, request.POST.get("sted"))
+    user = planning_manager(request)
+    _locations, place = chosen_place(user=user, chosen=request.POST.get("sted"))
     chosen = request.POST.get("service", "")
     if not chosen.isdigit():
         messages.error(request, _("Choose a service."))
