@@ -51,3 +51,25 @@ def test_a_manager_applies_recommended_minutes_with_the_keyboard(
     assert_accessible(page)
     change = MinutesChange.objects.get()
     assert (change.old_minutes, change.new_minutes, change.changed_by.username) == (20, 26, "leder")
+
+
+def test_a_manager_simulates_one_more_desk_with_the_keyboard(
+    passports_taking_longer: None, live_server: LiveServer, page: Any
+) -> None:
+    sign_in(page, live_server.url, "leder")
+    page.get_by_role("link", name="Planlægning: minutter pr. ydelse").click()
+    page.get_by_role("navigation", name="Planlægning").get_by_role(
+        "link", name="Hvad nu hvis"
+    ).click()
+    page.get_by_role("heading", name="Ændr én ting").wait_for()
+    desks = page.get_by_label("Skranker", exact=True)
+    desks.focus()
+    desks.select_option(label="Én skranke mere som skranke 1")
+    page.keyboard.press("Tab")  # past the list to its button
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Resultat: Én skranke mere som skranke 1").wait_for()
+    table = page.get_by_role("table", name="Den simulerede uge i dag og med ændringen")
+    assert table.get_by_role("row", name="Tider udbudt pr. dag").is_visible()
+    assert_accessible(page)
+    page.evaluate("document.body.style.zoom = '200%'")
+    assert not has_horizontal_scroll(page)

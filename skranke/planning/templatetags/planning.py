@@ -24,5 +24,6 @@ def planning_nav(context: template.Context, section: str) -> dict[str, object]:
     sections = [
         ("planning:minutes", _("Minutes per service")),
         ("planning:what_if", _("What if")),
+        ("planning:phones", _("Telephones")),
     ]
     return {"sections": sections, "section": section, "place": context.get("place")}
