@@ -5,10 +5,11 @@ table beside it for screen readers.
 The plot sits inside margins that hold the axes: the scale on the left
 (percentages 0, 25, 50, 75, 100 %, or counts up to a round number), the
 steps' labels below (thinned out to at most MAX_LABELS, so that they never
-overlap)."""
+overlap). A second figure per step (what actually came, against the
+bars' forecast) may be drawn as a mark on each bar."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 WIDTH = 720
 HEIGHT = 260
@@ -38,6 +39,14 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Mark:
+    x: float  # the middle of its step's bar
+    y: float
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
 class Chart:
     bars: list[Bar]
     target_y: float | None
@@ -47,6 +56,7 @@ class Chart:
     height: int = HEIGHT
     left: int = LEFT
     plot_bottom: int = HEIGHT - BOTTOM
+    marks: list[Mark] = field(default_factory=list)
 
 
 def _y(value: float, top: float = 100) -> float:
@@ -63,11 +73,19 @@ def round_top(largest: float) -> int:
 
 
 def draw_chart(
-    *, labels: list[str], values: list[float | None], target: int | None, counts: bool = False
+    *,
+    labels: list[str],
+    values: list[float | None],
+    target: int | None,
+    counts: bool = False,
+    marks: list[float | None] | None = None,
 ) -> Chart:
     """Bars for `values` (None for no data) and a line at `target`: 0–100 %,
-    or with `counts` numbers on a scale up to a round number."""
-    top = round_top(max((value or 0 for value in values), default=0)) if counts else 100
+    or with `counts` numbers on a scale up to a round number. `marks`, one
+    per step or None, are placed on the same scale over the bars."""
+    marks = marks or []
+    largest = max((value or 0 for value in [*values, *marks]), default=0)
+    top = round_top(largest) if counts else 100
     step = PLOT_WIDTH / max(len(values), 1)
     bars = []
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
@@ -94,6 +112,11 @@ def draw_chart(
             Tick(at=round(LEFT + (index + 0.5) * step, 1), label=label)
             for index, label in enumerate(labels)
             if index % every == 0
+        ],
+        marks=[
+            Mark(x=round(LEFT + (index + 0.5) * step, 1), y=_y(mark, top), label=label, value=mark)
+            for index, (label, mark) in enumerate(zip(labels, marks, strict=False))
+            if mark is not None
         ],
     )
 

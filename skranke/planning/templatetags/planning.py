@@ -24,6 +24,7 @@ def planning_nav(context: template.Context, section: str) -> dict[str, object]:
     sections = [
         ("planning:minutes", _("Minutes per service")),
         ("planning:what_if", _("What if")),
+        ("planning:forecast", _("Forecast")),
         ("planning:phones", _("Telephones")),
     ]
     return {"sections": sections, "section": section, "place": context.get("place")}
