@@ -34,6 +34,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "stats.chaptertext": ALL,
         "planning.forecastevent": ALL,
         "planning.minuteschange": VIEW,
+        "planning.shiftpattern": ALL,
+        "planning.rotasettings": ALL,
         "queueing.visit": frozenset({"view", "change"}),
     },
     Role.MANAGER: {
@@ -59,6 +61,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # Events that lift the forecast; the record of minutes changed.
         "planning.forecastevent": ALL,
         "planning.minuteschange": VIEW,
+        # The shift patterns the rota is made of, and what an hour costs.
+        "planning.shiftpattern": ALL,
+        "planning.rotasettings": ALL,
         # Only to mark a visit's times as wrong afterwards (VisitAdmin).
         "queueing.visit": frozenset({"view", "change"}),
     },

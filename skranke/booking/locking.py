@@ -51,3 +51,10 @@ def lock_citizen_and_day(*, phone: str, email: str, location: Location, day: dat
     ends."""
     citizen = sorted({f"phone:{phone}", *([f"email:{email}"] if email else [])})
     _advisory_locks([*citizen, f"capacity:{location.pk}:{day.isoformat()}"])
+
+
+def lock_days(*, location: Location, days: list[date]) -> None:
+    """Lock the location's desks on each of `days`, in date order (the
+    order a booking takes its day's lock in), until the transaction ends:
+    for changes to the schedule that must not race a booking."""
+    _advisory_locks([f"capacity:{location.pk}:{day.isoformat()}" for day in sorted(days)])

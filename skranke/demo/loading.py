@@ -34,6 +34,8 @@ from skranke.core.models import (
 )
 from skranke.core.schedule import mark_schedule_changed
 from skranke.demo import data
+from skranke.demo.shift_patterns import load_shift_patterns
+from skranke.planning.models import ShiftPattern
 from skranke.queueing.models import Visit
 
 DEMO_SLUG = "demo-kommune"
@@ -70,7 +72,11 @@ def load_demo_data(*, now: datetime, reset: bool = False) -> Municipality:
         raise ImproperlyConfigured("The demo data is never loaded in production mode.")
     loaded = Municipality.objects.filter(slug=DEMO_SLUG).first()
     if loaded is not None and not reset:
-        _book_again_if_none_ahead(Location.objects.get(slug=data.TOWN_HALL.slug), now)
+        town_hall = Location.objects.get(slug=data.TOWN_HALL.slug)
+        _book_again_if_none_ahead(town_hall, now)
+        # A demo loaded before the rota existed gets its shift patterns.
+        if not ShiftPattern.objects.filter(location=town_hall).exists():
+            load_shift_patterns(town_hall)
         return loaded
     with transaction.atomic():
         municipality = _load(today)
@@ -119,6 +125,7 @@ def _load(today: date) -> Municipality:
         _load_week(location, place)
         _load_desks_and_shifts(location, place, services)
     _load_special_days(Location.objects.get(slug=data.TOWN_HALL.slug), today)
+    load_shift_patterns(Location.objects.get(slug=data.TOWN_HALL.slug))
     _load_users(municipality)
     _load_devices(Location.objects.get(slug=data.TOWN_HALL.slug))
     return municipality

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.planning.views import forecast, minutes, phones, what_if
+from skranke.planning.views import forecast, minutes, phones, rota, what_if
 
 app_name = "planning"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("prognose/haendelser/", forecast.add_event, name="add_event"),
     path("prognose/haendelser/<int:pk>/slet/", forecast.delete_event, name="delete_event"),
     path("telefoner/", phones.phones_page, name="phones"),
+    path("vagtplan/", rota.rota_page, name="rota"),
+    path("vagtplan/anvend/", rota.apply_rota_view, name="apply_rota"),
 ]

@@ -26,5 +26,6 @@ def planning_nav(context: template.Context, section: str) -> dict[str, object]:
         ("planning:what_if", _("What if")),
         ("planning:forecast", _("Forecast")),
         ("planning:phones", _("Telephones")),
+        ("planning:rota", _("Rota")),
     ]
     return {"sections": sections, "section": section, "place": context.get("place")}

@@ -1,0 +1,51 @@
+"""The rota page in a real browser: reached through the planning pages'
+navigation, axe-clean, usable at 200 % zoom without scrolling sideways,
+and applied with the keyboard alone."""
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from skranke.core import clock
+from skranke.core.models import DeskShift, Location
+from skranke.demo.loading import load_demo_data
+from skranke.demo.visit_history import load_visit_history
+from tests.browser.conftest import assert_accessible, has_horizontal_scroll
+from tests.browser.test_contact_centre import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def town_hall_with_history(transactional_db: None) -> None:
+    clock.set_now(datetime(2026, 11, 30, 9, 0, tzinfo=clock.LOCAL_ZONE))
+    load_demo_data(now=clock.now())
+    load_visit_history(location=Location.objects.get(slug="raadhuset"), today=clock.today())
+
+
+def test_a_manager_reviews_the_rota_and_applies_it_with_the_keyboard(
+    town_hall_with_history: None, live_server: LiveServer, page: Any
+) -> None:
+    sign_in(page, live_server.url, "leder")
+    page.goto(live_server.url + "/personale/planlaegning/")
+    page.locator("nav.planning-nav a[href^='/personale/planlaegning/vagtplan/']").click()
+    page.locator("form[action='/personale/planlaegning/vagtplan/anvend/'] button").wait_for()
+    assert (
+        page.locator("nav.planning-nav a[aria-current='page']")
+        .get_attribute("href")
+        .startswith("/personale/planlaegning/vagtplan/")
+    )
+    assert_accessible(page)
+    page.evaluate("document.body.style.zoom = '200%'")
+    assert not has_horizontal_scroll(page)
+    page.evaluate("document.body.style.zoom = '100%'")
+
+    button = page.locator("form[action='/personale/planlaegning/vagtplan/anvend/'] button")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.locator(".alert").first.wait_for()
+    assert_accessible(page)
+    # The demo's bookings next week all keep a desk, so the rota is applied.
+    assert DeskShift.objects.filter(date__gte=date(2026, 12, 7), services__isnull=False).exists()
