@@ -114,6 +114,8 @@ bench: $(VENV)/.dev-installed messages
 	mkdir -p var && DATABASE_URL="sqlite:///$(CURDIR)/var/bench.sqlite3" $(PY) -m bench.call_import
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.contact_kpis
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.statistics
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.planning
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.rota
 
 lock: $(VENV)/.dev-installed
 	$(VENV)/bin/uv pip compile pyproject.toml -o requirements/base.txt --python-version 3.11 --no-header -q
