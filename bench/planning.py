@@ -24,7 +24,7 @@ import numpy as np
 from django.test import Client
 
 from bench.booking import RESULTS, prepare_database
-from bench.statistics import LOADED_ON, load_demo_years, p95, timed
+from bench.statistics import LOADED_ON, load_demo_years, measure, timed
 from skranke.accounts.models import Role, User
 from skranke.core import clock
 from skranke.core.models import Location
@@ -56,21 +56,6 @@ def seconds(work: Callable[[], object], runs: int) -> list[float]:
         work()
         times.append(time.perf_counter() - started)
     return times
-
-
-def pages(client: Client, place: Location, ceiling: float) -> dict[str, object]:
-    figures: dict[str, object] = {}
-    for name, (url, runs) in PAGES.items():
-        times = timed(client, url.format(place=place.pk), runs)
-        median = statistics.median(times)
-        figures[name] = {
-            "median_ms": round(median * 1000, 1),
-            "p95_ms": round(p95(times) * 1000, 1),
-            "ratio": round(ceiling / median, 6),
-            "runs": runs,
-        }
-        print(f"  {name}: median {median * 1000:.0f} ms, p95 {p95(times) * 1000:.0f} ms")
-    return figures
 
 
 def minutes_against_uniform(place: Location) -> dict[str, object]:
@@ -160,7 +145,7 @@ def main() -> None:
     print(f"\nS9 planning pages (PostgreSQL, demo town hall, {clock.today():%Y-%m-%d})")
     print(f"  ceiling (JSON, no database): {ceiling * 1000:.2f} ms")
     result: dict[str, object] = {"ceiling_ms": round(ceiling * 1000, 3)}
-    result["pages"] = pages(client, place, ceiling)
+    result["pages"] = measure(client, place, ceiling, pages=PAGES)
     print("\nS10 planning's computations and figures")
     result["computations"] = computations(place)
     result["minutes_against_uniform_15"] = minutes_against_uniform(place)
