@@ -273,6 +273,23 @@ def deal(*, total: int, weights: list[float]) -> list[int]:
     return counts
 
 
+# Calls per half hour from 8:00, relative: a contact centre's day rises to
+# a peak between nine and half past ten, dips over lunch and tails off
+# before closing (Friday closes at 13:00: its first ten half hours). Not
+# flat, so that planning the telephones has a curve to follow.
+HALF_HOUR_WEIGHTS = [1.0, 1.3, 1.6, 1.6, 1.5, 1.3, 1.1, 0.8, 0.8, 0.9, 1.0, 0.9, 0.7, 0.5]
+_CUMULATIVE_HALF_HOURS = {
+    half_hours: list(itertools.accumulate(HALF_HOUR_WEIGHTS[:half_hours]))
+    for half_hours in (10, 14)
+}
+
+
+def _offered_at(rng: random.Random, opens: datetime, half_hours: int) -> datetime:
+    """A call's moment through the day, following HALF_HOUR_WEIGHTS."""
+    (half_hour,) = rng.choices(range(half_hours), cum_weights=_CUMULATIVE_HALF_HOURS[half_hours])
+    return opens + timedelta(seconds=half_hour * 1800 + rng.randrange(1800))
+
+
 def _weekday_weight(day: date) -> float:
     # Mondays are busiest; Friday has short opening hours.
     return [1.3, 1.05, 1.0, 1.0, 0.65][day.weekday()]
@@ -309,7 +326,7 @@ def _plan_day(
     seconds_open = (5 if day.weekday() == 4 else 7) * 3600
     imported = clock.now()
     for number, planned in enumerate(calls):
-        offered = opens + timedelta(seconds=rng.randrange(seconds_open))
+        offered = _offered_at(rng, opens, seconds_open // 1800)
         reached = offered + timedelta(seconds=planned.waited)
         call_rows.append(
             (

@@ -49,6 +49,7 @@ class ShiftPatternForm(forms.ModelForm):
         model = ShiftPattern
         fields = [
             "location",
+            "applies_to",
             "name",
             "starts",
             "latest_start",
@@ -72,8 +73,16 @@ class ShiftPatternForm(forms.ModelForm):
 @admin.register(ShiftPattern)
 class ShiftPatternAdmin(ScopedAdmin):
     form = ShiftPatternForm
-    list_display = ["name", "location", "starts", "length_minutes", "break_minutes", "most_staff"]
-    list_filter = ["location"]
+    list_display = [
+        "name",
+        "location",
+        "applies_to",
+        "starts",
+        "length_minutes",
+        "break_minutes",
+        "most_staff",
+    ]
+    list_filter = ["location", "applies_to"]
 
 
 @admin.register(RotaSettings)

@@ -97,8 +97,22 @@ class ShiftPattern(models.Model):
 
     STAFF_SCOPE = ("location", "location")
 
+    class Applies(models.TextChoices):
+        # The counter and the telephones are staffed from separate rotas:
+        # an agent on the phones is not at a desk, and a pattern fitted to
+        # the counter's opening hours rarely fits the phones' (and back).
+        COUNTER = "counter", _("Counter")
+        PHONES = "phones", _("Telephones")
+
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("location")
+    )
+    applies_to = models.CharField(
+        _("applies to"),
+        max_length=10,
+        choices=Applies.choices,
+        default=Applies.COUNTER,
+        help_text=_("Whether the shift is planned on the counter's rota or the telephones'."),
     )
     name = models.CharField(
         _("name"), max_length=60, help_text=_("For example “Early” or “Short midday”.")

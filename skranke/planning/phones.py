@@ -23,7 +23,7 @@ from skranke.contact.kpis import targets_for
 from skranke.core import clock
 from skranke.core.models import Municipality
 from skranke.planning.call_history import CallHistory, read_call_history
-from skranke.planning.demand import Demand, forecast_calls
+from skranke.planning.demand import DAYS_AHEAD, Demand, forecast_calls
 from skranke.planning.erlang import (
     MOST_AGENTS,
     ErlangA,
@@ -186,12 +186,18 @@ def saved_share(*, hours_c: float, hours_a: float) -> float | None:
 
 
 def plan_phones(
-    *, municipality: Municipality, today: date, max_occupancy: float, shrinkage: float
+    *,
+    municipality: Municipality,
+    today: date,
+    max_occupancy: float,
+    shrinkage: float,
+    days_ahead: int = DAYS_AHEAD,
 ) -> PhonePlan | None:
-    """The telephones' plan for the call forecast's days; None when the
-    history is too short to forecast. Raises PhonePlanRefused when the
-    records have no handling times or the targets cannot be met at all."""
-    demand = forecast_calls(municipality=municipality, today=today)
+    """The telephones' plan for the call forecast's days, up to
+    `days_ahead` days after today; None when the history is too short to
+    forecast. Raises PhonePlanRefused when the records have no handling
+    times or the targets cannot be met at all."""
+    demand = forecast_calls(municipality=municipality, today=today, days_ahead=days_ahead)
     if demand is None:
         return None
     kpi = targets_for(municipality=municipality)

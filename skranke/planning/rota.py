@@ -364,11 +364,7 @@ def _solve_day(
         sum(pattern.length * variable for pattern, variable in staff.items())
         + penalty * sum(shortfalls)
     )
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    # One worker and a fixed seed: the same input gives the same rota.
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = 1
+    solver = _solver(seconds)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Zero staff is always feasible, so this is a solver failure.
@@ -420,10 +416,7 @@ def _trade_half_hours(
         2 * sum(pattern.length * variable for (_day, pattern), variable in staff.items())
         + sum(shortfalls)
     )
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = 1
+    solver = _solver(seconds)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -442,3 +435,13 @@ def _share_staff(model: cp_model.CpModel, staff: dict[Pattern, cp_model.IntVar])
     for members in groups.values():
         if len(members) > 1:
             model.add(sum(staff[pattern] for pattern in members) <= members[0].most_staff)
+
+
+def _solver(seconds: float) -> cp_model.CpSolver:
+    """A solver stopped after `seconds`, with one worker and a fixed seed:
+    the same input gives the same rota."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 1
+    return solver

@@ -5,12 +5,17 @@ from skranke.planning.models import ShiftPattern
 from skranke.planning.rota import Pattern
 
 
-def read_patterns(*, location: Location) -> list[Pattern]:
-    """The location's active shift patterns; a pattern with a window of
-    start times gives one per start."""
+def read_patterns(
+    *, location: Location, applies_to: str = ShiftPattern.Applies.COUNTER
+) -> list[Pattern]:
+    """The location's active shift patterns for the counter's rota or the
+    telephones'; a pattern with a window of start times gives one per
+    start."""
     return [
         variant
-        for pattern in ShiftPattern.objects.filter(location=location, active=True)
+        for pattern in ShiftPattern.objects.filter(
+            location=location, applies_to=applies_to, active=True
+        )
         for variant in Pattern.variants(
             key=pattern.pk,
             name=pattern.name,

@@ -1,8 +1,9 @@
 """The rota: the solver covers the need with fewer hours than staffing for
 the peak and names what it cannot cover; applying it writes dated desk
 shifts that change the times offered, or refuses and changes nothing
-when a booking would lose its desk; and only managers of the place see
-the page."""
+when a booking would lose its desk; the telephones get their own rota
+from their own patterns, shown but never applied; and only managers of
+the place see the page."""
 
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,16 +16,21 @@ from django.test import Client
 from skranke.accounts.models import Role, User
 from skranke.booking.availability import Policy, find_slots
 from skranke.booking.models import Booking
+from skranke.contact.models import Call
 from skranke.core import clock
 from skranke.core.models import Desk, DeskShift, Location, Municipality, Service
+from skranke.demo.contact_year import load_contact_history
 from skranke.demo.loading import load_demo_data
+from skranke.demo.shift_patterns import PHONE_PATTERNS
 from skranke.demo.visit_history import load_visit_history
 from skranke.planning.counter_need import plan_counter_need
 from skranke.planning.models import RotaSettings, ShiftPattern
+from skranke.planning.phone_need import plan_phone_need
 from skranke.planning.rota import Pattern, Rota, build_rota, peak_hours, plan_rota
 from skranke.planning.rota_apply import RotaRefused, apply_rota
 from skranke.planning.shift_patterns import read_patterns
 from tests.booking.test_staff_booking import member
+from tests.planning.test_phones import make_calls
 from tests.stats.visits import make_booking
 
 TUESDAY = date(2026, 12, 8)
@@ -164,6 +170,150 @@ def test_the_demo_week_meets_the_targets_and_the_page_shows_it(
     assert shown.covered_share >= 0.98
     assert page.context["saved_kroner"] == round((shown.peak_hours - shown.hours) * 400)
     assert "Apply as desk shifts" in page.content.decode()
+
+
+# --- The telephones --------------------------------------------------------------
+
+NOT_APPLIED = "This rota is not applied here: the contact centre's agents are not desks in Skranke"
+PHONES = ShiftPattern.Applies.PHONES
+
+
+@pytest.mark.django_db
+def test_the_demo_telephones_week_is_covered_and_shown_without_an_apply_button(
+    staff_client: Callable[[User], Client],
+) -> None:
+    clock.set_now(LOADED_ON)
+    municipality = load_demo_data(now=LOADED_ON)
+    load_contact_history(municipality=municipality, today=LOADED_ON.date())
+    town_hall = Location.objects.get(slug="raadhuset")
+    monday = date(2026, 12, 14)
+    need = plan_phone_need(
+        municipality=municipality,
+        today=LOADED_ON.date(),
+        days=[monday + timedelta(days=offset) for offset in range(7)],
+        max_occupancy=0.85,
+        shrinkage=0.3,
+    )
+    assert need is not None
+    # The telephones are answered on weekdays only.
+    assert sorted(day.weekday() for day in need) == [0, 1, 2, 3, 4]
+    rota = plan_rota(
+        need=need,
+        patterns=read_patterns(location=town_hall, applies_to=PHONES),
+        cover_share=0.98,
+        time_limit_seconds=10,
+    )
+    assert rota.covered_share >= 0.98
+    assert rota.hours < rota.peak_hours
+    assert rota.solve_seconds < 10
+    assert {shift.pattern.name for day in rota.days for shift in day.shifts} <= {
+        name for name, *_fields in PHONE_PATTERNS
+    }
+
+    page = staff_client(User.objects.get(username="leder")).get(
+        f"{URL}?sted={town_hall.pk}&uge=2026-12-14&daekning=98&for=telefoner"
+    )
+    assert page.status_code == 200
+    shown = page.context["rota"]
+    assert shown.covered_share >= 0.98
+    assert page.context["saved_kroner"] == round((shown.peak_hours - shown.hours) * 350)
+    content = page.content.decode()
+    assert NOT_APPLIED in content
+    assert "Apply as desk shifts" not in content
+    assert "comparison" not in page.context
+
+    # The demo's calls peak in the morning (demo/contact_year.py), so the
+    # patterns can follow the need instead of staffing the peak all day.
+    assert rota.hours <= 0.9 * rota.peak_hours
+
+
+def phone_pattern(location: Location, **fields: object) -> ShiftPattern:
+    return ShiftPattern.objects.create(
+        location=location,
+        applies_to=PHONES,
+        name=str(fields.pop("name", "Telefon hel dag")),
+        starts=time(9),
+        length_minutes=6 * 60,
+        most_staff=20,
+        **fields,
+    )
+
+
+@pytest.mark.django_db
+def test_counter_patterns_are_never_used_for_the_telephones_nor_the_other_way_round(
+    centre: Location, staff_client: Callable[[User], Client]
+) -> None:
+    ShiftPattern.objects.create(
+        location=centre, name="Skranke", starts=time(10), length_minutes=120
+    )
+    phone_pattern(centre)
+    assert [pattern.name for pattern in read_patterns(location=centre)] == ["Skranke"]
+    assert [pattern.name for pattern in read_patterns(location=centre, applies_to=PHONES)] == [
+        "Telefon hel dag"
+    ]
+
+    make_calls(centre.municipality)
+    page = staff_client(member(Role.MANAGER, centre)).get(f"{URL}?for=telefoner")
+    names = {shift.pattern.name for day in page.context["rota"].days for shift in day.shifts}
+    assert names == {"Telefon hel dag"}
+
+
+@pytest.mark.django_db
+def test_without_patterns_for_the_telephones_the_page_says_so(
+    centre: Location, staff_client: Callable[[User], Client]
+) -> None:
+    ShiftPattern.objects.create(
+        location=centre, name="Skranke", starts=time(10), length_minutes=120
+    )
+    make_calls(centre.municipality)
+    page = staff_client(member(Role.MANAGER, centre)).get(f"{URL}?for=telefoner")
+    assert page.context["missing"] == "patterns"
+    assert "no shift patterns for the telephones yet" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_telephones_rota_is_shown_but_never_applied(
+    centre: Location, staff_client: Callable[[User], Client]
+) -> None:
+    phone_pattern(centre)
+    make_calls(centre.municipality)
+    page = staff_client(member(Role.MANAGER, centre)).get(f"{URL}?for=telefoner&daekning=100")
+    assert page.status_code == 200
+    rota = page.context["rota"]
+    # 60 calls a day from 9 to 15: every weekday of the week needs agents.
+    assert [day.day.weekday() for day in rota.days] == [0, 1, 2, 3, 4]
+    assert rota.uncovered == []
+    assert "desks" not in page.context
+    content = page.content.decode()
+    assert NOT_APPLIED in content
+    assert "Apply as desk shifts" not in content
+    assert 'action="/personale/planlaegning/vagtplan/anvend/"' not in content
+    assert '<option value="telefoner" selected>' in content
+
+
+@pytest.mark.django_db
+def test_without_call_records_the_telephones_page_says_so(
+    centre: Location, staff_client: Callable[[User], Client]
+) -> None:
+    phone_pattern(centre)
+    page = staff_client(member(Role.MANAGER, centre)).get(f"{URL}?for=telefoner")
+    assert page.status_code == 200
+    assert page.context["missing"] == "history"
+    content = page.content.decode()
+    assert "There are too few call records to forecast the week's calls" in content
+    assert NOT_APPLIED in content
+
+
+@pytest.mark.django_db
+def test_call_records_without_end_times_give_the_telephones_plans_reason(
+    centre: Location, staff_client: Callable[[User], Client]
+) -> None:
+    phone_pattern(centre)
+    make_calls(centre.municipality)
+    Call.objects.update(ended_at=None)
+    page = staff_client(member(Role.MANAGER, centre)).get(f"{URL}?for=telefoner")
+    assert "the handling time cannot be measured" in page.content.decode()
+    assert "rota" not in page.context
 
 
 # --- Applying -----------------------------------------------------------------
@@ -317,6 +467,7 @@ def test_a_manager_adds_a_shift_pattern_in_the_admin_with_weekdays_ticked(
         "/admin/planning/shiftpattern/add/",
         {
             "location": centre.pk,
+            "applies_to": "counter",
             "name": "Formiddag",
             "starts": "10:00",
             "latest_start": "11:00",

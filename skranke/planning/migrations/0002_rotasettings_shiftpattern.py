@@ -58,6 +58,16 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "applies_to",
+                    models.CharField(
+                        choices=[("counter", "Counter"), ("phones", "Telephones")],
+                        default="counter",
+                        help_text="Whether the shift is planned on the counter's rota or the telephones'.",
+                        max_length=10,
+                        verbose_name="applies to",
+                    ),
+                ),
+                (
                     "name",
                     models.CharField(
                         help_text="For example “Early” or “Short midday”.",

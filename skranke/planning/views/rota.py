@@ -1,7 +1,11 @@
-"""The rota: the counter's need per half hour for a week ahead, the rota
-with the fewest hours that covers it from the place's shift patterns, what
-it saves against staffing every hour for its peak, and applying it as
-dated desk shifts.
+"""The rota: the counter's or the telephones' need per half hour for a
+week ahead, the rota with the fewest hours that covers it from the place's
+shift patterns for it, what it saves against staffing every hour for its
+peak, and applying the counter's as dated desk shifts.
+
+The telephones' rota is shown, not applied: the contact centre's agents
+are not desks in Skranke, so there is nothing here to write it to, and
+Erlang A already says what each half hour's staff achieves.
 
 The rota a manager applies is the one they reviewed: the page signs it
 (need, patterns and staff per pattern per day) into the form, and the
@@ -32,7 +36,9 @@ from skranke.planning.counter_need import (
     simulate_rota_week,
 )
 from skranke.planning.forecast import INTERVAL_MINUTES
-from skranke.planning.models import hourly_cost_of
+from skranke.planning.models import ShiftPattern, hourly_cost_of
+from skranke.planning.phone_need import plan_phone_need
+from skranke.planning.phones import PhonePlanRefused
 from skranke.planning.rota import (
     Pattern,
     Rota,
@@ -46,6 +52,7 @@ from skranke.planning.shift_patterns import read_patterns
 from skranke.planning.simulation import simulate_week
 from skranke.planning.views.access import chosen_place, planning_manager
 from skranke.planning.views.comparison import compare_weeks
+from skranke.planning.views.phones import DEFAULT_OCCUPANCY, DEFAULT_SHRINKAGE
 
 # The page answers within a few seconds whatever the patterns: the solver
 # stops here with the best rota found (a town hall's week takes far less).
@@ -58,6 +65,9 @@ REFUSED_SHOWN = 10
 # half hours may be one desk short if that saves hours.
 COVER_CHOICES = {"100": 1.0, "98": 0.98, "95": 0.95}
 DEFAULT_COVER = "98"
+# Whose rota the page plans, by the `for` parameter's value.
+FOR_COUNTER = "skranke"
+FOR_PHONES = "telefoner"
 
 
 @login_required
@@ -70,9 +80,12 @@ def rota_page(request: HttpRequest) -> HttpResponse:
     week = week or weeks[0]
     cover = request.GET.get("daekning", DEFAULT_COVER)
     cover = cover if cover in COVER_CHOICES else DEFAULT_COVER
+    rota_for = FOR_PHONES if request.GET.get("for") == FOR_PHONES else FOR_COUNTER
     context: dict[str, object] = {
         "covers": list(COVER_CHOICES),
         "cover": cover,
+        "rota_for": rota_for,
+        "for_choices": [(FOR_COUNTER, _("the counter")), (FOR_PHONES, _("the telephones"))],
         "locations": locations,
         "place": place,
         "weeks": [(monday, monday + timedelta(days=6)) for monday in weeks],
@@ -83,9 +96,11 @@ def rota_page(request: HttpRequest) -> HttpResponse:
     }
     if place is None:
         return render(request, "planning/rota.html", context)
+    days = [week + timedelta(days=offset) for offset in range(7)]
+    if rota_for == FOR_PHONES:
+        return _phones_rota(request, context=context, place=place, days=days, cover=cover)
     patterns = read_patterns(location=place)
     context["patterns"] = patterns
-    days = [week + timedelta(days=offset) for offset in range(7)]
     counter = plan_counter_need(location=place, today=clock.today(), days=days)
     if counter is None or not counter.need or not patterns:
         context["missing"] = "history" if counter is None or not counter.need else "patterns"
@@ -98,19 +113,10 @@ def rota_page(request: HttpRequest) -> HttpResponse:
         cover_share=COVER_CHOICES[cover],
         time_limit_seconds=PAGE_TIME_LIMIT,
     )
-    cost = hourly_cost_of(place.municipality)
-    saved = rota.peak_hours - rota.hours
     context.update(
-        rota=rota,
+        _summary(place=place, rota=rota),
         desks=desks,
         mean_minutes=counter.mean_minutes,
-        hourly_cost=cost,
-        covered_percent=rota.covered_share * 100,
-        saved_hours=saved,
-        saved_kroner=round(saved * cost),
-        saved_percent=saved / rota.peak_hours * 100 if rota.peak_hours else 0,
-        days=[_day_view(day) for day in rota.days],
-        chart=_week_chart(rota),
         plan=_sign(place=place, rota=rota),
     )
     rota_week = simulate_rota_week(model=counter.model, rota=rota, runs=SIMULATED_RUNS)
@@ -119,6 +125,65 @@ def rota_page(request: HttpRequest) -> HttpResponse:
         context["comparison"] = compare_weeks(today=today, changed=rota_week)
         context["runs"] = SIMULATED_RUNS
     return render(request, "planning/rota.html", context)
+
+
+def _phones_rota(
+    request: HttpRequest,
+    *,
+    context: dict[str, object],
+    place: Location,
+    days: list[date],
+    cover: str,
+) -> HttpResponse:
+    """The telephones' rota for the week: Erlang A's agents per half hour
+    (at the telephones page's default occupancy and shrinkage), covered by
+    the place's patterns for the telephones. No desk limit and nothing to
+    apply: the agents answer from anywhere."""
+    patterns = read_patterns(location=place, applies_to=ShiftPattern.Applies.PHONES)
+    context.update(
+        patterns=patterns,
+        occupancy_percent=DEFAULT_OCCUPANCY,
+        shrinkage_percent=DEFAULT_SHRINKAGE,
+    )
+    try:
+        need = plan_phone_need(
+            municipality=place.municipality,
+            today=clock.today(),
+            days=days,
+            max_occupancy=DEFAULT_OCCUPANCY / 100,
+            shrinkage=DEFAULT_SHRINKAGE / 100,
+        )
+    except PhonePlanRefused as refused:
+        context["refused"] = str(refused)
+        return render(request, "planning/rota.html", context)
+    if need is None or not patterns:
+        context["missing"] = "history" if need is None else "patterns"
+        return render(request, "planning/rota.html", context)
+    rota = plan_rota(
+        need=need,
+        patterns=patterns,
+        cover_share=COVER_CHOICES[cover],
+        time_limit_seconds=PAGE_TIME_LIMIT,
+    )
+    context.update(_summary(place=place, rota=rota))
+    return render(request, "planning/rota.html", context)
+
+
+def _summary(*, place: Location, rota: Rota) -> dict[str, object]:
+    """What the page shows of any rota: the week's figures, what it saves
+    at the municipality's hourly cost, the chart and the days."""
+    cost = hourly_cost_of(place.municipality)
+    saved = rota.peak_hours - rota.hours
+    return {
+        "rota": rota,
+        "hourly_cost": cost,
+        "covered_percent": rota.covered_share * 100,
+        "saved_hours": saved,
+        "saved_kroner": round(saved * cost),
+        "saved_percent": saved / rota.peak_hours * 100 if rota.peak_hours else 0,
+        "days": [_day_view(day) for day in rota.days],
+        "chart": _week_chart(rota),
+    }
 
 
 @login_required
