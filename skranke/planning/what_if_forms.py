@@ -132,8 +132,8 @@ class OpeningForm(WhatIfForm):
         data = self.cleaned_data
         return _("Open on %(day)s %(opens)s–%(closes)s") % {
             "day": Weekday(data["weekday"]).label,
-            "opens": f"{data['opens']:%H.%M}",
-            "closes": f"{data['closes']:%H.%M}",
+            "opens": f"{data['opens']:%H:%M}",
+            "closes": f"{data['closes']:%H:%M}",
         }
 
 

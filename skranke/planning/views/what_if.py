@@ -31,7 +31,7 @@ class WeekdayRow:
 
     day: str
     opening: str
-    desks: list[str]  # "Desk 1: 8.00–15.30"
+    desks: list[str]  # "Desk 1: 08:00–15:30"
 
 
 @login_required
@@ -94,4 +94,4 @@ def _weekdays(week: CounterWeek) -> list[WeekdayRow]:
 
 def _shown(window: Window) -> str:
     (start, end) = window
-    return f"{start // 60}.{start % 60:02d}–{end // 60}.{end % 60:02d}"
+    return f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
