@@ -1,4 +1,4 @@
-# Skranke: `make run` starts a demo, `make test` checks everything.
+# Skranke: `make run` starts a demo (`make dev` one that reloads), `make test` checks everything.
 # Every target reuses what an earlier run installed (stamp files).
 
 SHELL := /bin/bash
@@ -11,10 +11,11 @@ MANAGE := $(PY) manage.py
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/skranke
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint typecheck test-sqlite test-postgres test-moved-clock bench lock messages clean
+.PHONY: help run dev setup test lint typecheck test-sqlite test-postgres test-moved-clock bench lock messages clean
 
 help:
-	@echo "make run    set up and start Skranke (web and worker) on http://127.0.0.1:$(PORT)"
+	@echo "make run    set up and start Skranke (gunicorn and the worker) on http://127.0.0.1:$(PORT)"
+	@echo "make dev    the same with Django's development server, which reloads on code changes"
 	@echo "make test   lint, type-check and run every test suite"
 	@echo "make lock   re-resolve requirements/*.txt from pyproject.toml"
 
@@ -54,8 +55,12 @@ setup: $(VENV)/.base-installed node_modules/.installed messages
 	$(MANAGE) load_demo
 	$(MANAGE) load_history
 
+# gunicorn sized by WEB_PROCESSES and WEB_THREADS (docs/scaling.md).
 run: setup
 	$(MANAGE) runsystem --port $(PORT)
+
+dev: setup
+	$(MANAGE) runsystem --dev --port $(PORT)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
@@ -105,7 +110,9 @@ test: lint typecheck test-sqlite test-postgres
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/skranke_bench
 
 # Benchmarks run on PostgreSQL, in a database of their own (see docs/benchmarks.md);
-# the call-record import on SQLite as well.
+# the call-record import on SQLite as well. They race up to 64 threads in one
+# process, each holding a connection: a pool that size, not an app process's.
+bench: export DATABASE_POOL_MAX_SIZE = 80
 bench: $(VENV)/.dev-installed messages
 	scripts/ensure-postgres
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.booking

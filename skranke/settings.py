@@ -38,6 +38,19 @@ def env_bool(name: str, *, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def env_int(name: str, *, default: int, minimum: int = 1) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}.")
+    return number
+
+
 def require_in_production(name: str) -> str:
     value = os.environ.get(name, "").strip()
     if PRODUCTION and not value:
@@ -94,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "skranke.core.null_bytes.RefuseNullBytesMiddleware",
+    # A 503 page (or the API's JSON) while the database is down.
+    "skranke.core.database_down.DatabaseDownMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skranke.core.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,8 +157,36 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-else:
+SQLITE = _database["ENGINE"] == "django.db.backends.sqlite3"
+
+# --- The app server (skranke/gunicorn_config.py; docs/scaling.md) ----------
+# Processes use the cores; threads wait for the database in parallel. SQLite
+# lets one writer in at a time, so more threads there only lengthen the
+# queue on its write lock.
+# The cores this process may use (a container's or taskset's share), where
+# the system can tell (Linux); all of them elsewhere.
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+WEB_PROCESSES = env_int("WEB_PROCESSES", default=min(_CORES or 1, 4))
+WEB_THREADS = env_int("WEB_THREADS", default=4 if SQLITE else 8)
+
+if not SQLITE:
     _database["CONN_HEALTH_CHECKS"] = True
+    # A bounded pool per process instead of a connection per thread: however
+    # many clients come, a process never holds more than max_size connections
+    # (the rest wait up to `timeout` seconds). One connection per thread is
+    # the default, so a request never waits for one. Connections are opened
+    # when first needed (min_size 0: the worker and a management command hold
+    # one) and kept for reuse until idle for ten minutes; the pool keeps them,
+    # which Django requires CONN_MAX_AGE = 0 for.
+    _database["CONN_MAX_AGE"] = 0
+    _database["OPTIONS"] = {
+        **_database.get("OPTIONS", {}),
+        "pool": {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", default=0, minimum=0),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", default=WEB_THREADS),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", default=10),
+        },
+    }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -221,6 +264,8 @@ if PRODUCTION:
     # Skranke runs behind a reverse proxy that terminates TLS (docs/install.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Health checks come straight to the app server, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
@@ -256,8 +301,11 @@ MESSAGE_OUTBOX_DIR = os.environ.get("MESSAGE_OUTBOX_DIR", str(BASE_DIR / "var" /
 MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "10"))
 MESSAGE_RETRY_SECONDS = float(os.environ.get("MESSAGE_RETRY_SECONDS", "30"))
 # A message claimed this long ago by a worker that then went silent is
-# looked at again (notifications/delivery.py).
-MESSAGE_SENDING_TIMEOUT_SECONDS = float(os.environ.get("MESSAGE_SENDING_TIMEOUT_SECONDS", "600"))
+# looked at again (notifications/delivery.py): well past the provider's own
+# time limit (GATEWAYAPI_TIMEOUT_SECONDS), so a slow send is never taken for
+# a stranded one, and soon enough that a killed worker's message goes out
+# within two minutes.
+MESSAGE_SENDING_TIMEOUT_SECONDS = float(os.environ.get("MESSAGE_SENDING_TIMEOUT_SECONDS", "90"))
 GATEWAYAPI_URL = os.environ.get("GATEWAYAPI_URL", "https://gatewayapi.com/rest/mtsms")
 GATEWAYAPI_TOKEN = os.environ.get("GATEWAYAPI_TOKEN", "")
 GATEWAYAPI_TIMEOUT_SECONDS = float(os.environ.get("GATEWAYAPI_TIMEOUT_SECONDS", "10"))

@@ -15,6 +15,13 @@ from skranke.core.models import Location, Municipality
 
 pytest_plugins = ["tests.centre"]
 
+# On PostgreSQL every process has a bounded connection pool, as big as an app
+# process's threads (settings.py). The race tests hold one connection in each
+# of up to 32 threads at once, so the test process gets a pool that size.
+_pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+if _pool:
+    _pool["max_size"] = max(_pool["max_size"], 64)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

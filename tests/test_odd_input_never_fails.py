@@ -20,6 +20,7 @@ from skranke.core import clock
 from skranke.core.models import Desk
 from skranke.demo.data import DEMO_DEVICE_TOKENS, DEMO_USERS
 from skranke.demo.loading import load_demo_data
+from skranke.worker.heartbeat import record_heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,7 @@ def filled(route: str, samples: dict[str, str], odd: str) -> list[str]:
 def demo() -> dict[str, str]:
     clock.set_now(datetime(2026, 12, 7, 10, 0, tzinfo=clock.LOCAL_ZONE))
     load_demo_data(now=clock.now())
+    record_heartbeat(moment=clock.now())  # a worker runs, so /readyz answers 200
     booking = Booking.objects.filter(location__slug="raadhuset").first()
     assert booking is not None
     return {

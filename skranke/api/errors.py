@@ -5,12 +5,14 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from skranke.booking.errors import BookingError
+from skranke.core.database_down import database_down_response
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -56,6 +58,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
         return api.create_response(request, error_body("forbidden", _("Not allowed.")), status=403)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_down(request: HttpRequest, error: Exception) -> HttpResponse:
+        # 503 in the usual shape, one log line and no traceback
+        # (skranke/core/database_down.py).
+        return database_down_response(request, error)
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, error: Exception) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from skranke.core import clock
+from skranke.core.database_down import remember_contact
 from skranke.core.models import Municipality
 
 
@@ -19,6 +20,8 @@ def current_municipality() -> Municipality | None:
 
 def municipality(request: HttpRequest) -> dict[str, object]:
     current = current_municipality()
+    if current:
+        remember_contact(name=current.name, phone=current.phone)
     return {
         "municipality": current,
         "accessibility_statement_url": current.accessibility_statement_url if current else "",

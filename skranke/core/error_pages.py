@@ -6,11 +6,14 @@ error shape, so that a client never has to parse HTML.
 The 500 page is rendered without the request's context processors (the
 database may be what failed), so it reads nothing but the template."""
 
+import sys
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
+
+from skranke.core.database_down import DATABASE_ERRORS, database_down_response
 
 API_PREFIX = "/api/"
 
@@ -46,6 +49,12 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception. A database that is
+    # down, met in a middleware rather than a view (a session being
+    # saved), gets the same 503 as everywhere else.
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
+        return database_down_response(request, error)
     if _is_api(request):
         return api_error_response(
             status=500,

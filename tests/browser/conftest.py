@@ -34,6 +34,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _a_worker_is_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No worker runs beside the live server, so managers would see the
+    "worker silent" banner on every staff page; the pages are tested as a
+    running system shows them. (The banner itself: tests/worker, and in a
+    browser test_the_worker_silence_banner_is_accessible, which undoes this.)"""
+    from skranke.worker.templatetags import worker_silence
+
+    monkeypatch.setattr(worker_silence, "is_silent", lambda *, last: False)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     missing = [str(p) for p in (CHROMIUM, AXE_SOURCE) if not p.exists()]

@@ -85,6 +85,19 @@ def test_staff_log_in_and_the_pages_on_the_way_are_accessible(
     assert_accessible(page)
 
 
+def test_the_worker_silence_banner_is_accessible(
+    demo: None, live_server: LiveServer, page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.undo()  # the real banner: no worker runs beside the live server
+    page.goto(live_server.url + "/personale/")
+    page.get_by_label("Brugernavn").fill("leder")
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_label("Adgangskode").press("Enter")
+    page.wait_for_url("**/personale/")
+    assert page.locator("#worker-silent").is_visible()
+    assert_accessible(page)
+
+
 def test_the_admin_login_is_accessible(demo: None, live_server: LiveServer, page: Any) -> None:
     page.goto(live_server.url + "/admin/login/")
     assert_accessible(page)

@@ -1,5 +1,6 @@
-"""`manage.py runsystem` (what `make run` starts): web and worker come up
-together, follow the training clock, and stop together."""
+"""`manage.py runsystem --dev` (what `make dev` starts; tests/server has
+`make run`'s gunicorn): web and worker come up together, follow the training
+clock, and stop together."""
 
 import os
 import signal
@@ -59,7 +60,7 @@ def system(tmp_path: Path) -> subprocess.Popen[str]:
     subprocess.run([*manage, "load_demo"], cwd=ROOT, env=environment, check=True)
     port = free_port()
     process = subprocess.Popen(
-        [*manage, "runsystem", "--port", str(port)],
+        [*manage, "runsystem", "--dev", "--port", str(port)],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.PIPE,

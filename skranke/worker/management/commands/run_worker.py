@@ -1,16 +1,17 @@
 """The worker: runs the jobs in skranke/worker/jobs.py, round after round,
-until stopped (Ctrl-C or SIGTERM ends it after the current round)."""
+until stopped (Ctrl-C or SIGTERM ends it after the current round). The loop
+itself, with its heartbeat and its back-off when the database is down, is
+skranke/worker/loop.py."""
 
 import logging
 import signal
-import time
 from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
 from skranke.worker.jobs import JOBS
+from skranke.worker.loop import run_worker
 
 logger = logging.getLogger("skranke.worker")
 
@@ -28,19 +29,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         logger.info("worker started")
-        while not self.stopping:
-            close_old_connections()
-            done = 0
-            for job in JOBS:
-                try:
-                    done += job()
-                except Exception:
-                    # One failing round must not stop the worker: log it
-                    # (no personal data: the traceback names rows by id)
-                    # and try again next round.
-                    logger.exception("job %s failed", job.__name__)
-            if not done:
-                time.sleep(options["rest"])
+        run_worker(jobs=JOBS, rest_seconds=options["rest"], should_stop=lambda: self.stopping)
         logger.info("worker stopped")
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
