@@ -21,9 +21,20 @@ from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+# What the database being down (or restarting, or its pool exhausted) looks
+# like to the code; the worker backs off on the same (worker/loop.py).
 # OperationalError also covers a connection pool that timed out: Django
 # wraps the driver's errors, psycopg_pool's PoolTimeout among them.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def describe_database_error(error: BaseException) -> str:
+    """The error in one short line for the log: its kind and first line
+    ("OperationalError: connection refused"), no traceback."""
+    first_line = (str(error).strip().splitlines() or [""])[0][:200]
+    return f"{type(error).__name__}: {first_line}"
+
+
 RETRY_AFTER_SECONDS = 30
 API_PREFIX = "/api/"
 
@@ -49,14 +60,12 @@ def forget_contact() -> None:
 
 
 def database_down_response(request: HttpRequest, error: BaseException) -> HttpResponse:
-    first_line = (str(error).strip().splitlines() or [""])[0][:200]
     # One line per request, no traceback (the database being down is not a
     # bug in the code, and a traceback per request would bury the log).
     logger.error(
-        "database unavailable, answered %s with 503 (%s: %s)",
+        "database unavailable, answered %s with 503 (%s)",
         request.path,
-        type(error).__name__,
-        first_line,
+        describe_database_error(error),
     )
     response: HttpResponse
     if request.path.startswith(API_PREFIX):

@@ -30,3 +30,14 @@ def is_covered(interval: Interval, *, by: Sequence[Interval]) -> bool:
 def format_interval(interval: Interval) -> str:
     """10:00–15:30, as Danish and English readers both expect."""
     return f"{interval[0]:%H:%M}–{interval[1]:%H:%M}"
+
+
+def time_of_minute(minute: int) -> time:
+    """The time of day `minute` minutes after midnight; the day's end
+    (24 × 60) is shown as 00:00."""
+    return time(minute // 60 % 24, minute % 60)
+
+
+def format_minutes(start: int, end: int) -> str:
+    """format_interval for minutes after midnight, as planning counts them."""
+    return format_interval((time_of_minute(start), time_of_minute(end)))

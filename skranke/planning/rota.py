@@ -36,10 +36,13 @@ import math
 import time as timer
 from dataclasses import dataclass
 from datetime import date, time
+from typing import TYPE_CHECKING
 
-from ortools.sat.python import cp_model
-
+from skranke.core.intervals import format_minutes
 from skranke.planning.forecast import INTERVAL_MINUTES, INTERVALS
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 NeedByDay = dict[date, list[int]]
 
@@ -120,7 +123,7 @@ class Pattern:
     @property
     def label(self) -> str:
         """ "08:00–16:00"."""
-        return f"{interval_label(self.start)[:5]}–{interval_label(self.end - 1)[6:]}"
+        return format_minutes(self.start * INTERVAL_MINUTES, self.end * INTERVAL_MINUTES)
 
     @property
     def break_label(self) -> str:
@@ -128,7 +131,9 @@ class Pattern:
         if not self.break_length:
             return ""
         first = self.start + self.break_start
-        return f"{interval_label(first)[:5]}–{interval_label(first + self.break_length - 1)[6:]}"
+        return format_minutes(
+            first * INTERVAL_MINUTES, (first + self.break_length) * INTERVAL_MINUTES
+        )
 
     @property
     def hours(self) -> float:
@@ -215,9 +220,7 @@ class Rota:
 
 def interval_label(interval: int) -> str:
     """ "10:00–10:30" for the half hour starting at 10:00."""
-    start = interval * INTERVAL_MINUTES
-    end = start + INTERVAL_MINUTES
-    return f"{start // 60:02d}:{start % 60:02d}–{end // 60 % 24:02d}:{end % 60:02d}"
+    return format_minutes(interval * INTERVAL_MINUTES, (interval + 1) * INTERVAL_MINUTES)
 
 
 def peak_hours(need: NeedByDay) -> float:
@@ -338,6 +341,11 @@ def _solve_day(
 ) -> tuple[dict[Pattern, int], bool]:
     if not any(need) or not patterns:
         return {}, True
+    # OR-Tools is imported when a rota is solved, not with the module: it
+    # takes ~80 MB and ~0.4 s, which every app process would otherwise pay
+    # on its first request, whatever page that is.
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     staff = {
         pattern: model.new_int_var(0, pattern.most_staff, f"staff_{pattern.key}")
@@ -385,6 +393,8 @@ def _trade_half_hours(
     """The fewest hours over the whole week with at least `covered` half
     hours fully covered and none more than one desk short; None if the
     solver finds no such rota in time. The full-cover rota is the hint."""
+    from ortools.sat.python import cp_model  # see _solve_day
+
     model = cp_model.CpModel()
     staff: dict[tuple[date, Pattern], cp_model.IntVar] = {}
     for day, patterns in usable.items():
@@ -426,7 +436,7 @@ def _trade_half_hours(
     return chosen, status == cp_model.OPTIMAL
 
 
-def _share_staff(model: cp_model.CpModel, staff: dict[Pattern, cp_model.IntVar]) -> None:
+def _share_staff(model: "cp_model.CpModel", staff: dict[Pattern, "cp_model.IntVar"]) -> None:
     """At most a group's `most_staff` on all its start times together."""
     groups: dict[str, list[Pattern]] = {}
     for pattern in staff:
@@ -437,9 +447,11 @@ def _share_staff(model: cp_model.CpModel, staff: dict[Pattern, cp_model.IntVar])
             model.add(sum(staff[pattern] for pattern in members) <= members[0].most_staff)
 
 
-def _solver(seconds: float) -> cp_model.CpSolver:
+def _solver(seconds: float) -> "cp_model.CpSolver":
     """A solver stopped after `seconds`, with one worker and a fixed seed:
     the same input gives the same rota."""
+    from ortools.sat.python import cp_model  # see _solve_day
+
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1

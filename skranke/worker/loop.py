@@ -13,14 +13,13 @@ import time
 from collections.abc import Callable, Sequence
 
 from django.db import close_old_connections, connections
-from django.db.utils import InterfaceError, OperationalError
 
+from skranke.core.database_down import DATABASE_ERRORS, describe_database_error
 from skranke.worker.backoff import backoff_seconds
 from skranke.worker.heartbeat import HeartbeatWriter
 
 logger = logging.getLogger("skranke.worker")
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 # A rest or a back-off is taken in slices this long, so SIGTERM ends the
 # worker within a second even during a minute's back-off.
 _SLICE_SECONDS = 1.0
@@ -77,11 +76,9 @@ def run_worker(
             wait = backoff_seconds(failures=failures)
             # One line, no traceback: the error's first line says enough
             # ("connection refused", "database is locked").
-            first_line = (str(error).strip().splitlines() or [""])[0][:200]
             logger.warning(
-                "database unavailable (%s: %s), failure %d in a row; trying again in %.0f s",
-                type(error).__name__,
-                first_line,
+                "database unavailable (%s), failure %d in a row; trying again in %.0f s",
+                describe_database_error(error),
                 failures,
                 wait,
             )

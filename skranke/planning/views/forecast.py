@@ -19,6 +19,7 @@ from skranke.contact.models import TopicGroup
 from skranke.core import clock
 from skranke.core.chart import Bar, Mark, draw_chart
 from skranke.core.date_parameters import read_date_parameter
+from skranke.core.intervals import time_of_minute
 from skranke.core.models import Municipality, Service
 from skranke.planning.demand import Demand, forecast_calls, forecast_visits
 from skranke.planning.forecast import BACKTEST_WEEKS, FEWEST_DAYS, INTERVAL_MINUTES
@@ -243,16 +244,12 @@ def _open_intervals(expected: list[float]) -> list[IntervalRow]:
         return []
     return [
         IntervalRow(
-            starts=_clock(index * INTERVAL_MINUTES),
-            ends=_clock((index + 1) * INTERVAL_MINUTES),
+            starts=f"{time_of_minute(index * INTERVAL_MINUTES):%H:%M}",
+            ends=f"{time_of_minute((index + 1) * INTERVAL_MINUTES):%H:%M}",
             expected=expected[index],
         )
         for index in range(busy[0], busy[-1] + 1)
     ]
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _split(*, demand: Demand, expected: float, phones: bool, user: User) -> list[SplitRow]:

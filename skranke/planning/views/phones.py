@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from skranke.core import clock
 from skranke.core.chart import Chart, draw_chart
+from skranke.core.date_parameters import read_date_parameter
 from skranke.planning.phones import (
     DayPlan,
     IntervalPlan,
@@ -117,10 +118,8 @@ def _read_percent(
 def _chosen_day(plan: PhonePlan, given: str | None, *, today: date) -> DayPlan:
     """The asked-for day if it is one of the plan's; else the first from
     today on (the last when all are gone)."""
-    try:
-        asked = plan.day(date.fromisoformat(given or ""))
-    except ValueError:
-        asked = None
+    wanted = read_date_parameter(given, today=today)
+    asked = plan.day(wanted) if wanted is not None else None
     if asked is not None:
         return asked
     return next((item for item in plan.days if item.day >= today), plan.days[-1])

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from skranke.core import clock
+from skranke.core.intervals import format_minutes
 from skranke.core.models import Weekday
 from skranke.planning.counter_model import read_counter_model
-from skranke.planning.simulation import CounterWeek, Window, simulate_week
+from skranke.planning.simulation import CounterWeek, simulate_week
 from skranke.planning.views.access import chosen_place, planning_manager
 from skranke.planning.views.comparison import compare_weeks
 from skranke.planning.what_if import ChangeRefused, change_week
@@ -76,12 +77,12 @@ def _weekdays(week: CounterWeek) -> list[WeekdayRow]:
     return [
         WeekdayRow(
             day=str(Weekday(weekday).label),
-            opening=", ".join(_shown(window) for window in week.opening[weekday]),
+            opening=", ".join(format_minutes(*window) for window in week.opening[weekday]),
             desks=[
                 _("Desk %(name)s: %(hours)s")
                 % {
                     "name": desk.name,
-                    "hours": ", ".join(_shown(window) for window in desk.hours[weekday]),
+                    "hours": ", ".join(format_minutes(*window) for window in desk.hours[weekday]),
                 }
                 for desk in week.desks
                 if desk.hours.get(weekday)
@@ -90,8 +91,3 @@ def _weekdays(week: CounterWeek) -> list[WeekdayRow]:
         for weekday in sorted(week.opening)
         if week.opening[weekday]
     ]
-
-
-def _shown(window: Window) -> str:
-    (start, end) = window
-    return f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
