@@ -38,15 +38,16 @@ def _show_ticket(request: HttpRequest, visit: Visit) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     location: Location = request.device.location  # type: ignore[attr-defined]
     refusal: CheckInRefused | None = None
-    how = "phone" if request.POST.get("how") == "phone" else "code"
-    entered = request.POST.get(how, "")[:FIELD_MAX].strip() if request.method == "POST" else ""
+    # "both": the code and the mobile number together, asked for after a
+    # code alone was refused; only then may the kiosk say more (another day
+    # or place) about the booking.
+    how = request.POST.get("how") if request.POST.get("how") in ("phone", "both") else "code"
+    code = request.POST.get("code", "")[:FIELD_MAX].strip() if how != "phone" else ""
+    phone = request.POST.get("phone", "")[:FIELD_MAX].strip() if how != "code" else ""
+    entered = code or phone
     if request.method == "POST":
         try:
-            visit = check_in_booking(
-                location=location,
-                code=entered if how == "code" else "",
-                phone=entered if how == "phone" else "",
-            )
+            visit = check_in_booking(location=location, code=code, phone=phone)
         except CheckInRefused as error:
             refusal = error
         else:
@@ -60,6 +61,10 @@ def start(request: HttpRequest) -> HttpResponse:
             "refusal": refusal,
             "how": how,
             "entered": entered if refusal is not None and refusal.code != "too_late" else "",
+            # A code alone was refused: offer to try it with the mobile number.
+            "ask_for_phone_with": code
+            if refusal is not None and refusal.code == "not_here_today" and how == "code"
+            else "",
             "late_booking": refusal.booking if refusal is not None and late else None,
             "walk_ins": walk_in_services(location=location).exists(),
         },

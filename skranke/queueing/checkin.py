@@ -30,29 +30,53 @@ def _local(moment: datetime) -> str:
     return formats.time_format(timezone.localtime(moment), "H:i")
 
 
+# Refusals that would tell whoever typed a code (or a mobile number) about
+# a booking that is not for here and today: its day and time, its place, that
+# it was cancelled or is a telephone meeting, or merely that the code exists.
+# A kiosk is open to anyone, so these all get one answer unless the code and
+# the mobile number were given together and belong to the same booking.
+REVEALING_REFUSALS = frozenset(
+    {"not_found", "other_day", "other_location", "cancelled", "already_served", "phone_meeting"}
+)
+
+
+def not_here_today() -> CheckInRefused:
+    """The one answer for every refusal in REVEALING_REFUSALS."""
+    return CheckInRefused(
+        _(
+            "We cannot check you in here today. Check what you typed, and the day and "
+            "place in your confirmation, or ask at the desk."
+        ),
+        code="not_here_today",
+    )
+
+
 def find_booking_to_check_in(*, location: Location, code: str = "", phone: str = "") -> Booking:
-    """The booking a citizen at `location` means by `code` or `phone`: one
-    of today's, at the municipality. Refused with a message for the citizen
-    when there is none, or several."""
+    """The booking a citizen at `location` means by `code` or `phone` (or
+    both, which must belong to the same booking): one of today's, at the
+    municipality. Refused with a message for the citizen when there is
+    none, or several."""
     if not code.strip() and not phone.strip():
         raise CheckInRefused(_("Type your booking code or your mobile number."), code="missing")
     municipality = location.municipality_id
     bookings = Booking.objects.select_related("location", "service").filter(
         location__municipality_id=municipality
     )
-    if code:
+    number = ""
+    if phone.strip():
+        try:
+            number = normalize_phone(phone)
+        except InvalidBooking as error:
+            raise CheckInRefused(error.message, code="invalid_phone") from error
+    if code.strip():
         cleaned = "".join(char for char in code.upper() if char.isalnum())[:CODE_MAX]
         booking = bookings.filter(code=cleaned).first()
-        if booking is None:
+        if booking is None or (number and booking.phone != number):
             raise CheckInRefused(
                 _("We cannot find a booking with this code. Check the code, or ask at the desk."),
                 code="not_found",
             )
         return booking
-    try:
-        number = normalize_phone(phone)
-    except InvalidBooking as error:
-        raise CheckInRefused(error.message, code="invalid_phone") from error
     today = clock.today()
     matches = list(
         bookings.filter(
@@ -78,7 +102,19 @@ def find_booking_to_check_in(*, location: Location, code: str = "", phone: str =
 def check_in_booking(*, location: Location, code: str = "", phone: str = "") -> Visit:
     """Check in the booking meant by `code` or `phone` and give its ticket.
     Checking in twice gives the same ticket again. Refused (CheckInRefused)
-    for another day or place, too early, too late, or a cancelled booking."""
+    for another day or place, too early, too late, or a cancelled booking;
+    with only one of code and phone, those that would reveal a booking not
+    for here and today are all refused alike (`not_here_today`)."""
+    try:
+        return _check_in_booking(location=location, code=code, phone=phone)
+    except CheckInRefused as refusal:
+        identified = bool(code.strip() and phone.strip()) and refusal.code != "not_found"
+        if refusal.code in REVEALING_REFUSALS and not identified:
+            raise not_here_today() from None
+        raise
+
+
+def _check_in_booking(*, location: Location, code: str, phone: str) -> Visit:
     booking = find_booking_to_check_in(location=location, code=code, phone=phone)
     existing = Visit.objects.filter(booking=booking, transferred_from__isnull=True).first()
     if existing is not None and existing.status != Visit.Status.ENDED:

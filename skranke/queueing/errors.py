@@ -42,5 +42,5 @@ class CheckInRefused(QueueRefused):
         self.code = code
         self.booking = booking
         self.come_back_at = come_back_at
-        if code == "not_found":
+        if code in ("not_found", "not_here_today"):
             self.status = 404

@@ -52,7 +52,7 @@ def test_a_kiosk_checks_in_a_booking_by_code(
 @pytest.mark.parametrize(
     ("payload", "status", "code"),
     [
-        ({"location": "raadhus", "code": "NOSUCH"}, 404, "not_found"),
+        ({"location": "raadhus", "code": "NOSUCH"}, 404, "not_here_today"),
         ({"location": "raadhus"}, 422, "invalid"),
         ({"location": "raadhus", "phone": "123"}, 409, "invalid_phone"),
         ({"location": "elsewhere", "code": "NOSUCH"}, 403, "forbidden"),

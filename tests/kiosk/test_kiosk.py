@@ -1,6 +1,7 @@
 """The kiosk pages: only a signed-in kiosk device, a ticket on the screen,
 and a clear answer (never an error page) for every booking it cannot check in."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import Client
 from skranke.accounts.devices import revoke_device
 from skranke.accounts.models import Device
 from skranke.booking.availability import Policy
-from skranke.booking.booking import book_appointment
+from skranke.booking.booking import book_appointment, cancel_appointment
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Location, Service
@@ -17,12 +18,14 @@ from skranke.queueing.models import Visit
 from tests.centre import at, citizen, device_token
 
 
-def booking_at(centre: Location, service: Service, start: datetime) -> Booking:
+def booking_at(
+    centre: Location, service: Service, start: datetime, number: int = 1, **changes: object
+) -> Booking:
     return book_appointment(
         location=centre,
         service=service,
         start=start,
-        citizen=citizen(1),
+        citizen=citizen(number, **changes),
         channel=Booking.Channel.WEB,
         policy=Policy.for_staff(centre),
     )
@@ -67,11 +70,11 @@ def test_checking_in_with_the_code_shows_the_ticket_and_the_wait(
 @pytest.mark.parametrize(
     ("entered", "expected"),
     [
-        ({"how": "code", "code": "NOSUCH"}, "We cannot find a booking with this code."),
+        ({"how": "code", "code": "NOSUCH"}, "We cannot check you in here today."),
         ({"how": "phone", "phone": "not a number"}, "Write a valid mobile number"),
         ({"how": "code", "code": ""}, "Type your booking code or your mobile number."),
         ({"how": "phone", "phone": "x" * 500}, "Write a valid mobile number"),
-        ({"how": "other", "code": "NOSUCH"}, "We cannot find a booking"),
+        ({"how": "other", "code": "NOSUCH"}, "We cannot check you in here today."),
     ],
 )
 def test_bad_input_is_answered_on_the_page(
@@ -110,3 +113,45 @@ def test_a_walk_in_chooses_among_errands_allowed_without_a_booking(
     refused = kiosk.post("/kiosk/uden-tid/", {"service": "pas"})
     assert refused.status_code == 422
     assert Visit.objects.count() == 1
+
+
+def without_csrf(page: bytes) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.decode())
+
+
+def test_the_kiosk_answers_every_wrong_code_with_the_same_page(
+    kiosk: Client, centre: Location, passport: Service
+) -> None:
+    """A kiosk tried code after code must learn nothing: an unknown code,
+    another day's booking and a cancelled one give the same page, which
+    then asks for the mobile number as well."""
+    other_day = booking_at(centre, passport, at(8, 11, 0))
+    cancelled = booking_at(centre, passport, at(7, 11, 0), number=2)
+    cancel_appointment(booking=cancelled)
+    clock.set_now(at(7, 10, 10))
+    pages = {
+        code: kiosk.post("/kiosk/", {"how": "code", "code": code})
+        for code in ("NOSUCH", other_day.code, cancelled.code)
+    }
+    assert {answer.status_code for answer in pages.values()} == {200}
+    # The page repeats what was typed (to try with the number); apart from
+    # that, the pages are the same, byte for byte.
+    shown = {without_csrf(answer.content).replace(code, "CODE") for code, answer in pages.items()}
+    assert len(shown) == 1
+    page = shown.pop()
+    assert "We cannot check you in here today." in page
+    assert "8 December" not in page
+    assert "11:00" not in page
+    assert "Type your mobile number as well" in page
+
+
+def test_the_code_with_the_mobile_number_tells_the_citizen_their_day(
+    kiosk: Client, centre: Location, passport: Service
+) -> None:
+    other_day = booking_at(centre, passport, at(8, 11, 0), phone="+4524242424")
+    clock.set_now(at(7, 10, 10))
+    answer = kiosk.post("/kiosk/", {"how": "both", "code": other_day.code, "phone": "24242424"})
+    assert "Your booking is on Tuesday 8 December at 11:00." in answer.content.decode()
+    wrong = kiosk.post("/kiosk/", {"how": "both", "code": other_day.code, "phone": "29 99 99 99"})
+    assert "We cannot check you in here today." in wrong.content.decode()
+    assert not Visit.objects.exists()

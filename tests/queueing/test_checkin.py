@@ -72,46 +72,70 @@ def test_a_mobile_number_with_several_bookings_today_asks_for_the_code(
     assert not Visit.objects.exists()
 
 
-def test_unknown_codes_and_numbers_are_told_apart_from_errors(centre: Location) -> None:
+def test_unknown_codes_and_numbers_are_told_apart_from_typing_errors(centre: Location) -> None:
     clock.set_now(at(7, 10, 0))
     unknown = refusal(centre, code="ZZZZZZ")
-    assert unknown.code == "not_found"
+    assert unknown.code == "not_here_today"
     assert unknown.status == 404
-    assert refusal(centre, phone="20 99 99 99").code == "not_found"
+    assert refusal(centre, phone="20 99 99 99").code == "not_here_today"
     assert refusal(centre, phone="12").code == "invalid_phone"
 
 
-def test_a_cancelled_booking_is_not_checked_in(
-    centre: Location, passport: Service, book: Book
-) -> None:
-    booking = book(passport, at(7, 10, 20))
-    cancel_appointment(booking=booking)
-    clock.set_now(at(7, 10, 10))
-    assert refusal(centre, code=booking.code).code == "cancelled"
-
-
-def test_another_days_booking_is_told_its_day(
-    centre: Location, passport: Service, book: Book
-) -> None:
-    booking = book(passport, at(8, 11, 0))
-    clock.set_now(at(7, 10, 10))
-    refused = refusal(centre, code=booking.code)
-    assert refused.code == "other_day"
-    assert "Tuesday 8 December at 11:00" in str(refused.message)
-
-
-def test_a_booking_at_another_location_is_told_where(
-    centre: Location, passport: Service, book: Book
-) -> None:
-    booking = book(passport, at(7, 10, 20))
+def library_of(centre: Location, passport: Service) -> Location:
     library = Location.objects.create(
         municipality=centre.municipality, name="Biblioteket", slug="bibliotek", address="Vej 2"
     )
     passport.locations.add(library)
+    return library
+
+
+def test_a_code_alone_tells_nothing_about_a_booking_not_for_here_and_today(
+    centre: Location, passport: Service, book: Book
+) -> None:
+    """Whoever stands at a kiosk may be trying codes: an unknown code,
+    another day's, another place's, a cancelled booking and a telephone
+    meeting all get the same answer, with nothing from the booking in it."""
+    other_day = book(passport, at(8, 11, 0))
+    elsewhere = book(passport, at(7, 10, 20), phone="+4522222222")
+    cancelled = book(passport, at(7, 10, 40), phone="+4523232323")
+    cancel_appointment(booking=cancelled)
+    library = library_of(centre, passport)
     clock.set_now(at(7, 10, 10))
-    refused = refusal(library, code=booking.code)
-    assert refused.code == "other_location"
-    assert centre.name in str(refused.message)
+    answers = {
+        (refused.code, refused.status, str(refused.message))
+        for refused in (
+            refusal(library, code="ZZZZZZ"),
+            refusal(library, code=other_day.code),
+            refusal(library, code=elsewhere.code),
+            refusal(library, code=cancelled.code),
+            refusal(library, phone=elsewhere.phone),
+        )
+    }
+    assert len(answers) == 1
+    ((code, status, message),) = answers
+    assert (code, status) == ("not_here_today", 404)
+    assert "8 December" not in message
+    assert centre.name not in message
+
+
+def test_the_code_with_its_mobile_number_is_told_the_day_and_place(
+    centre: Location, passport: Service, book: Book
+) -> None:
+    other_day = book(passport, at(8, 11, 0), phone="+4524242424")
+    elsewhere = book(passport, at(7, 10, 20), phone="+4522222222")
+    cancelled = book(passport, at(7, 10, 40), phone="+4523232323")
+    cancel_appointment(booking=cancelled)
+    library = library_of(centre, passport)
+    clock.set_now(at(7, 10, 10))
+    day = refusal(library, code=other_day.code, phone="24 24 24 24")
+    assert day.code == "other_day"
+    assert "Tuesday 8 December at 11:00" in str(day.message)
+    place = refusal(library, code=elsewhere.code, phone="22 22 22 22")
+    assert place.code == "other_location"
+    assert centre.name in str(place.message)
+    assert refusal(library, code=cancelled.code, phone="23232323").code == "cancelled"
+    # Another person's number with the code is as good as a wrong code.
+    assert refusal(library, code=other_day.code, phone=PHONE).code == "not_here_today"
 
 
 def test_too_early_is_told_when_to_come_back_unless_a_desk_is_free(
