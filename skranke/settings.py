@@ -264,8 +264,10 @@ if PRODUCTION:
     # Skranke runs behind a reverse proxy that terminates TLS (docs/install.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    # Health checks come straight to the app server, over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    # Health checks come straight to the app server, over plain HTTP. So may
+    # Prometheus for /metrics (docs/monitoring.md): a redirect would not
+    # protect its token, which the first request has already sent.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
@@ -322,13 +324,36 @@ ADMINS = [("Skranke", address) for address in env_list("ADMINS")]
 DEFAULT_EXCEPTION_REPORTER = "skranke.core.error_reports.PrivateExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "skranke.core.error_reports.PrivateExceptionReporterFilter"
 
+# --- Monitoring (docs/monitoring.md) ---------------------------------------
+# The bearer token Prometheus sends for /metrics; without one, /metrics
+# does not exist (404).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters long.")
+
 # --- Logging ----------------------------------------------------------------
-# Plain lines on stderr, for journald or the app server's log.
-LOGGING = {
+# Plain lines on stderr, for journald or the app server's log; LOG_FORMAT=json
+# writes one JSON object per line instead, for a log collector
+# (skranke/monitoring/json_logs.py), with a line per request in place of
+# gunicorn's access log. Never a query string.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "skranke.monitoring.json_logs.JsonFormatter"},
+    },
+    "filters": {"no_query_strings": {"()": "skranke.monitoring.json_logs.WithoutQueryStrings"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["no_query_strings"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING" if PRODUCTION else "INFO"},

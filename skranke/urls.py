@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from skranke.api.v1 import api
+from skranke.monitoring import views as monitoring
 
 urlpatterns = [
     path("", include("skranke.core.urls")),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("personale/", include("skranke.accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # For Prometheus, behind a token (docs/monitoring.md).
+    path("metrics", monitoring.metrics, name="metrics"),
 ]
 
 # Danish and English error pages, and the API's JSON error shape under /api/.
