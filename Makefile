@@ -112,6 +112,8 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/skranke_bench
 # Benchmarks run on PostgreSQL, in a database of their own (see docs/benchmarks.md);
 # the call-record import on SQLite as well. They race up to 64 threads in one
 # process, each holding a connection: a pool that size, not an app process's.
+# The release-morning load test (Locust) starts `make run`'s server itself, on
+# SQLite and on a PostgreSQL database of its own, with `make run`'s pool.
 bench: export DATABASE_POOL_MAX_SIZE = 80
 bench: $(VENV)/.dev-installed messages
 	scripts/ensure-postgres
@@ -123,6 +125,7 @@ bench: $(VENV)/.dev-installed messages
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.statistics
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.planning
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.rota
+	$(PY) -m bench.release_morning
 
 lock: $(VENV)/.dev-installed
 	$(VENV)/bin/uv pip compile pyproject.toml -o requirements/base.txt --python-version 3.11 --no-header -q

@@ -22,6 +22,12 @@ workers = settings.WEB_PROCESSES
 threads = settings.WEB_THREADS
 # A stopping server lets requests in flight finish, but not for ever.
 graceful_timeout = 15
+# A citizen's browser reuses its connection between clicks seconds apart;
+# gunicorn's default (2 s) closed it under them, and a POST sent on a
+# connection closed at that moment is dropped, not retried (the release-
+# morning load test, docs/benchmarks.md). Above nginx's 60 s upstream
+# keep-alive. An idle kept connection waits in the poller, not in a thread.
+keepalive = 75
 # No control socket: it would be one path in the home directory for every
 # server on the machine (and production's home is read-only).
 control_socket_disable = True

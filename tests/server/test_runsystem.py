@@ -6,105 +6,33 @@ stops everything on SIGTERM. Real processes, no mocks."""
 import json
 import os
 import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from tests.demo.test_runsystem import children_of, free_port, is_running
+from tests.demo.test_runsystem import children_of, is_running
+from tests.server.running_system import (
+    System,
+    load_demo,
+    request,
+    running_systems,
+    system_environment,
+    wait_until,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 30
-
-
-class System:
-    def __init__(self, process: subprocess.Popen[str], port: int, log: Path) -> None:
-        self.process = process
-        self.base = f"http://127.0.0.1:{port}"
-        self.log = log
-
-    def get(self, path: str, *, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
-        return request(f"{self.base}{path}", timeout=timeout)
-
-    def children(self) -> dict[int, str]:
-        return children_of(self.process.pid)
-
-    def worker_pid(self) -> int | None:
-        return next((pid for pid, args in self.children().items() if "run_worker" in args), None)
-
-
-def request(
-    url: str, *, body: object = None, timeout: float = 30
-) -> tuple[int, dict[str, str], bytes]:
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"} if data else {}
-    message = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310 - localhost
-    try:
-        with urllib.request.urlopen(message, timeout=timeout) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
-def wait_until(condition: Callable[[], object], *, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        time.sleep(0.2)
-
-
-def answers(system: System) -> bool:
-    try:
-        return system.get("/", timeout=5)[0] == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     folder = tmp_path_factory.mktemp("runsystem")
-    environment = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DATABASE_URL": f"sqlite:///{folder / 'system.sqlite3'}",
-        "SKRANKE_CLOCK_START": "2026-12-01T09:00",
-        "WEB_PROCESSES": "2",
-        "WEB_THREADS": "4",
-    }
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=environment, check=True)
-    subprocess.run(
-        [*manage, "load_demo"], cwd=ROOT, env=environment, check=True, capture_output=True
+    environment = system_environment(
+        database_url=f"sqlite:///{folder / 'system.sqlite3'}", WEB_PROCESSES="2", WEB_THREADS="4"
     )
-    port = free_port()
-    log = folder / "runsystem.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [*manage, "runsystem", "--port", str(port)],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-    running = System(process, port, log)
-    try:
-        wait_until(lambda: answers(running) or process.poll() is not None, seconds=60)
-        assert process.poll() is None, log.read_text()
+    load_demo(environment)
+    with running_systems(environments=[environment], folder=folder) as [running]:
         yield running
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def test_it_serves_pages_and_static_files_with_gunicorns_threaded_workers(

@@ -1,0 +1,431 @@
+"""The release-morning load test (`make bench`, or on its own):
+
+    .venv/bin/python -m bench.release_morning [--database sqlite|postgres|both] [--seconds 60]
+
+Skranke is started as `make run` starts it (`manage.py runsystem`: gunicorn
+sized by skranke/settings.py, and the worker) on a free local port, on a
+fresh SQLite file and then on a PostgreSQL database of its own
+(skranke_locust, made and dropped here), with the demo loaded and the clock
+set to a Monday at 10:30, the town hall open. Locust then runs headless,
+for --seconds, against 127.0.0.1 only (bench/release_morning_users.py):
+
+    300 citizens, arriving over the run after the others (5.6 users a
+        second), browsing and booking (a third racing for the earliest times);
+    20 waiting-room displays polling every second;
+    10 desks calling and finishing visits;
+    2 kiosks checking in;
+    5 staff on the day list.
+
+Printed and written to bench/results/release_morning.json: requests per
+second, p50/p95/p99 per kind of request, failures, dropped connections
+(counted apart), the load average and the CPU each side used, and the races
+checked in the database against the capacity rule
+(bench/release_morning_db.py). Exits non-zero when the capacity rule broke
+(a contested time not exactly full, a desk booked twice) or a request
+failed or was dropped. The targets (0 errors, 0 dropped
+connections, citizen pages p95 ≤ 300 ms) are reported; on a shared 2-core
+machine the timings are pessimistic.
+"""
+
+import argparse
+import csv
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from bench.server import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+LOCUST = str(Path(sys.executable).parent / "locust")
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/skranke_locust"
+POSTGRES_NAME = "skranke_locust"
+# A Monday (no holiday) at half past ten: the town hall has been open half
+# an hour, and its booking has just opened.
+CLOCK_START = "2027-03-01T10:30"
+USERS = {"citizens": 300, "displays": 20, "desks": 10, "kiosks": 2, "staff": 5}
+CITIZEN_P95_TARGET_MS = 300
+# Settings that `make bench` or a shell may have set for something else;
+# the system under test gets `make run`'s defaults.
+DROPPED_ENVIRONMENT = ("DATABASE_POOL_", "WEB_PROCESSES", "WEB_THREADS", "DJANGO_SETTINGS_MODULE")
+
+
+def environment(database_url: str) -> dict[str, str]:
+    kept = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(DROPPED_ENVIRONMENT) and not key.startswith("SKRANKE_CLOCK")
+    }
+    return kept | {
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SKRANKE_CLOCK_START": CLOCK_START,
+        # Set-up, server and check share one clock, to the second.
+        "SKRANKE_CLOCK_ANCHOR": str(time.time()),  # noqa: TID251 - the real moment it starts
+    }
+
+
+def recreate_postgres_database() -> None:
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_NAME}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{POSTGRES_NAME}"')
+
+
+def drop_postgres_database() -> None:
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_NAME}" WITH (FORCE)')
+
+
+def manage(env: dict[str, str], *arguments: str) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+def answers(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(base + "/", timeout=5) as response:
+            return int(response.status) == 200
+    except OSError:
+        return False
+
+
+def descendants(pid: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(parents.get(current, []))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+class LoadSampler(threading.Thread):
+    """The 1-minute load average every five seconds while Locust runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(5):
+            self.samples.append(float(Path("/proc/loadavg").read_text().split()[0]))
+
+
+def run_locust(base: str, seconds: int, folder: Path, env: dict[str, str]) -> dict[str, Any]:
+    users = sum(USERS.values())
+    # The devices and staff (fixed counts) come first; the citizens arrive
+    # over the rest of the run.
+    spawn_rate = users / seconds
+    command = [
+        LOCUST,
+        *("-f", str(ROOT / "bench" / "release_morning_users.py")),
+        "--headless",
+        *("--users", str(users), "--spawn-rate", f"{spawn_rate:.2f}"),
+        *("--run-time", f"{seconds}s", "--stop-timeout", "10"),
+        *("--host", base, "--csv", str(folder / "locust"), "--only-summary"),
+        *("--loglevel", "WARNING"),
+    ]
+    locust_env = env | {
+        "RELEASE_MORNING_PLAN": str(folder / "plan.json"),
+        "RELEASE_MORNING_SUMMARY": str(folder / "summary.json"),
+    }
+    sampler = LoadSampler()
+    sampler.start()
+    started = time.monotonic()
+    before = os.times()
+    with (folder / "locust.log").open("w") as log:
+        locust = subprocess.Popen(command, cwd=ROOT, env=locust_env, stdout=log, stderr=log)
+        locust.wait(timeout=seconds + 120)
+    after = os.times()
+    sampler.done.set()
+    return {
+        "elapsed_s": time.monotonic() - started,
+        "load_average_samples": sampler.samples,
+        # Locust is the only child reaped meanwhile.
+        "locust_cpu_s": round(
+            after.children_user
+            + after.children_system
+            - before.children_user
+            - before.children_system,
+            1,
+        ),
+        "locust_log": (folder / "locust.log").read_text(),
+    }
+
+
+def read_stats(folder: Path) -> list[dict[str, Any]]:
+    rows = []
+    with (folder / "locust_stats.csv").open() as stats:
+        for row in csv.DictReader(stats):
+            rows.append(
+                {
+                    "kind": row["Name"],
+                    "method": row["Type"],
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "rps": round(float(row["Requests/s"]), 1),
+                    "p50_ms": int(float(row["50%"] or 0)),
+                    "p95_ms": int(float(row["95%"] or 0)),
+                    "p99_ms": int(float(row["99%"] or 0)),
+                }
+            )
+    return rows
+
+
+def read_failures(folder: Path) -> list[dict[str, Any]]:
+    with (folder / "locust_failures.csv").open() as failures:
+        return [
+            {"kind": row["Name"], "error": row["Error"], "count": int(row["Occurrences"])}
+            for row in csv.DictReader(failures)
+        ]
+
+
+ACCESS_LINE = re.compile(
+    r'"(?P<method>[A-Z]+) (?P<path>[^"]*)" (?P<status>\d{3}) \S+ (?P<s>[\d.]+)$'
+)
+
+
+def percentile(values: list[float], share: float) -> int:
+    ordered = sorted(values)
+    return round(ordered[min(int(len(ordered) * share), len(ordered) - 1)] * 1000)
+
+
+def server_side(log: str) -> dict[str, Any]:
+    """What gunicorn's access log says (its last field is the seconds the
+    request took inside the server): the time spent serving, apart from
+    the time waiting for a thread, and the answers by status."""
+    served: dict[str, list[float]] = {"citizen pages": [], "all": []}
+    statuses: dict[str, int] = {}
+    for line in log.splitlines():
+        found = ACCESS_LINE.search(line)
+        if found is None:
+            continue
+        seconds = float(found["s"])
+        served["all"].append(seconds)
+        path = found["path"]
+        if found["method"] == "GET" and (path == "/" or path.startswith("/bestil/")):
+            served["citizen pages"].append(seconds)
+        statuses[found["status"]] = statuses.get(found["status"], 0) + 1
+    return {
+        "statuses": statuses,
+        "tracebacks": log.count("Traceback (most recent call last)"),
+        "worker_timeouts": log.count("WORKER TIMEOUT"),
+        **{
+            f"{kind} in server p50/p95 ms": [percentile(times, 0.5), percentile(times, 0.95)]
+            for kind, times in served.items()
+            if times
+        },
+    }
+
+
+def measure(database: str, seconds: int) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix=f"release-morning-{database}-"))
+    if database == "postgres":
+        recreate_postgres_database()
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{folder / 'system.sqlite3'}"
+    env = environment(url)
+    print(f"\n[{database}] migrate, load_demo, prepare ({folder})", flush=True)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "load_demo")
+    plan = folder / "plan.json"
+    subprocess.run(
+        [PYTHON, "-m", "bench.release_morning_db", "prepare", str(plan)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server_log = folder / "runsystem.log"
+    with server_log.open("w") as output:
+        server = subprocess.Popen(
+            [PYTHON, "manage.py", "runsystem", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not answers(base):
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"The system did not start:\n{server_log.read_text()}")
+            time.sleep(0.5)
+        print(f"[{database}] Locust for {seconds} s against {base}", flush=True)
+        server_pids = descendants(server.pid)
+        server_cpu_before = cpu_seconds(server_pids)
+        load_before = Path("/proc/loadavg").read_text().strip()
+        run = run_locust(base, seconds, folder, env)
+        load_after = Path("/proc/loadavg").read_text().strip()
+        server_cpu = cpu_seconds(server_pids) - server_cpu_before
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    checked = subprocess.run(
+        [PYTHON, "-m", "bench.release_morning_db", "check", str(plan)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    if database == "postgres":
+        drop_postgres_database()
+    stats = read_stats(folder)
+    summary = json.loads((folder / "summary.json").read_text())
+    gunicorn_line = next(
+        (line for line in server_log.read_text().splitlines() if "Web server:" in line), ""
+    )
+    return {
+        "database": database,
+        "seconds": seconds,
+        "users": USERS,
+        "server": gunicorn_line.split("Web server:", 1)[-1].strip(),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "load_average_1min_during": run["load_average_samples"],
+        "cpu_seconds": {
+            "server": round(server_cpu, 1),
+            "locust": run["locust_cpu_s"],
+            "elapsed": round(run["elapsed_s"], 1),
+        },
+        "locust_warnings": [
+            line for line in run["locust_log"].splitlines() if "WARNING" in line or "CPU" in line
+        ][:10],
+        "stats": stats,
+        "failures": read_failures(folder),
+        "connection_errors": summary["connection_errors"],
+        "outcomes": summary["outcomes"],
+        "races_seen_by_clients": summary["races"],
+        "races_in_database": json.loads(checked.stdout),
+        "server_log": server_side(server_log.read_text()),
+        "folder": str(folder),
+    }
+
+
+def verdict(result: dict[str, Any]) -> dict[str, Any]:
+    total = next(row for row in result["stats"] if row["kind"] == "Aggregated")
+    citizen_pages = [row for row in result["stats"] if row["kind"].startswith("citizen:")]
+    worst = max(citizen_pages, key=lambda row: row["p95_ms"], default=None)
+    dropped = sum(result["connection_errors"].values())
+    races = result["races_in_database"]
+    seen = result["races_seen_by_clients"]
+    for race in races["races"]:
+        race["won"] = seen.get(race["start"], {}).get("won", 0)
+        race["lost"] = seen.get(race["start"], {}).get("lost", 0)
+    # A citizen may be told "taken" only when the time is full.
+    contested = [race for race in races["races"] if race["lost"]]
+    return {
+        "requests_per_second": total["rps"],
+        "errors": total["failures"] - dropped,
+        "dropped_connections": dropped,
+        "citizen_page_p95_worst_ms": worst["p95_ms"] if worst else None,
+        "citizen_page_p95_worst_kind": worst["kind"] if worst else None,
+        "citizen_p95_target_met": bool(worst and worst["p95_ms"] <= CITIZEN_P95_TARGET_MS),
+        "races_contested": len(contested),
+        "races_contested_exactly_full": sum(1 for race in contested if race["full_exactly"]),
+        "races_overbooked": sum(1 for race in races["races"] if race["booked"] > race["capacity"]),
+        "double_booked_desks": races["double_booked_desks"],
+    }
+
+
+def print_result(result: dict[str, Any]) -> None:
+    print(f"\nRelease morning on {result['database']}: {result['server']}, {result['seconds']} s")
+    print(f"{'kind':<26} {'requests':>8} {'fail':>5} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6}")
+    for row in result["stats"]:
+        print(
+            f"{row['kind']:<26} {row['requests']:>8} {row['failures']:>5} {row['rps']:>6} "
+            f"{row['p50_ms']:>6} {row['p95_ms']:>6} {row['p99_ms']:>6}"
+        )
+    summary = result["verdict"]
+    print(
+        f"errors {summary['errors']}, dropped connections {summary['dropped_connections']}, "
+        f"citizen pages worst p95 {summary['citizen_page_p95_worst_ms']} ms "
+        f"({summary['citizen_page_p95_worst_kind']}; target ≤ {CITIZEN_P95_TARGET_MS} ms)"
+    )
+    for failure in result["failures"]:
+        print(f"  failure: {failure['kind']}: {failure['error']} × {failure['count']}")
+    for race in result["races_in_database"]["races"]:
+        print(
+            f"  race {race['start'][11:16]}: won {race['won']}, lost {race['lost']}; "
+            f"capacity {race['capacity']}, desks booked {race['booked']}, "
+            f"free after {race['free_after']}, exactly full: {race['full_exactly']}"
+        )
+    print(f"  double-booked desks: {summary['double_booked_desks']}")
+    print(f"  outcomes: {result['outcomes']}")
+    print(f"  server: {result['server_log']}")
+    print(
+        f"  load average before {result['load_average_before']}, during "
+        f"{result['load_average_1min_during']}; CPU s {result['cpu_seconds']}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seconds", type=int, default=60)
+    options = parser.parse_args()
+    databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    output = RESULTS / "release_morning.json"
+    results: dict[str, Any] = json.loads(output.read_text()) if output.exists() else {}
+    failed = []
+    for database in databases:
+        result = measure(database, options.seconds)
+        result["verdict"] = verdict(result)
+        print_result(result)
+        results[database] = result
+        output.write_text(json.dumps(results, indent=2))
+        summary = result["verdict"]
+        if (
+            summary["races_overbooked"]
+            or summary["double_booked_desks"]
+            or summary["races_contested_exactly_full"] < summary["races_contested"]
+        ):
+            failed.append(f"{database}: the capacity rule was broken")
+        if summary["errors"] or summary["dropped_connections"]:
+            failed.append(f"{database}: requests failed")
+    if failed:
+        sys.exit("; ".join(failed))
+
+
+if __name__ == "__main__":
+    main()
