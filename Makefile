@@ -125,6 +125,7 @@ bench: $(VENV)/.dev-installed messages
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.statistics
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.planning
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.rota
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.access_log
 	$(PY) -m bench.release_morning
 
 lock: $(VENV)/.dev-installed

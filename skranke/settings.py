@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "skranke.display",
     "skranke.worker",
     "skranke.demo",
+    "skranke.access_log",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("personale/statistik/", include("skranke.stats.urls")),
     path("personale/planlaegning/", include("skranke.planning.urls")),
     path("personale/optaelling/", include("skranke.tallies.urls")),
+    path("personale/adgangslog/", include("skranke.access_log.urls")),
     path("api/v1/", api.urls),
     path("personale/", include("skranke.accounts.urls")),
     path("admin/", admin.site.urls),

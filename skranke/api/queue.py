@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from skranke.access_log.recording import record_visit_outcome
 from skranke.accounts.devices import bearer_device
 from skranke.accounts.models import Device, User
 from skranke.accounts.permissions import role_allows
@@ -219,13 +220,17 @@ def finish(request: HttpRequest, visit_id: int, payload: FinishIn) -> dict[str, 
     if payload.outcome == Visit.Outcome.TRANSFERRED:
         raise ApiError(422, "invalid", _("Use the transfer action to transfer a citizen."))
     visit, desk = _staff_visit(request, visit_id)
-    return _reread(finish_visit(visit_id=visit.pk, desk=desk, outcome=payload.outcome).pk)
+    ended = finish_visit(visit_id=visit.pk, desk=desk, outcome=payload.outcome)
+    record_visit_outcome(actor=request.user, visit=ended, outcome=payload.outcome, desk=desk)
+    return _reread(ended.pk)
 
 
 @router.post("/visits/{visit_id}/no-show", response=VisitOut, auth=django_auth, url_name="no_show")
 def no_show(request: HttpRequest, visit_id: int) -> dict[str, object]:
     visit, desk = _staff_visit(request, visit_id)
-    return _reread(finish_visit(visit_id=visit.pk, desk=desk, outcome=Visit.Outcome.NO_SHOW).pk)
+    ended = finish_visit(visit_id=visit.pk, desk=desk, outcome=Visit.Outcome.NO_SHOW)
+    record_visit_outcome(actor=request.user, visit=ended, outcome=Visit.Outcome.NO_SHOW, desk=desk)
+    return _reread(ended.pk)
 
 
 @router.post(

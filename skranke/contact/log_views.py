@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from skranke.access_log.recording import record_contact
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
 from skranke.contact.contact_log import contacts_logged_today, log_contact, topics_for
@@ -42,6 +43,7 @@ def contact_log(request: HttpRequest) -> HttpResponse:
         except InvalidContact as refused:
             error = refused
         else:
+            record_contact(actor=agent, contact=contact)
             request.session[CHANNEL_KEY] = contact.channel
             messages.success(
                 request,

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from skranke.access_log.recording import record_desk_view, record_visit_outcome
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_desks
@@ -120,16 +121,20 @@ def _desk_context(desk: Desk) -> dict[str, object]:
 @login_required
 @require_GET
 def desk_page(request: HttpRequest, desk_id: int) -> HttpResponse:
-    _user, desk = _desk(request, desk_id)
-    return render(request, "desk/desk.html", _desk_context(desk))
+    user, desk = _desk(request, desk_id)
+    context = _desk_context(desk)
+    record_desk_view(actor=user, desk=desk, context=context)
+    return render(request, "desk/desk.html", context)
 
 
 @login_required
 @require_GET
 def desk_queue(request: HttpRequest, desk_id: int) -> HttpResponse:
     """The lists part of the desk page, which refreshes itself."""
-    _user, desk = _desk(request, desk_id)
-    return render(request, "desk/queue.html", _desk_context(desk))
+    user, desk = _desk(request, desk_id)
+    context = _desk_context(desk)
+    record_desk_view(actor=user, desk=desk, context=context, with_current=False)
+    return render(request, "desk/queue.html", context)
 
 
 @login_required
@@ -154,13 +159,14 @@ def desk_action(request: HttpRequest, desk_id: int) -> HttpResponse:
                 transfer_to = Service.objects.filter(
                     pk=_number(request.POST.get("service"))
                 ).first()
-            finish_visit(
+            finished = finish_visit(
                 visit_id=visit_id,
                 desk=desk,
                 outcome=outcome,
                 transfer_to=transfer_to,
                 times_wrong=request.POST.get("times_wrong") == "yes",
             )
+            record_visit_outcome(actor=user, visit=finished, outcome=outcome, desk=desk)
         elif action in ("pause", "resume"):
             pause_desk(desk=desk, staff=user, paused=action == "pause")
         else:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from skranke.access_log.recording import Action, record_access
 from skranke.accounts.models import User
 from skranke.accounts.permissions import may_call_phone_meetings, may_watch_phone_meetings
 from skranke.accounts.scoping import visible_locations
@@ -42,6 +43,8 @@ def _watcher(request: HttpRequest) -> User:
 
 def _context(user: User) -> dict[str, object]:
     meetings = read_worklist(staff=user)
+    bookings = [meeting.booking for meeting in meetings]
+    record_access(actor=user, action=Action.VIEWED_WORKLIST, booking=bookings, once_a_day=True)
     return {
         "meetings": meetings,
         "version": worklist_version(meetings),
@@ -126,5 +129,6 @@ def _act(*, action: str, booking: Booking, user: User, attempt: int | None) -> s
             return _("No answer. The second attempt is due at %(time)s.") % {
                 "time": f"{call.retry_at.astimezone(clock.LOCAL_ZONE):%H:%M}"
             }
+        record_access(actor=user, action=Action.NO_SHOW, booking=booking)
         return _("No answer again: the telephone meeting is over.")
     return ""

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from skranke.access_log.recording import Action, record_access
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
 from skranke.booking.booking import (
@@ -64,6 +65,7 @@ def cancel_day(request: HttpRequest) -> HttpResponse:
             {"form": form, "reviewing": True, "concerned": concerned, "preview": preview},
         )
     cancelled = cancel_bookings_by_centre(**choice, **reasons)
+    record_access(actor=request.user, action=Action.CANCELLED, booking=cancelled)
     messages.success(
         request,
         ngettext(

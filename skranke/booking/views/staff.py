@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from skranke.access_log.recording import Action, record_access
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
@@ -182,6 +183,7 @@ def day_bookings(request: HttpRequest) -> HttpResponse:
     chosen_location = locations.filter(slug=request.GET.get("sted", "")).first()
     if chosen_location is not None:
         bookings = bookings.filter(location=chosen_location)
+    record_access(actor=user, action=Action.VIEWED_DAY_LIST, booking=bookings)  # fills its cache
     return render(
         request,
         "booking/staff/day.html",
@@ -214,6 +216,7 @@ def booking_detail(request: HttpRequest, code: str) -> HttpResponse:
         except BookingError as error:
             messages.error(request, str(error.message))
         else:
+            record_access(actor=user, action=Action.MOVED, booking=booking)
             messages.success(request, _("The booking has been moved."))
             return redirect("booking:staff_booking", code=booking.code)
     free = (
@@ -228,6 +231,7 @@ def booking_detail(request: HttpRequest, code: str) -> HttpResponse:
         if booking.is_active
         else []
     )
+    record_access(actor=user, action=Action.VIEWED_BOOKING, booking=booking)
     return render(
         request,
         "booking/staff/booking.html",
@@ -246,12 +250,14 @@ def booking_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def cancel_for_citizen(request: HttpRequest, code: str) -> HttpResponse:
-    booking = _booking(_staff(request), code)
+    user = _staff(request)
+    booking = _booking(user, code)
     try:
         cancel_appointment(booking=booking)
     except BookingError as error:
         messages.error(request, str(error.message))
     else:
+        record_access(actor=user, action=Action.CANCELLED, booking=booking)
         messages.success(request, _("The booking is cancelled."))
     return redirect("booking:staff_booking", code=booking.code)
 
@@ -265,6 +271,7 @@ def search(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     text = request.POST.get("soeg", "") if request.method == "POST" else ""
     results = search_bookings(locations=_locations(user), text=text) if text else []
+    record_access(actor=user, action=Action.SEARCHED, booking=results)
     return render(
         request,
         "booking/staff/search.html",

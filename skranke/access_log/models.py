@@ -1,0 +1,178 @@
+"""The staff access log: one row each time a staff member (or a system with
+an integration token) sees or changes a citizen's booking, contact or
+visit. It answers a citizen's question to the data-protection officer:
+"who has seen my data, and when?"
+
+The keys are not constraints in the database: a constraint would lock each
+booking row it names (FOR KEY SHARE) on every insert, so that a page that
+only reads would queue behind booking.py's FOR UPDATE, and pay a lookup
+per key per row. Django still clears a key when its row is deleted.
+
+Rows are written, never changed: the model refuses a second save and any
+delete, and the queryset refuses bulk updates and deletes. The database
+itself still clears a foreign key when a booking is erased (SET_NULL), so
+erasure is never blocked by the log.
+
+A row names what was seen, never the personal data itself. It keeps the
+booking's code as plain text beside the key: after the booking is erased
+the code points at nothing in the system, but the citizen still has it
+(in the confirmation) and can ask who saw that booking.
+"""
+
+from typing import Any, ClassVar, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from skranke.accounts.models import User
+from skranke.core import clock
+
+
+class AppendOnly(Exception):
+    """An attempt to change or delete a row of the access log."""
+
+
+class AccessRecordQuerySet(models.QuerySet["AccessRecord"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("The access log is append-only.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnly("The access log is append-only.")
+
+
+class AccessRecord(models.Model):
+    class Action(models.TextChoices):
+        VIEWED_BOOKING = "viewed_booking", _("Viewed the booking")
+        VIEWED_DAY_LIST = "viewed_day_list", _("Saw it in the day's list")
+        VIEWED_DESK_CITIZEN = "viewed_desk_citizen", _("Served the citizen at a desk")
+        VIEWED_WORKLIST = "viewed_worklist", _("Saw it in the telephone-meeting worklist")
+        SEARCHED = "searched", _("Found it by a search")
+        LOGGED_CONTACT = "logged_contact", _("Logged a contact about it")
+        EXPORTED = "exported", _("Exported it")
+        VIEWED_ACCESS_LOG = "viewed_access_log", _("Read its access log")
+        CANCELLED = "cancelled", _("Cancelled the booking")
+        MOVED = "moved", _("Moved the booking")
+        NO_SHOW = "no_show", _("Marked as not come")
+
+    # Actions that change a booking: the booking's own history shows them.
+    CHANGES = (Action.CANCELLED, Action.MOVED, Action.NO_SHOW)
+
+    # The staff pages and the admin scope rows by municipality (scoping.py).
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    at = models.DateTimeField(_("when"), default=clock.now, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("staff member"),
+        db_index=False,  # the (user, at) index serves
+    )
+    token = models.ForeignKey(
+        "accounts.IntegrationToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("integration token"),
+        db_index=False,  # tokens are hardly ever deleted; no index to pay for
+    )
+    # Who, as text: the row still says who after the account is deleted.
+    actor_name = models.CharField(_("who"), max_length=150)
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("municipality"),
+        db_index=False,  # the (municipality, at) index serves
+    )
+    location = models.ForeignKey(
+        "core.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("from location"),
+        help_text=_("Where the staff member worked, when the page knows it (a desk)."),
+        db_index=False,  # locations are almost never deleted; no index to pay for
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    # Indexed (Django's default for a key): deleting a booking clears these.
+    booking = models.ForeignKey(
+        "booking.Booking",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("booking"),
+    )
+    booking_code = models.CharField(_("booking code"), max_length=8, blank=True)
+    contact = models.ForeignKey(
+        "contact.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("contact"),
+        db_index=False,  # contacts are kept (only their notes are erased)
+    )
+    visit = models.ForeignKey(
+        "queueing.Visit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("visit"),
+        db_index=False,  # visits are kept for the statistics
+    )
+
+    objects: ClassVar[models.Manager["AccessRecord"]] = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The log page: newest first within the municipality; one staff
+            # member's rows; one booking's rows, erased or not.
+            models.Index(fields=["municipality", "at"], name="access_log_by_municipality"),
+            models.Index(fields=["user", "at"], name="access_log_by_staff"),
+            models.Index(fields=["booking_code", "at"], name="access_log_by_booking_code"),
+        ]
+        permissions = [
+            ("read_access_log", _("Can read the staff access log (data protection)")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.booking_code}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("The access log is append-only.")
+
+
+class DataProtectionReader(User):
+    """Staff members as the admin shows them for one question: may they
+    read the access log? (The permission read_access_log, given to the
+    municipality's data-protection officer whatever their role.)"""
+
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    class Meta:
+        proxy = True
+        verbose_name = _("access-log reader")
+        verbose_name_plural = _("access-log readers")

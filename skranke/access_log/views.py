@@ -1,0 +1,106 @@
+"""The access log page: managers, administrators and the data-protection
+officer find who has seen a citizen's bookings, or what one staff member
+has seen, and take the answer as a CSV file.
+
+Every search is posted (with the CSRF token), the page number and the
+export too: a mobile number or an e-mail address never goes into an
+address, which ends up in logs and browser histories."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from skranke.access_log.models import AccessRecord
+from skranke.access_log.reading import (
+    may_read_access_log,
+    records_of_citizen,
+    records_of_staff,
+    visible_staff,
+)
+from skranke.access_log.recording import record_access
+from skranke.booking.models import Booking
+from skranke.core import clock
+from skranke.core.csv_export import csv_response
+
+PER_PAGE = 50
+# A file for a person's question, not a dump of the whole log.
+EXPORT_LIMIT = 10_000
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_log_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not may_read_access_log(user=user):
+        raise PermissionDenied
+    staff = visible_staff(user=user)
+    kind = request.POST.get("kind", "")
+    text = request.POST.get("query", "")[:254] if kind == "citizen" else ""
+    staff_id = _number(request.POST.get("staff")) if kind == "staff" else 0
+    bookings: list[Booking] = []
+    records: QuerySet[AccessRecord] | None = None
+    if kind == "citizen" and text.strip():
+        bookings, records = records_of_citizen(user=user, text=text)
+    elif kind == "staff" and staff.filter(pk=staff_id).exists():
+        records = records_of_staff(user=user, staff_id=staff_id)
+    if records is not None and "export" in request.POST:
+        response = _export(records)
+        action = AccessRecord.Action.EXPORTED
+    else:
+        page = Paginator(records, PER_PAGE).get_page(request.POST.get("page")) if records else None
+        response = render(
+            request,
+            "access_log/log.html",
+            {
+                "kind": kind,
+                "text": text,
+                "staff": staff,
+                "staff_id": staff_id,
+                "searched": records is not None,
+                "bookings": bookings,
+                "page": page,
+            },
+        )
+        action = AccessRecord.Action.VIEWED_ACCESS_LOG
+    # Reading a citizen's log shows which bookings are theirs: noted too,
+    # after the answer is made, so that it does not list its own reading.
+    record_access(actor=user, action=action, booking=bookings)
+    return response
+
+
+def _export(records: QuerySet[AccessRecord]) -> HttpResponse:
+    header = [
+        _("When"),
+        _("Who"),
+        _("Action"),
+        _("Booking code"),
+        _("Contact"),
+        _("Visit"),
+        _("From location"),
+    ]
+    rows = (
+        [
+            f"{record.at.astimezone(clock.LOCAL_ZONE):%d-%m-%Y %H:%M:%S}",
+            record.actor_name,
+            record.get_action_display(),
+            record.booking_code,
+            record.contact_id,
+            record.visit_id,
+            record.location.name if record.location else "",
+        ]
+        for record in records[:EXPORT_LIMIT]
+    )
+    stamp = f"{clock.local_now():%Y-%m-%d-%H%M}"
+    return csv_response(filename=f"adgangslog-{stamp}.csv", rows=[header, *rows])
+
+
+def _number(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
