@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "skranke.worker",
     "skranke.demo",
     "skranke.access_log",
+    "skranke.privacy",
 ]
 
 MIDDLEWARE = [

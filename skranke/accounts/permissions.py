@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "planning.minuteschange": VIEW,
         "planning.shiftpattern": ALL,
         "planning.rotasettings": ALL,
+        "privacy.retentionsettings": ALL,
         "queueing.visit": frozenset({"view", "change"}),
     },
     Role.MANAGER: {
@@ -64,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # The shift patterns the rota is made of, and what an hour costs.
         "planning.shiftpattern": ALL,
         "planning.rotasettings": ALL,
+        # How long citizens' data is kept is the administrator's to set.
+        "privacy.retentionsettings": VIEW,
         # Only to mark a visit's times as wrong afterwards (VisitAdmin).
         "queueing.visit": frozenset({"view", "change"}),
     },

@@ -165,8 +165,11 @@ def record_delivery_status(*, message_id: int, provider_id: str, status: str) ->
     return True
 
 
-def retry_message(*, message: Message) -> None:
-    """A manager's "try again" on a dead message."""
-    Message.objects.filter(pk=message.pk, status=Message.Status.DEAD).update(
-        status=Message.Status.PENDING, next_attempt_at=clock.now(), last_error=""
+def retry_message(*, message: Message) -> bool:
+    """A manager's "try again" on a dead message; whether it will be. Not
+    once retention has erased its recipient and text (privacy/erasure.py)."""
+    return bool(
+        Message.objects.filter(pk=message.pk, status=Message.Status.DEAD)
+        .exclude(recipient="")
+        .update(status=Message.Status.PENDING, next_attempt_at=clock.now(), last_error="")
     )

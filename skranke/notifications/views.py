@@ -92,8 +92,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(_visible_messages(request), pk=message_id)
-    retry_message(message=message)
-    messages.success(request, _("The message will be tried again within a minute."))
+    if retry_message(message=message):
+        messages.success(request, _("The message will be tried again within a minute."))
+    else:
+        messages.error(
+            request, _("This message can no longer be sent: its recipient has been erased.")
+        )
     return redirect("notifications:overview")
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.turn_soon import release_turn_soon_messages
+from skranke.privacy.erasure import erase_personal_data
 from skranke.queueing.closing import close_past_visits, mark_no_shows
 from skranke.surveys.invitations import invite_to_surveys
 
@@ -17,4 +18,5 @@ JOBS: list[Callable[[], int]] = [
     mark_no_shows,
     close_past_visits,
     invite_to_surveys,  # its messages go out next round
+    erase_personal_data,  # once an hour; batches until nothing is due
 ]

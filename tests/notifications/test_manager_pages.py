@@ -97,6 +97,20 @@ def test_a_manager_sees_and_retries_only_their_own_places_messages(
     assert message.status == "dead"
 
 
+def test_a_message_whose_recipient_was_erased_is_not_tried_again(
+    centre: Location, passport: Service, staff_client: ClientFor
+) -> None:
+    book(centre, passport, 1, at(9, 10))
+    message = Message.objects.get(kind="confirmation")
+    # Dead, and its retention period over (privacy/erasure.py blanked it).
+    Message.objects.filter(pk=message.pk).update(status="dead", recipient="", body="")
+    client = staff_client(member(Role.MANAGER, centre))
+    answer = client.post(f"/personale/beskeder/{message.pk}/igen/", follow=True)
+    assert "its recipient has been erased" in answer.content.decode()
+    message.refresh_from_db()
+    assert message.status == "dead"
+
+
 def test_front_desk_staff_do_not_manage_messages(centre: Location, staff_client: ClientFor) -> None:
     client = staff_client(member(Role.FRONT_DESK, centre))
     assert client.get("/personale/beskeder/").status_code == 403

@@ -1,0 +1,357 @@
+"""Erasing citizens' personal data when its retention period is over.
+
+Every place Skranke keeps something about a citizen is declared here, with
+the setting that says how long it is kept (privacy/models.py) and the
+moment that period counts from. When the time is up the personal fields
+are blanked, or a row that is nothing but personal is deleted. The rows
+the statistics count (bookings, visits, contacts, calls, messages, survey
+answers) stay, so a closed year's figures never change; only who it was
+goes: no name, phone number, e-mail address, note, comment or secret
+link survives.
+
+Visits, telephone-meeting calls and tallies hold nothing about the
+citizen. Staff accounts are not citizens' data. The staff access log has
+its own, longer setting (access_log_days); its rows are deleted through its
+own app's one way out (access_log/retention.py).
+
+The worker takes a pass once an hour (erase_personal_data), a batch of
+each kind per round until nothing is due. Erasing is idempotent: a row
+erased is no longer due, so a second pass changes nothing.
+"""
+
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.sessions.models import Session
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from skranke.access_log.models import AccessRecord
+from skranke.access_log.retention import erase_access_records
+from skranke.booking.models import Booking, BookingRequest
+from skranke.contact.models import Call, Contact
+from skranke.core import clock
+from skranke.core.models import Municipality
+from skranke.notifications.models import Message
+from skranke.privacy.models import DEFAULT_DAYS, ErasurePass
+from skranke.surveys.models import Answer, Invitation
+
+logger = logging.getLogger("skranke.privacy")
+
+BATCH = 500
+PASS_EVERY = timedelta(hours=1)
+# What an erased survey comment reads: not empty, so that the results
+# still count the answer as one with a comment.
+ERASED_COMMENT = "[erased]"
+# An erased invitation's token: unique (the column is) and unguessable,
+# and recognisably erased so that it is not erased again.
+ERASED_TOKEN_PREFIX = "erased-"  # noqa: S105 - a marker, not a secret
+
+
+def _erased_token(_row: models.Model) -> str:
+    return ERASED_TOKEN_PREFIX + secrets.token_urlsafe(24)
+
+
+def _any_filled(*names: str) -> Q:
+    """Rows where any of the fields still holds something."""
+    filled = Q()
+    for name in names:
+        filled |= ~Q(**{name: ""})
+    return filled
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Personal fields of one model and when they go."""
+
+    kind: str  # in the log and the command's report
+    label: str | Promise
+    model: type[models.Model]
+    setting: str  # the RetentionSettings field holding the period
+    moment: str  # the (indexed) moment the period counts from
+    municipality: tuple[str, ...]  # paths to the municipality's id; any may match
+    # Each personal field and what it becomes: a value, or a function of
+    # the row for values that must differ. None: the row is deleted.
+    erased: Mapping[str, object | Callable[[Any], object]] | None
+    still_there: Q = field(default_factory=Q)  # rows not yet erased
+    also: Q = field(default_factory=Q)  # further conditions
+    # Further moments that must be past the period as well, when they are set.
+    also_before: tuple[str, ...] = ()
+
+
+PERSONAL_DATA: list[PersonalData] = [
+    PersonalData(
+        kind="bookings",
+        label=_("booking details"),
+        model=Booking,
+        setting="booking_days",
+        moment="start",
+        municipality=("location__municipality_id",),
+        erased={"name": "", "phone": "", "email": "", "note": "", "token": ""},
+        still_there=_any_filled("name", "phone", "email", "note", "token"),
+    ),
+    # The API's record of an Idempotency-Key and a hash of the request,
+    # which held the citizen's details: only for replays, never counted.
+    PersonalData(
+        kind="booking_requests",
+        label=_("API booking requests"),
+        model=BookingRequest,
+        setting="booking_days",
+        moment="booking__start",
+        municipality=("booking__location__municipality_id",),
+        erased=None,
+    ),
+    # Keyed hashes of the phone number and e-mail address (the 30-day
+    # rule), and the link's token. The invitation stays for the response rate.
+    PersonalData(
+        kind="survey_invitations",
+        label=_("survey invitations"),
+        model=Invitation,
+        setting="booking_days",
+        moment="booking__start",
+        municipality=("booking__location__municipality_id",),
+        erased={"recipient_key": "", "email_key": "", "token": _erased_token},
+        still_there=_any_filled("recipient_key", "email_key")
+        | ~Q(token__startswith=ERASED_TOKEN_PREFIX),
+    ),
+    PersonalData(
+        kind="contact_notes",
+        label=_("contact notes"),
+        model=Contact,
+        setting="contact_note_days",
+        moment="at",
+        municipality=("municipality_id",),
+        erased={"note": ""},
+        still_there=_any_filled("note"),
+    ),
+    # The phone system's name for the agent; the caller's number is never
+    # imported (contact/call_import.py).
+    PersonalData(
+        kind="call_records",
+        label=_("call records"),
+        model=Call,
+        setting="call_record_days",
+        moment="offered_at",
+        municipality=("municipality_id",),
+        erased={"agent": ""},
+        still_there=_any_filled("agent"),
+    ),
+    # Counted from sending; a message never sent (skipped, failed) from
+    # when it was due. One still on its way keeps its recipient.
+    PersonalData(
+        kind="messages",
+        label=_("text messages and e-mails"),
+        model=Message,
+        setting="message_days",
+        moment="due_at",
+        also_before=("sent_at",),
+        municipality=("booking__location__municipality_id", "visit__location__municipality_id"),
+        erased={
+            "recipient": "",
+            "subject": "",
+            "body": "",
+            "reason": "",
+            "provider_id": "",
+            "last_error": "",
+        },
+        still_there=_any_filled(
+            "recipient", "subject", "body", "reason", "provider_id", "last_error"
+        ),
+        also=~Q(status__in=[Message.Status.HELD, *Message.OPEN]),
+    ),
+    PersonalData(
+        kind="survey_comments",
+        label=_("survey comments"),
+        model=Answer,
+        setting="survey_comment_days",
+        moment="answered_at",
+        municipality=("location__municipality_id",),
+        erased={"comment": ERASED_COMMENT},
+        still_there=~Q(comment="") & ~Q(comment=ERASED_COMMENT),
+    ),
+]
+
+SESSIONS = "expired_sessions"
+SESSIONS_LABEL = _("expired sessions")
+# The access log is not blanked but deleted, by its own app's one way out
+# (access_log/retention.py), after its own, longer period.
+ACCESS_RECORDS = "access_records"
+KINDS = [data.kind for data in PERSONAL_DATA] + [SESSIONS, ACCESS_RECORDS]
+KIND_LABELS = {data.kind: data.label for data in PERSONAL_DATA} | {
+    SESSIONS: SESSIONS_LABEL,
+    ACCESS_RECORDS: _("rows of the staff access log"),
+}
+
+
+def read_periods() -> dict[str, dict[int, list[int]]]:
+    """For each setting, the municipalities (ids) by their period in days:
+    one query, and usually one group per setting."""
+    names = list(DEFAULT_DAYS)
+    rows = Municipality.objects.values_list(
+        "pk", *[f"retention_settings__{name}" for name in names]
+    )
+    periods: dict[str, dict[int, list[int]]] = {name: defaultdict(list) for name in names}
+    for pk, *days in rows:
+        for name, value in zip(names, days, strict=True):
+            periods[name][DEFAULT_DAYS[name] if value is None else value].append(pk)
+    return periods
+
+
+def due_rows(
+    *, data: PersonalData, now: datetime, periods: dict[str, dict[int, list[int]]]
+) -> QuerySet[Any]:
+    """The rows of `data` whose period is over at `now` and that still hold
+    something to erase."""
+    over = Q(pk__in=[])
+    for days, municipality_ids in periods[data.setting].items():
+        cutoff = now - timedelta(days=days)
+        place = Q(pk__in=[])
+        for path in data.municipality:
+            place |= Q(**{f"{path}__in": municipality_ids})
+        before = Q(**{f"{data.moment}__lt": cutoff})
+        for moment in data.also_before:
+            before &= Q(**{f"{moment}__lt": cutoff}) | Q(**{f"{moment}__isnull": True})
+        over |= place & before
+    return data.model._default_manager.filter(over, data.still_there, data.also)
+
+
+def expired_sessions() -> QuerySet[Session]:
+    """Sessions past their expiry; an abandoned booking's details wait in one.
+
+    Expiry is Django's own time, by which the session middleware refuses a
+    session: the project's clock, moved for training, must never end a
+    session Django still accepts (nor keep one it refuses)."""
+    return Session.objects.filter(expire_date__lt=timezone.now())  # noqa: TID251
+
+
+def count_due_personal_data(*, now: datetime) -> dict[str, int]:
+    """How many rows of each kind are due for erasure at `now`."""
+    periods = read_periods()
+    counts = {
+        data.kind: due_rows(data=data, now=now, periods=periods).count() for data in PERSONAL_DATA
+    }
+    counts[SESSIONS] = expired_sessions().count()
+    over = Q(pk__in=[])
+    for municipality_id, cutoff in _access_log_cutoffs(now=now, periods=periods).items():
+        over |= Q(municipality_id=municipality_id, at__lt=cutoff)
+    counts[ACCESS_RECORDS] = AccessRecord.objects.filter(over).count()
+    return counts
+
+
+def erase_due_personal_data(*, now: datetime, batch: int = BATCH) -> dict[str, int]:
+    """Erase up to `batch` due rows of each kind; how many of each. A kind
+    with `batch` rows erased may have more waiting."""
+    periods = read_periods()
+    erased = {
+        data.kind: _erase_batch(
+            due=due_rows(data=data, now=now, periods=periods), data=data, batch=batch
+        )
+        for data in PERSONAL_DATA
+    }
+    erased[SESSIONS] = _delete_sessions(batch=batch)
+    erased[ACCESS_RECORDS] = sum(
+        erase_access_records(municipality_id=municipality_id, older_than=cutoff)
+        for municipality_id, cutoff in _access_log_cutoffs(now=now, periods=periods).items()
+    )
+    return erased
+
+
+def _access_log_cutoffs(
+    *, now: datetime, periods: dict[str, dict[int, list[int]]]
+) -> dict[int, datetime]:
+    """Each municipality's moment before which its access log rows go."""
+    return {
+        municipality_id: now - timedelta(days=days)
+        for days, municipality_ids in periods["access_log_days"].items()
+        for municipality_id in municipality_ids
+    }
+
+
+def erase_all_due_personal_data(*, now: datetime, batch: int = BATCH) -> dict[str, int]:
+    """Erase everything due at `now`, a batch of each kind at a time."""
+    total: dict[str, int] = dict.fromkeys(KINDS, 0)
+    while True:
+        erased = erase_due_personal_data(now=now, batch=batch)
+        for kind, count in erased.items():
+            total[kind] += count
+        if all(count < batch for count in erased.values()):
+            return total
+
+
+def _erase_batch(*, due: QuerySet[Any], data: PersonalData, batch: int) -> int:
+    # Look before writing: on SQLite every write takes the database's one
+    # write lock.
+    ids = list(due.order_by().values_list("pk", flat=True)[:batch])
+    if not ids:
+        return 0
+    with transaction.atomic(durable=True):
+        # The same conditions again: a row changed meanwhile (a message
+        # tried again) is left alone.
+        rows = due.filter(pk__in=ids)
+        if data.erased is None:
+            return rows.delete()[0]
+        if not any(callable(value) for value in data.erased.values()):
+            return rows.update(**data.erased)
+        # Values that differ from row to row (a unique column): one
+        # statement all the same.
+        changed = list(rows)
+        for row in changed:
+            for name, value in data.erased.items():
+                setattr(row, name, value(row) if callable(value) else value)
+        data.model._default_manager.bulk_update(changed, list(data.erased))
+        return len(changed)
+
+
+def _delete_sessions(*, batch: int) -> int:
+    keys = list(expired_sessions().values_list("session_key", flat=True)[:batch])
+    if not keys:
+        return 0
+    return expired_sessions().filter(session_key__in=keys).delete()[0]
+
+
+def _claim_pass(*, now: datetime) -> bool:
+    """Whether this worker takes a pass now: one read on most rounds, a
+    conditional update that one worker wins when a pass is due."""
+    due_at = ErasurePass.objects.filter(pk=ErasurePass.ROW).values_list("due_at", flat=True).first()
+    if due_at is None:
+        # The first pass of an installation; two workers starting at once
+        # may both take it, which does no harm.
+        ErasurePass.objects.bulk_create(
+            [ErasurePass(pk=ErasurePass.ROW, due_at=now + PASS_EVERY)], ignore_conflicts=True
+        )
+        return True
+    # Further ahead than a pass could have set: the clock was moved back
+    # (a training installation started again earlier). Not waiting for it.
+    if now < due_at <= now + PASS_EVERY:
+        return False
+    return bool(
+        ErasurePass.objects.filter(pk=ErasurePass.ROW, due_at=due_at).update(
+            due_at=now + PASS_EVERY
+        )
+    )
+
+
+def erase_personal_data(*, batch: int = BATCH) -> int:
+    """The worker's job: once an hour, erase the personal data whose time is
+    up, a batch of each kind per round until none is left. How many rows it
+    changed (0 on the rounds in between)."""
+    now = clock.now()
+    if not _claim_pass(now=now):
+        return 0
+    erased = erase_due_personal_data(now=now, batch=batch)
+    if any(count >= batch for count in erased.values()):
+        # More is waiting: the next round takes the next batch.
+        ErasurePass.objects.filter(pk=ErasurePass.ROW).update(due_at=now)
+    # Counts only: nothing about whose data it was.
+    logger.info(
+        "personal data erased: %s", " ".join(f"{kind}={count}" for kind, count in erased.items())
+    )
+    return sum(erased.values())
