@@ -301,6 +301,11 @@ if SMS_TRANSPORT not in ("console", "file", "gatewayapi"):
     raise ImproperlyConfigured("SMS_TRANSPORT must be 'console', 'file' or 'gatewayapi'.")
 if EMAIL_TRANSPORT not in ("console", "file", "email"):
     raise ImproperlyConfigured("EMAIL_TRANSPORT must be 'console', 'file' or 'email'.")
+# "console" and "file" put citizens' messages in the log or on disk:
+# production refuses them (skranke.E010) unless this says it is a test.
+ALLOW_PRINTING_MESSAGES_IN_PRODUCTION = env_bool(
+    "ALLOW_PRINTING_MESSAGES_IN_PRODUCTION", default=False
+)
 MESSAGE_OUTBOX_DIR = os.environ.get("MESSAGE_OUTBOX_DIR", str(BASE_DIR / "var" / "outbox"))
 MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "10"))
 MESSAGE_RETRY_SECONDS = float(os.environ.get("MESSAGE_RETRY_SECONDS", "30"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from skranke.booking.details import NAME_MAX, NOTE_MAX, CitizenDetails, clean_ci
 from skranke.booking.errors import InvalidBooking
 from skranke.booking.models import Booking
 from skranke.core import clock
+from skranke.core.free_text import NOT_TO_WRITE, NOT_TO_WRITE_FOR_STAFF, validate_free_text
 from skranke.core.models import Desk, Location
 from skranke.notifications.composing import REASON_MAX
 
@@ -49,9 +51,14 @@ class DetailsForm(forms.Form):
     )
     note = forms.CharField(
         label=_("What would you like to talk about?"),
-        help_text=_("A few words, so that the right person calls you. At most 500 characters."),
+        help_text=format_lazy(
+            "{} {}",
+            _("A few words, so that the right person calls you. At most 500 characters."),
+            NOT_TO_WRITE,
+        ),
         required=False,
         max_length=NOTE_MAX,
+        validators=[validate_free_text],
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-input"}),
     )
 
@@ -110,8 +117,10 @@ class StaffBookingForm(DetailsForm):
         self.fields["survey_consent"].label = _("The citizen agrees to one short survey afterwards")
         if "note" in self.fields:
             self.fields["note"].label = _("What the citizen would like to talk about")
-            self.fields["note"].help_text = _(
-                "A few words, so that the right colleague calls. At most 500 characters."
+            self.fields["note"].help_text = format_lazy(
+                "{} {}",
+                _("A few words, so that the right colleague calls. At most 500 characters."),
+                NOT_TO_WRITE_FOR_STAFF,
             )
 
 

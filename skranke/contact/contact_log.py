@@ -4,6 +4,7 @@ so an agent can log the next call at once."""
 
 from datetime import datetime, time
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from skranke.booking.models import Booking
 from skranke.contact.errors import InvalidContact
 from skranke.contact.models import Contact, Topic
 from skranke.core import clock
+from skranke.core.free_text import validate_free_text
 
 NOTE_MAX = 500
 CODE_MAX = 8
@@ -67,6 +69,10 @@ def log_contact(
         note = clean_text(note, field="note", limit=NOTE_MAX, required=False)
     except InvalidBooking as refused:
         raise InvalidContact(refused.message, field="note") from refused
+    try:
+        validate_free_text(note)
+    except ValidationError as refused:
+        raise InvalidContact(refused.messages[0], field="note") from refused
     return Contact.objects.create(
         municipality_id=topic.municipality_id,
         channel=channel,

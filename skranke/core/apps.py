@@ -8,5 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Configuration")
 
     def ready(self) -> None:
-        # Connects the signals that tell readers a schedule has changed.
-        from skranke.core import schedule  # noqa: F401
+        # Connects the signals that tell readers a schedule has changed, and
+        # registers the checks of citizens' data in production.
+        from skranke.core import checks, schedule  # noqa: F401

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from skranke.core.intervals import first_overlap, format_interval, is_covered
@@ -28,6 +28,14 @@ class Municipality(models.Model):
         _("accessibility statement"),
         blank=True,
         help_text=_("Link to the municipality's accessibility statement (was.digst.dk)."),
+    )
+    privacy_notice_url = models.URLField(
+        _("privacy notice"),
+        blank=True,
+        help_text=_(
+            "Link to the municipality's notice on how citizens' data is processed (GDPR"
+            " articles 13 and 14), shown on every citizen page. Required in production."
+        ),
     )
     booking_horizon_days = models.PositiveSmallIntegerField(
         _("booking horizon in days"),
@@ -226,6 +234,15 @@ class Service(models.Model):
             "week's export. Optional."
         ),
     )
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "Tick for errands that say something private, such as sickness benefit: text"
+            " messages, e-mails and calendar files then say “your appointment” instead of"
+            " naming the errand. Keep “what to bring” neutral too."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position in lists"), default=100)
     active = models.BooleanField(_("active"), default=True)
 
@@ -248,6 +265,13 @@ class Service(models.Model):
     @property
     def name(self) -> str:
         return localized(self.name_da, self.name_en)
+
+    @property
+    def name_in_messages(self) -> str:
+        """What text messages, e-mails and calendar files call the errand: a
+        sensitive one is not named, since a lock screen or a shared calendar
+        shows it to whoever looks."""
+        return gettext("your appointment") if self.sensitive else self.name
 
     @property
     def what_to_bring(self) -> str:

@@ -26,6 +26,8 @@ class DemoService:
     walk_in_allowed: bool = False  # urgent errands squeezed in without a booking
     waiting_area_da: str = ""
     waiting_area_en: str = ""
+    # Messages and calendar files say "your appointment" (Service.sensitive).
+    sensitive: bool = False
 
 
 BORGER_DK = "https://www.borger.dk/"
@@ -167,6 +169,7 @@ PHONE_SERVICES = [
         "Telephone meeting: Sickness benefit",
         15,
         kind="phone",
+        sensitive=True,
     ),
     DemoService(
         "tlf-ledighedsydelse",
@@ -174,6 +177,7 @@ PHONE_SERVICES = [
         "Telephone meeting: Flexible-job and resource-programme benefits",
         15,
         kind="phone",
+        sensitive=True,
     ),
     DemoService(
         "tlf-kontanthjaelp",
@@ -181,6 +185,7 @@ PHONE_SERVICES = [
         "Telephone meeting: Social assistance",
         15,
         kind="phone",
+        sensitive=True,
     ),
 ]
 

@@ -105,6 +105,7 @@ def _load(today: date) -> Municipality:
             "address": "Rådhuspladsen 1, 9999 Demoby",
             "website": "https://kommune.example/",
             "accessibility_statement_url": "https://kommune.example/tilgaengelighedserklaering",
+            "privacy_notice_url": "https://kommune.example/privatlivspolitik",
         },
     )
     services = {
@@ -149,6 +150,7 @@ def _load_service(municipality: Municipality, service: data.DemoService, positio
             "walk_in_allowed": service.walk_in_allowed,
             "waiting_area_da": service.waiting_area_da,
             "waiting_area_en": service.waiting_area_en,
+            "sensitive": service.sensitive,
             "position": position,
             "active": True,
         },

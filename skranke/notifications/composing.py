@@ -459,7 +459,8 @@ def _fields(*, booking: Booking, reason: str) -> dict[str, str]:
         "name": booking.name,
         "place": booking.location.name,
         "address": booking.location.address,
-        "service": booking.service.name,
+        # A sensitive errand is not named (Service.name_in_messages).
+        "service": booking.service.name_in_messages,
         "date": format_day(start, "weekday"),
         "time": dateformat.time_format(start, "H:i"),
         "code": booking.code,

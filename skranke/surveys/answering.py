@@ -4,11 +4,12 @@ answers; never who gave them."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from skranke.core import clock
-from skranke.core.cpr import contains_cpr_number
+from skranke.core.free_text import validate_free_text
 from skranke.core.models import Location
 from skranke.surveys.models import Answer, Invitation
 
@@ -103,8 +104,7 @@ def _check(answers: Answers) -> None:
         raise SurveyRefused(
             _("Use at most %(limit)d characters.") % {"limit": COMMENT_MAX}, field="comment"
         )
-    if contains_cpr_number(answers.comment):
-        raise SurveyRefused(
-            _("Please remove the CPR number: we do not want to know who you are."),
-            field="comment",
-        )
+    try:
+        validate_free_text(answers.comment)
+    except ValidationError as refused:
+        raise SurveyRefused(refused.messages[0], field="comment") from refused

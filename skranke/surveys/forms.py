@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from skranke.core.free_text import validate_free_text
 from skranke.surveys.answering import COMMENT_MAX, Answers
 from skranke.surveys.models import Answer
 
@@ -54,11 +55,12 @@ class SurveyForm(forms.Form):
     comment = forms.CharField(
         label=_("Anything else you would like to tell us? (optional)"),
         help_text=_(
-            "Please do not write your CPR number, your name or other personal details: "
-            "your answers are anonymous."
+            "Please do not write your CPR number, your name, details about your health or"
+            " other personal details: your answers are anonymous."
         ),
         required=False,
         max_length=COMMENT_MAX,
+        validators=[validate_free_text],
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-input"}),
     )
 

@@ -1,0 +1,26 @@
+"""What a free-text field (a booking's note, a contact's note, a survey's
+comment) must not hold. Such text is read by many and kept for months, so
+it must not become a register of CPR numbers or health details: a CPR
+number is refused outright, and each field's help text says what not to
+write, since health details cannot be spotted by a pattern.
+
+One validator for the web forms, the API and the domain functions, so the
+rule and its message are the same wherever the text comes in."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from skranke.core.cpr import contains_cpr_number
+
+CPR_NUMBER_REFUSED = _("Please remove the CPR number: do not write CPR numbers here.")
+# The help text of a field the citizen fills in, and of one staff fill in.
+NOT_TO_WRITE = _("Do not write your CPR number or details about your health.")
+NOT_TO_WRITE_FOR_STAFF = _("Do not write the citizen's CPR number or details about their health.")
+
+
+def validate_free_text(value: str) -> None:
+    """Refuse `value` if it holds a CPR number (ddmmyy-xxxx with a real day
+    and month; a dash, a space or nothing between). A phone number's eight
+    digits or a date such as 01-01-2026 pass."""
+    if contains_cpr_number(value):
+        raise ValidationError(CPR_NUMBER_REFUSED, code="cpr_number")
