@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Only for the API's documentation page: Swagger UI from this site, not a CDN.
+    "ninja",
     "skranke.core",
     "skranke.accounts",
     "skranke.booking",
@@ -108,6 +110,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP, Permissions-Policy, no-store; after WhiteNoise, so static files keep their caching.
+    "skranke.core.security_headers.SecurityHeadersMiddleware",
     "skranke.core.null_bytes.RefuseNullBytesMiddleware",
     # A 503 page (or the API's JSON) while the database is down.
     "skranke.core.database_down.DatabaseDownMiddleware",

@@ -5,13 +5,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.db.models import ForeignKey, ManyToManyField, Model, QuerySet
+from django.contrib.admin.utils import get_fields_from_path
+from django.db.models import ForeignKey, ManyToManyField, Model, Q, QuerySet
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.permissions import may_use_admin, role_may
-from skranke.accounts.scoping import is_in_scope, scope_for_model
+from skranke.accounts.scoping import NOTHING, is_in_scope, scope_for_model
 
 
 class StaffAdminAuthenticationForm(AdminAuthenticationForm):
@@ -64,6 +65,18 @@ class ScopedPermissionsMixin:
         queryset = super().get_queryset(request)  # type: ignore[misc]
         return queryset.filter(scope_for_model(user=request.user, model=self.model))
 
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        """Every filter on a related object (a location, a desk, a
+        municipality) offers only the objects in the user's scope, as the
+        forms do; a filter chosen with its own class is left as it is."""
+        chosen = super().get_list_filter(request)  # type: ignore[misc]
+        return [
+            (item, ScopedRelatedFieldListFilter)
+            if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation
+            else item
+            for item in chosen
+        ]
+
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField | None:
@@ -81,6 +94,28 @@ def _choices(model: Any, request: HttpRequest) -> QuerySet[Any]:
     """The objects a user may pick in a form: a Desk from their locations,
     a Service of their municipality, and so on."""
     return model._default_manager.filter(scope_for_model(user=request.user, model=model))
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """The list filter's choices of related objects, limited to the user's
+    scope: another municipality's locations are not even named."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False,
+            ordering=ordering,
+            limit_choices_to=_scope(field.related_model, request),
+        )
+
+
+def _scope(model: Any, request: HttpRequest) -> Q:
+    try:
+        return scope_for_model(user=request.user, model=model)
+    except LookupError:
+        # A model no scope is declared for: named to the installation's
+        # superusers only.
+        return Q() if getattr(request.user, "is_superuser", False) else NOTHING
 
 
 class ScopedAdmin(ScopedPermissionsMixin, admin.ModelAdmin):

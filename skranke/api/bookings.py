@@ -1,12 +1,19 @@
 """Booking, seeing, moving and cancelling a time. A booking is reached by
-its code together with its secret token; either wrong answers 404."""
+its code together with its secret token, sent in the X-Booking-Token
+header; either wrong answers 404. The token in the query string (?token=)
+still works until its sunset, answered with a Deprecation header: query
+strings end up in logs and browser histories. The calendar file's link
+carries a calendar key instead, which reads that file and nothing else."""
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from skranke.api.availability import find_location_and_service
 from skranke.booking.availability import Policy
@@ -16,13 +23,24 @@ from skranke.booking.booking import (
     request_fingerprint,
     reschedule_appointment,
 )
+from skranke.booking.calendar_file import calendar_key, is_calendar_key
 from skranke.booking.details import NAME_MAX, NOTE_MAX, clean_citizen_details
 from skranke.booking.models import Booking
 from skranke.booking.views.access import same_token
 from skranke.booking.views.manage import calendar_response, manage_link
 from skranke.core import clock
+from skranke.core.free_text import validate_free_text
 
 router = Router(tags=["bookings"])
+
+TOKEN_HEADER = "X-Booking-Token"  # noqa: S105 - the header's name, not a secret
+TOKEN_MAX = 200
+# ?token= is deprecated since 1 December 2026 (RFC 9745) and goes after
+# 1 June 2027 (RFC 8594); docs/api.md says so.
+TOKEN_IN_QUERY_DEPRECATION = {
+    "Deprecation": "@1796083200",
+    "Sunset": "Tue, 01 Jun 2027 00:00:00 GMT",
+}
 
 
 class BookingIn(Schema):
@@ -36,6 +54,15 @@ class BookingIn(Schema):
     note: str = Field(default="", max_length=NOTE_MAX)
     sms_consent: bool = False
     survey_consent: bool = False
+
+    @field_validator("note")
+    @classmethod
+    def no_cpr_number(cls, note: str) -> str:
+        try:
+            validate_free_text(note)
+        except ValidationError as refused:  # answered as 422, the field named
+            raise PydanticCustomError(str(refused.code), refused.messages[0]) from refused
+        return note
 
 
 class RescheduleIn(Schema):
@@ -59,7 +86,7 @@ class NewBookingOut(BookingOut):
 
 def calendar_url(request: HttpRequest, booking: Booking) -> str:
     path = reverse("api-v1:booking_calendar", args=[booking.code])
-    return request.build_absolute_uri(f"{path}?token={booking.token}")
+    return request.build_absolute_uri(f"{path}?key={calendar_key(booking=booking)}")
 
 
 def represent(request: HttpRequest, booking: Booking) -> dict[str, object]:
@@ -76,17 +103,38 @@ def represent(request: HttpRequest, booking: Booking) -> dict[str, object]:
     }
 
 
-def find_booking(code: str, token: str) -> Booking:
-    """The booking with this code, if the token is its own. Both a wrong code
-    and a wrong token are 404, so neither can be probed."""
-    booking = (
+def _booking_with_code(code: str) -> Booking | None:
+    return (
         Booking.objects.select_related("location__municipality", "service")
         .filter(code=code.upper()[:8])
         .first()
     )
+
+
+def find_booking(code: str, token: str) -> Booking:
+    """The booking with this code, if the token is its own. Both a wrong code
+    and a wrong token are 404, so neither can be probed."""
+    booking = _booking_with_code(code)
     if booking is None or not same_token(booking.token, token):
         raise Http404
     return booking
+
+
+def find_booking_for(
+    code: str, *, header_token: str, query_token: str, response: HttpResponse
+) -> Booking:
+    """The booking, with the token from the header or, deprecated, from the
+    query string (the answer then says so in its headers)."""
+    if header_token or not query_token:
+        return find_booking(code, header_token)
+    booking = find_booking(code, query_token)
+    say_token_in_query_is_deprecated(response)
+    return booking
+
+
+def say_token_in_query_is_deprecated(response: HttpResponse) -> None:
+    for name, value in TOKEN_IN_QUERY_DEPRECATION.items():
+        response[name] = value
 
 
 @router.post("/bookings", response={201: NewBookingOut})
@@ -120,21 +168,40 @@ def create_booking(
 
 
 @router.get("/bookings/{code}", response=BookingOut)
-def get_booking(request: HttpRequest, code: str, token: str) -> dict[str, object]:
-    return represent(request, find_booking(code, token))
+def get_booking(
+    request: HttpRequest,
+    code: str,
+    response: HttpResponse,
+    token: str = Header("", alias=TOKEN_HEADER, max_length=TOKEN_MAX),
+    query_token: str = Query("", alias="token", max_length=TOKEN_MAX, deprecated=True),
+) -> dict[str, object]:
+    booking = find_booking_for(code, header_token=token, query_token=query_token, response=response)
+    return represent(request, booking)
 
 
 @router.delete("/bookings/{code}", response={204: None})
-def delete_booking(request: HttpRequest, code: str, token: str) -> Status[None]:
-    cancel_appointment(booking=find_booking(code, token))
+def delete_booking(
+    request: HttpRequest,
+    code: str,
+    response: HttpResponse,
+    token: str = Header("", alias=TOKEN_HEADER, max_length=TOKEN_MAX),
+    query_token: str = Query("", alias="token", max_length=TOKEN_MAX, deprecated=True),
+) -> Status[None]:
+    booking = find_booking_for(code, header_token=token, query_token=query_token, response=response)
+    cancel_appointment(booking=booking)
     return Status(204, None)
 
 
 @router.post("/bookings/{code}/reschedule", response=BookingOut)
 def reschedule_booking(
-    request: HttpRequest, code: str, token: str, payload: RescheduleIn
+    request: HttpRequest,
+    code: str,
+    payload: RescheduleIn,
+    response: HttpResponse,
+    token: str = Header("", alias=TOKEN_HEADER, max_length=TOKEN_MAX),
+    query_token: str = Query("", alias="token", max_length=TOKEN_MAX, deprecated=True),
 ) -> dict[str, object]:
-    booking = find_booking(code, token)
+    booking = find_booking_for(code, header_token=token, query_token=query_token, response=response)
     moved = reschedule_appointment(
         booking=booking,
         start=payload.start,
@@ -145,5 +212,24 @@ def reschedule_booking(
 
 
 @router.get("/bookings/{code}/calendar.ics", url_name="booking_calendar")
-def booking_calendar_file(request: HttpRequest, code: str, token: str) -> HttpResponse:
-    return calendar_response(request, find_booking(code, token))
+def booking_calendar_file(
+    request: HttpRequest,
+    code: str,
+    key: str = Query("", max_length=TOKEN_MAX),
+    token: str = Header("", alias=TOKEN_HEADER, max_length=TOKEN_MAX),
+    query_token: str = Query("", alias="token", max_length=TOKEN_MAX, deprecated=True),
+) -> HttpResponse:
+    """The calendar file, with the calendar key from `ics_url` (or the
+    booking's token). The file reached by the key links to the booking's
+    page without the token: whoever holds the key may read the time, not
+    change or cancel it."""
+    if key:
+        booking = _booking_with_code(code)
+        if booking is None or not is_calendar_key(booking=booking, key=key):
+            raise Http404
+        page = request.build_absolute_uri(reverse("booking:manage", args=[booking.code]))
+        return calendar_response(request, booking, manage_url=page)
+    answer = calendar_response(request, find_booking(code, token or query_token))
+    if query_token and not token:
+        say_token_in_query_is_deprecated(answer)
+    return answer

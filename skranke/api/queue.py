@@ -16,7 +16,7 @@ from skranke.access_log.recording import record_visit_outcome
 from skranke.accounts.devices import bearer_device
 from skranke.accounts.models import Device, User
 from skranke.accounts.permissions import role_allows
-from skranke.accounts.scoping import visible_desks
+from skranke.accounts.scoping import location_scope, visible_desks
 from skranke.api.errors import ApiError
 from skranke.booking.details import normalize_phone
 from skranke.core.models import Desk, Location, Service
@@ -185,7 +185,14 @@ def _staff_desk(request: HttpRequest, desk_id: int) -> tuple[User, Desk]:
 
 
 def _staff_visit(request: HttpRequest, visit_id: int) -> tuple[Visit, Desk]:
-    visit = get_object_or_404(Visit.objects.select_related("service", "desk"), pk=visit_id)
+    """The visit, looked for only where the staff member works: a visit
+    elsewhere is 404 before its state is looked at, so a 409 cannot tell
+    that it exists, nor how far it has come."""
+    user = request.user
+    if not isinstance(user, User) or not role_allows(user=user, action="serve_at_desk"):
+        raise ApiError(403, "forbidden", _("Your role does not serve at a desk."))
+    in_scope = Visit.objects.filter(location_scope(user=user, path="location"))
+    visit = get_object_or_404(in_scope.select_related("service", "desk"), pk=visit_id)
     if visit.desk_id is None:
         raise ApiError(409, "not_called", _("This citizen has not been called to a desk."))
     _user, desk = _staff_desk(request, visit.desk_id)

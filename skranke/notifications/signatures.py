@@ -7,6 +7,7 @@ import binascii
 import hashlib
 import hmac
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 
@@ -45,6 +46,29 @@ def verify_hs256_token(*, token: str, secret: str) -> dict[str, Any]:
     if not isinstance(claims, dict):
         raise BadSignature
     return claims
+
+
+def check_token_times(
+    *, claims: dict[str, Any], now: datetime, max_age: timedelta, leeway: timedelta
+) -> None:
+    """RFC 7519's times, where the token carries them: not expired (exp),
+    not used before its time (nbf), issued (iat) neither in the future nor
+    longer than `max_age` ago. `leeway` allows for the two clocks."""
+    moment = now.timestamp()
+    times = {name: claims[name] for name in ("exp", "nbf", "iat") if name in claims}
+    if any(not _is_number(value) for value in times.values()):
+        raise BadSignature
+    if "exp" in times and moment > times["exp"] + leeway.total_seconds():
+        raise BadSignature
+    for name in ("nbf", "iat"):
+        if name in times and times[name] > moment + leeway.total_seconds():
+            raise BadSignature
+    if "iat" in times and moment - times["iat"] > (max_age + leeway).total_seconds():
+        raise BadSignature
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def sign_hs256_token(*, claims: dict[str, Any], secret: str) -> str:

@@ -66,15 +66,34 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = policy_complaints(page)
     yield page
     context.close()
+    # Whatever a test did, no page may break the Content-Security-Policy
+    # (an inline script or style the browser refused) or name a feature
+    # the Permissions-Policy header does not know.
+    assert refused == [], f"the browser refused: {refused}"
+
+
+def policy_complaints(page: Any) -> list[str]:
+    """The console's complaints about the page's security headers, as the
+    page goes on."""
+    complaints: list[str] = []
+
+    def note(message: Any) -> None:
+        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text:
+            complaints.append(f"{page.url}: {message.text}")
+
+    page.on("console", note)
+    return complaints
 
 
 def axe_violations(page: Any, *, strict_contrast: bool = False) -> list[dict[str, Any]]:
     """What axe-core finds on the page as it is now, against WCAG 2.1 A/AA.
     `strict_contrast`: a contrast axe could not decide ("incomplete", as on
     text over a dark header it cannot see through) counts as a problem."""
-    page.add_script_tag(content=AXE_SOURCE.read_text())
+    # Evaluated, not added as a <script>: the CSP refuses inline scripts.
+    page.evaluate(AXE_SOURCE.read_text())
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
     )

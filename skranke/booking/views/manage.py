@@ -32,10 +32,14 @@ def manage_link(request: HttpRequest, booking: Booking) -> str:
     return request.build_absolute_uri(f"{path}?token={booking.token}")
 
 
-def calendar_response(request: HttpRequest, booking: Booking) -> HttpResponse:
-    """The booking's calendar file, as a download (web and API alike)."""
+def calendar_response(
+    request: HttpRequest, booking: Booking, *, manage_url: str | None = None
+) -> HttpResponse:
+    """The booking's calendar file, as a download (web and API alike).
+    `manage_url`: the file's link to change the booking; the link with the
+    token when not given."""
     response = HttpResponse(
-        booking_calendar(booking=booking, manage_url=manage_link(request, booking)),
+        booking_calendar(booking=booking, manage_url=manage_url or manage_link(request, booking)),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="borgerservice-{booking.code}.ics"'
