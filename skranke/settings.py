@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out staff after STAFF_IDLE_MINUTES without use or a working day.
+    "skranke.accounts.staff_sessions.StaffSessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -259,7 +261,11 @@ if PRODUCTION and SKRANKE_CLOCK_START:
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
+# Staff are signed out after this many minutes without a request, and a
+# working day after they signed in however busy (skranke/accounts/staff_sessions.py).
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", default=30)
+STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", default=10)
+SESSION_COOKIE_AGE = 60 * 60 * STAFF_SESSION_HOURS
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

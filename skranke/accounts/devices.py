@@ -1,6 +1,7 @@
 """Kiosks and displays sign in with a device token. The token is shown once,
 when the device is created in the admin; the device keeps it in its own
-session, which lasts until the token is revoked."""
+session, which lasts until the token is revoked or the device has not been
+used for 30 days (a kiosk in use renews it silently, once a day)."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -15,11 +16,16 @@ from django.urls import reverse
 from skranke.accounts.models import Device
 from skranke.accounts.tokens import bearer_token, find_holder, issue_token, revoke_token
 from skranke.accounts.tokens import hash_token as hash_token
+from skranke.core import clock
 
 View = Callable[..., HttpResponse]
 SESSION_KEY = "device_id"
-# A kiosk runs for months without anyone at its keyboard.
-SESSION_SECONDS = int(timedelta(days=365).total_seconds())
+RENEWED_AT_KEY = "device_renewed_at"
+# A kiosk runs for months without anyone at its keyboard, so its session is
+# renewed while it is used; one left in a drawer is shut out after 30 days.
+SESSION_SECONDS = int(timedelta(days=30).total_seconds())
+# Renewing saves the session: once a day, not on every poll of a display.
+RENEW_EVERY_SECONDS = int(timedelta(days=1).total_seconds())
 
 
 def issue_device_token(*, device: Device) -> str:
@@ -40,6 +46,17 @@ def find_device(*, token: str) -> Device | None:
 def sign_in_device(*, request: HttpRequest, device: Device) -> None:
     request.session.cycle_key()
     request.session[SESSION_KEY] = device.pk
+    renew_device_session(request=request)
+
+
+def renew_device_session(*, request: HttpRequest) -> None:
+    """Another SESSION_SECONDS from now for the device's session, if it was
+    last renewed over a day ago."""
+    now = clock.now().timestamp()
+    renewed_at = request.session.get(RENEWED_AT_KEY)
+    if isinstance(renewed_at, float) and now - renewed_at < RENEW_EVERY_SECONDS:
+        return
+    request.session[RENEWED_AT_KEY] = now
     request.session.set_expiry(SESSION_SECONDS)
 
 
@@ -73,6 +90,7 @@ def device_page(kind: str) -> Callable[[View], View]:
             device = signed_in_device(request=request, kind=kind)
             if device is None:
                 return redirect(f"{reverse('devices:sign_in')}?{urlencode({'kind': kind})}")
+            renew_device_session(request=request)
             request.device = device  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from skranke.accounts.devices import device_page, signed_in_device
+from skranke.accounts.devices import device_page, renew_device_session, signed_in_device
 from skranke.accounts.models import Device
 from skranke.core.models import Location
 from skranke.queueing.waiting_room import board_as_json, board_etag, read_board
@@ -38,6 +38,8 @@ def status(request: HttpRequest) -> HttpResponse:
     if device is None:
         # The page reloads and lands on the sign-in page.
         return JsonResponse({"error": "signed_out"}, status=401)
+    # A screen may show one page for months: its polling keeps it signed in.
+    renew_device_session(request=request)
     location = device.location
     etag = board_etag(location=location)
     if request.headers.get("If-None-Match") == etag:

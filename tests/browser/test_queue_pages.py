@@ -189,7 +189,9 @@ def test_the_kiosk_works_with_the_keyboard_and_at_200_percent(
         kiosk.keyboard.press("Tab")
     kiosk.keyboard.type("FORKERT")
     kiosk.keyboard.press("Enter")
-    kiosk.get_by_role("alert").get_by_text("Vi kan ikke finde en booking med denne kode").wait_for()
+    kiosk.get_by_role("alert").get_by_text("Vi kan ikke tjekke dig ind her i dag").wait_for()
+    # The kiosk asks for the mobile number as well; its field has focus.
+    assert kiosk.evaluate("document.activeElement.id") == "phone-too"
     assert_accessible(kiosk)
 
 
