@@ -7,6 +7,7 @@ Every variable is described in docs/configuration.md.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Only for the API's documentation page: Swagger UI from this site, not a CDN.
     "ninja",
+    # Staff sign-in: second factor (TOTP, recovery codes) and lockout (docs/sign-in.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "skranke.core",
     "skranke.accounts",
     "skranke.booking",
@@ -108,6 +114,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it times and counts every answer, the other middleware's
+    # own too (skranke/monitoring/middleware.py).
+    "skranke.monitoring.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CSP, Permissions-Policy, no-store; after WhiteNoise, so static files keep their caching.
@@ -120,10 +129,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session has passed (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff who must use a second factor see nothing until they have given it.
+    "skranke.accounts.mfa.SecondFactorMiddleware",
     # Signs out staff after STAFF_IDLE_MINUTES without use or a working day.
     "skranke.accounts.staff_sessions.StaffSessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "skranke.urls"
@@ -205,6 +220,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before the
+# password is checked (it needs the request: authenticate(request, ...)).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "core:start"
@@ -285,6 +306,43 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+
+# --- Staff sign-in (docs/sign-in.md) ----------------------------------------
+# Administrators and managers (and everyone, where a municipality's sign-in
+# settings say so) give a code from an authenticator app after the password.
+# Always in production; elsewhere only when switched on, so that the demo
+# runs on its demo passwords alone.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=PRODUCTION)
+if PRODUCTION and not MFA_REQUIRED:
+    raise ImproperlyConfigured("MFA_REQUIRED cannot be off when SKRANKE_ENV=production.")
+# The name the authenticator app shows beside the code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Skranke").strip() or "Skranke"
+MFA_RECOVERY_CODES = 10
+# Lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one account,
+# or LOGIN_ADDRESS_FAILURE_LIMIT from one address (a town hall's staff share
+# one), lock sign-in for LOGIN_LOCKOUT_MINUTES.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_HANDLER = "skranke.accounts.lockout.AccountOrAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "skranke.accounts.lockout.locked_out"
+# The unlock is an action on the staff member in the admin; axes' own
+# pages would show every address and every login to superusers alone.
+AXES_ENABLE_ADMIN = False
+# Attempts only, not a second record of every sign-in; and its log lines
+# name neither the account nor the address (AXES_SENSITIVE_PARAMETERS).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Behind TRUSTED_PROXY_COUNT reverse proxies (docs/install.md: one in
+# production) the client's address is the one the outermost proxy added to
+# X-Forwarded-For; anything further left the client may have made up.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "skranke.accounts.lockout.client_address"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # the link in the e-mail works for two hours
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -374,6 +432,9 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING" if PRODUCTION else "INFO"},
+        "skranke.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        # Every sign-in at INFO; failures and lockouts are WARNINGs.
+        "axes": {"level": "WARNING"},
         # The PDF library reports every step of every page at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.admin_site import ScopedPermissionsMixin
 from skranke.accounts.models import Device, IntegrationToken, User
+from skranke.accounts.sign_in_admin import reset_second_factors, unlock_sign_ins
 from skranke.accounts.tokens import Holder, issue_token, revoke_token
 
 
@@ -24,6 +25,7 @@ class StaffAdmin(ScopedPermissionsMixin, UserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "locations"]
     add_form = AdminUserCreationForm
+    actions = [unlock_sign_ins, reset_second_factors]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email"]}),

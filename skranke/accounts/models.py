@@ -113,3 +113,32 @@ class IntegrationToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignInSettings(models.Model):
+    """How a municipality's staff sign in. Administrators and managers give
+    a second factor whatever this says (skranke/accounts/mfa.py)."""
+
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="sign_in_settings",
+        verbose_name=_("municipality"),
+    )
+    mfa_for_everyone = models.BooleanField(
+        _("two-factor sign-in for all staff"),
+        default=False,
+        help_text=_(
+            "Front desk staff and contact-centre agents, too, give a code from an "
+            "authenticator app after their password. Administrators and managers always do."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("sign-in settings")
+        verbose_name_plural = _("sign-in settings")
+
+    def __str__(self) -> str:
+        return str(self.municipality)

@@ -1,10 +1,34 @@
 from django.urls import path
 
-from skranke.accounts import views
+from skranke.accounts import mfa_views, passwords, views
 
 app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("log-ind/", views.LoginView.as_view(), name="login"),
     path("log-ud/", views.LogoutView.as_view(), name="logout"),
+    path("log-ind/kode/", mfa_views.verify, name="mfa_verify"),
+    path("log-ind/autentifikator/", mfa_views.enrol, name="mfa_enrol"),
+    path("adgangskode/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "adgangskode/skiftet/",
+        passwords.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("glemt-adgangskode/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "glemt-adgangskode/sendt/",
+        passwords.PasswordResetSentView.as_view(),
+        name="password_reset_sent",
+    ),
+    path(
+        "ny-adgangskode/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "ny-adgangskode/faerdig/",
+        passwords.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from skranke.accounts.mfa import second_factor_url, user_awaiting_second_factor
 from skranke.accounts.permissions import (
     may_import_calls,
     may_use_admin,
@@ -17,6 +18,14 @@ from skranke.accounts.scoping import visible_locations
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        # After the password, the second factor where one is needed, then on.
+        wanted = super().get_success_url()
+        user = user_awaiting_second_factor(request=self.request)
+        if user is None:
+            return wanted
+        return second_factor_url(user=user, next_url=wanted)
 
 
 class LogoutView(auth_views.LogoutView):

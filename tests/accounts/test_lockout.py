@@ -1,0 +1,170 @@
+"""Lockout: repeated wrong passwords lock the account (from any address)
+and, at a higher limit, the address (whatever account); the right password
+is refused while locked; the lock lifts by itself or by the administrator."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.test import Client, RequestFactory
+
+from skranke.accounts.lockout import client_address
+from skranke.accounts.models import Role
+from skranke.core.models import Location
+from tests.booking.test_staff_booking import member
+
+LOCKED = "Too many failed attempts. Try again in 15 minutes or ask your administrator."
+
+
+def browser(address: str = "192.0.2.10") -> Client:
+    client = Client(REMOTE_ADDR=address)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def sign_in(client: Client, username: str, password: str, page: str = "/personale/log-ind/"):
+    return client.post(page, {"username": username, "password": password})
+
+
+def is_signed_in(client: Client) -> bool:
+    return client.get("/personale/").status_code == 200
+
+
+def test_a_brute_force_run_is_locked_out_and_the_right_password_refused(
+    centre: Location,
+) -> None:
+    clerk = member(Role.FRONT_DESK, centre)
+    client = browser()
+    answers = [sign_in(client, clerk.username, f"guess-{n}") for n in range(20)]
+    assert [answer.status_code for answer in answers[:4]] == [200] * 4
+    assert answers[4].status_code == 429  # the fifth failure locks
+    assert all(answer.status_code == 429 for answer in answers[4:])
+
+    right = sign_in(client, clerk.username, "pw")
+    assert right.status_code == 429
+    assert LOCKED in right.content.decode()
+    assert not is_signed_in(client)
+
+
+def test_the_account_is_locked_whatever_address_the_right_password_comes_from(
+    centre: Location,
+) -> None:
+    clerk = member(Role.FRONT_DESK, centre)
+    for n in range(5):
+        sign_in(browser(f"198.51.100.{n}"), clerk.username, "wrong")
+    other = browser("203.0.113.7")
+    assert sign_in(other, clerk.username, "pw").status_code == 429
+    # A colleague at that address is not held back by someone else's account.
+    colleague = member(Role.MANAGER, centre)
+    assert sign_in(other, colleague.username, "pw").status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_locked_at_its_own_limit(
+    centre: Location, settings: Any
+) -> None:
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    clerk = member(Role.FRONT_DESK, centre)
+    own_account = member(Role.CONTACT_AGENT, centre)
+    attacker = browser("192.0.2.66")
+    for n in range(11):
+        sign_in(attacker, f"guessed-name-{n}", "wrong")
+    # Signing in to an account of one's own does not wipe the address's record.
+    assert sign_in(browser("192.0.2.66"), own_account.username, "pw").status_code == 302
+    sign_in(attacker, "guessed-name-11", "wrong")
+    assert sign_in(attacker, clerk.username, "pw").status_code == 429
+    assert sign_in(browser("192.0.2.67"), clerk.username, "pw").status_code == 302
+
+
+def test_the_admins_sign_in_page_is_locked_too(centre: Location) -> None:
+    manager = member(Role.MANAGER, centre)
+    client = browser()
+    for _ in range(5):
+        sign_in(client, manager.username, "wrong", page="/admin/login/")
+    answer = sign_in(client, manager.username, "pw", page="/admin/login/")
+    assert answer.status_code == 429
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_administrator_unlocks_a_colleague(centre: Location, staff_client) -> None:
+    clerk = member(Role.FRONT_DESK, centre)
+    client = browser()
+    for _ in range(6):
+        sign_in(client, clerk.username, "wrong")
+    assert sign_in(client, clerk.username, "pw").status_code == 429
+
+    administrator = staff_client(member(Role.ADMINISTRATOR, centre))
+    done = administrator.post(
+        "/admin/accounts/user/",
+        {"action": "unlock_sign_ins", "_selected_action": [clerk.pk]},
+        follow=True,
+    )
+    assert "They can sign in again at once." in done.content.decode()
+    assert sign_in(client, clerk.username, "pw").status_code == 302
+    assert is_signed_in(client)
+
+
+def test_a_manager_cannot_unlock_anyone(centre: Location, staff_client) -> None:
+    clerk = member(Role.FRONT_DESK, centre)
+    for _ in range(5):
+        sign_in(browser(), clerk.username, "wrong")
+    manager = staff_client(member(Role.MANAGER, centre))
+    manager.post(
+        "/admin/accounts/user/", {"action": "unlock_sign_ins", "_selected_action": [clerk.pk]}
+    )
+    assert sign_in(browser(), clerk.username, "pw").status_code == 429
+
+
+def test_the_lock_lifts_after_the_lockout_time(centre: Location) -> None:
+    clerk = member(Role.FRONT_DESK, centre)
+    client = browser()
+    for _ in range(5):
+        sign_in(client, clerk.username, "wrong")
+    with time_machine.travel(timedelta(minutes=14), tick=False):
+        answer = sign_in(browser("192.0.2.99"), clerk.username, "pw")
+        assert answer.status_code == 429
+        # The failure during the lock started its fifteen minutes again.
+        assert LOCKED in answer.content.decode()
+    with time_machine.travel(timedelta(minutes=30), tick=False):
+        assert sign_in(browser("192.0.2.99"), clerk.username, "pw").status_code == 302
+
+
+def test_a_successful_sign_in_forgets_the_earlier_failures(centre: Location) -> None:
+    clerk = member(Role.FRONT_DESK, centre)
+    client = browser()
+    for _ in range(4):
+        sign_in(client, clerk.username, "wrong")
+    assert sign_in(client, clerk.username, "pw").status_code == 302
+    client.post("/personale/log-ud/")
+    for _ in range(4):
+        assert sign_in(client, clerk.username, "wrong").status_code == 200
+    assert sign_in(client, clerk.username, "pw").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "1.2.3.4", "10.0.0.1"),  # no proxy: the header is the client's own
+        (1, "1.2.3.4, 5.6.7.8", "5.6.7.8"),  # the left one the client made up
+        (2, "5.6.7.8, 172.16.0.2", "5.6.7.8"),
+        (1, "", "10.0.0.1"),
+    ],
+)
+def test_the_address_is_the_one_the_trusted_proxy_saw(
+    settings: Any, proxies: int, forwarded: str, expected: str
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().post(
+        "/personale/log-ind/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    assert client_address(request) == expected
+
+
+def test_a_locked_account_is_not_named_in_the_log(centre: Location, caplog) -> None:
+    clerk = member(Role.FRONT_DESK, centre)
+    for _ in range(6):
+        sign_in(browser(), clerk.username, "wrong")
+    assert caplog.records
+    assert not any(clerk.username in record.getMessage() for record in caplog.records)
+    assert not any("192.0.2.10" in record.getMessage() for record in caplog.records)
