@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from skranke.core import clock
+from skranke.core.database_down import DATABASE_ERRORS, database_down_response
 
 ACTIVE_AT_KEY = "staff_active_at"
 SIGNED_IN_AT_KEY = "staff_signed_in_at"
@@ -62,7 +63,13 @@ class StaffSessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        try:
+            signed_in = request.user.is_authenticated
+        except DATABASE_ERRORS as error:
+            # The first middleware to read the session and the user: a
+            # database that is down gets the same calm 503 as in a view.
+            return database_down_response(request, error)
+        if signed_in:
             ended = read_session_end(request=request)
             if ended is not None:
                 logout(request)
