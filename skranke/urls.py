@@ -19,6 +19,7 @@ urlpatterns = [
     path("personale/planlaegning/", include("skranke.planning.urls")),
     path("personale/optaelling/", include("skranke.tallies.urls")),
     path("personale/adgangslog/", include("skranke.access_log.urls")),
+    path("personale/indsigt/", include("skranke.privacy.urls")),
     path("api/v1/", api.urls),
     path("personale/", include("skranke.accounts.urls")),
     path("admin/", admin.site.urls),

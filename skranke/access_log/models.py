@@ -54,6 +54,7 @@ class AccessRecord(models.Model):
         CANCELLED = "cancelled", _("Cancelled the booking")
         MOVED = "moved", _("Moved the booking")
         NO_SHOW = "no_show", _("Marked as not come")
+        ERASED_ON_REQUEST = "erased_on_request", _("Erased it at the citizen's request")
 
     # Actions that change a booking: the booking's own history shows them.
     CHANGES = (Action.CANCELLED, Action.MOVED, Action.NO_SHOW)

@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "planning.shiftpattern": ALL,
         "planning.rotasettings": ALL,
         "privacy.retentionsettings": ALL,
+        "privacy.erasurerequest": VIEW,
         "queueing.visit": frozenset({"view", "change"}),
     },
     Role.MANAGER: {

@@ -10,10 +10,12 @@ to handle a complaint; no longer).
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from skranke.core import clock
 from skranke.core.models import Municipality
 
 # Days. The access log's five years count one leap day.
@@ -141,3 +143,40 @@ class ErasurePass(models.Model):
 
     def __str__(self) -> str:
         return str(self.due_at)
+
+
+class ErasureRequest(models.Model):
+    """A citizen's request for erasure, carried out by an administrator on
+    the access request page (access_request.py): who, when, why and how
+    much. Nothing about the citizen: the access log's rows (action "erased
+    on request") name the bookings by their codes."""
+
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    at = models.DateTimeField(_("when"), default=clock.now, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    # Who, as text: still there after the account is deleted.
+    actor_name = models.CharField(_("who"), max_length=150)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    reason = models.TextField(_("reason"), max_length=1000)
+    # Rows changed, by kind (erasure.py's kinds); and the bookings left
+    # alone because they are still to come.
+    counts = models.JSONField(_("rows erased"), default=dict)
+    refused = models.PositiveIntegerField(_("bookings not erased"), default=0)
+
+    class Meta:
+        verbose_name = _("erasure on request")
+        verbose_name_plural = _("erasures on request")
+        indexes = [models.Index(fields=["municipality", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}"
