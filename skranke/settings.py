@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "skranke.demo",
     "skranke.access_log",
     "skranke.privacy",
+    "skranke.rate_limits",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, which tells staff from anonymous callers of the API.
+    "skranke.rate_limits.middleware.AnonymousApiLimitMiddleware",
     # Which second factor, if any, this session has passed (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -342,6 +345,21 @@ AXES_VERBOSE = False
 # X-Forwarded-For; anything further left the client may have made up.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "skranke.accounts.lockout.client_address"
+# Rate limits (skranke/rate_limits; docs/configuration.md), counted in the
+# database across all processes; past one the answer is 429 with Retry-After.
+RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR = env_int(
+    "RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR", default=20
+)
+RATE_LIMIT_BOOKINGS_PER_PHONE_PER_DAY = env_int("RATE_LIMIT_BOOKINGS_PER_PHONE_PER_DAY", default=5)
+RATE_LIMIT_CHECK_INS_PER_DEVICE_PER_MINUTE = env_int(
+    "RATE_LIMIT_CHECK_INS_PER_DEVICE_PER_MINUTE", default=30
+)
+RATE_LIMIT_DEVICE_SIGN_INS_PER_ADDRESS_PER_15_MINUTES = env_int(
+    "RATE_LIMIT_DEVICE_SIGN_INS_PER_ADDRESS_PER_15_MINUTES", default=10
+)
+RATE_LIMIT_ANONYMOUS_API_PER_ADDRESS_PER_MINUTE = env_int(
+    "RATE_LIMIT_ANONYMOUS_API_PER_ADDRESS_PER_MINUTE", default=300
+)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # the link in the e-mail works for two hours
 
 # --- E-mail -----------------------------------------------------------------
@@ -374,6 +392,12 @@ if EMAIL_TRANSPORT not in ("console", "file", "email"):
 ALLOW_PRINTING_MESSAGES_IN_PRODUCTION = env_bool(
     "ALLOW_PRINTING_MESSAGES_IN_PRODUCTION", default=False
 )
+# What text messages may cost (skranke/rate_limits/text_messages.py): at most
+# this many confirmations to one number a day, this many messages an hour in
+# all (the rest wait for the next hour), and none abroad unless allowed.
+SMS_CONFIRMATIONS_PER_PHONE_PER_DAY = env_int("SMS_CONFIRMATIONS_PER_PHONE_PER_DAY", default=3)
+SMS_PER_HOUR = env_int("SMS_PER_HOUR", default=500)
+SMS_TO_FOREIGN_NUMBERS = env_bool("SMS_TO_FOREIGN_NUMBERS", default=False)
 MESSAGE_OUTBOX_DIR = os.environ.get("MESSAGE_OUTBOX_DIR", str(BASE_DIR / "var" / "outbox"))
 MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "10"))
 MESSAGE_RETRY_SECONDS = float(os.environ.get("MESSAGE_RETRY_SECONDS", "30"))

@@ -30,6 +30,7 @@ from skranke.booking.views.access import same_token
 from skranke.booking.views.manage import calendar_response, manage_link
 from skranke.core import clock
 from skranke.core.free_text import validate_free_text
+from skranke.rate_limits.limits import refuse_unless_allowed, spend_booking_allowance
 
 router = Router(tags=["bookings"])
 
@@ -154,6 +155,7 @@ def create_booking(
         note=payload.note,
         survey_consent=payload.survey_consent,
     )
+    refuse_unless_allowed(spend_booking_allowance(request=request, phone=citizen.phone))
     booking = book_appointment(
         location=place,
         service=errand,

@@ -13,6 +13,8 @@ from ninja.errors import ValidationError
 
 from skranke.booking.errors import BookingError
 from skranke.core.database_down import database_down_response
+from skranke.rate_limits.limits import RateLimited
+from skranke.rate_limits.responses import add_rate_limit_headers, too_many_message
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -54,6 +56,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, error_body(error.code, error.message), status=error.status
         )
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
+        response = api.create_response(
+            request, error_body("rate_limited", too_many_message()), status=429
+        )
+        return add_rate_limit_headers(response, error.decision)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:

@@ -17,6 +17,7 @@ from skranke.accounts.devices import bearer_device
 from skranke.accounts.models import Device, User
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import location_scope, visible_desks
+from skranke.accounts.tokens import bearer_token
 from skranke.api.errors import ApiError
 from skranke.booking.details import normalize_phone
 from skranke.core.models import Desk, Location, Service
@@ -27,6 +28,7 @@ from skranke.queueing.forecast import tell_expected_wait
 from skranke.queueing.models import Visit
 from skranke.queueing.serving import finish_visit, start_visit
 from skranke.queueing.waiting_room import board_as_json, board_etag, read_board
+from skranke.rate_limits.limits import CHECK_INS_PER_DEVICE, refuse_unless_allowed, spend
 
 router = Router(tags=["queue"])
 
@@ -128,6 +130,7 @@ def _visit_out(visit: Visit) -> dict[str, object]:
 def check_in(request: HttpRequest, payload: CheckInIn) -> Status[dict[str, object]]:
     """Check in a booking by code or mobile number (kiosk device token)."""
     location = _device_location(request, payload.location, (Device.Kind.KIOSK,))
+    refuse_unless_allowed(spend(CHECK_INS_PER_DEVICE, value=bearer_token(request=request)))
     if not payload.code and not payload.phone:
         raise ApiError(422, "invalid", _("Give the booking code or the mobile number."))
     visit = check_in_booking(location=location, code=payload.code, phone=payload.phone)

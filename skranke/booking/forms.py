@@ -28,7 +28,11 @@ class DetailsForm(forms.Form):
     phone = forms.CharField(
         label=_("Mobile number"),
         max_length=30,
-        help_text=_("We send the confirmation and a reminder here."),
+        # Text messages go to Danish numbers only (SMS_TO_FOREIGN_NUMBERS).
+        help_text=_(
+            "We send the confirmation and a reminder here. With a number "
+            "outside Denmark, give your e-mail as well: we send them there."
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "tel", "inputmode": "tel", "class": "form-input"}
         ),

@@ -21,6 +21,8 @@ from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket, wal
 from skranke.queueing.errors import CheckInRefused, QueueRefused
 from skranke.queueing.forecast import tell_expected_wait
 from skranke.queueing.models import Visit
+from skranke.rate_limits.limits import CHECK_INS_PER_DEVICE
+from skranke.rate_limits.responses import limit_rate
 
 # The kiosk remembers the ticket it just gave, to show it after the
 # redirect, without a visit id in the address.
@@ -34,6 +36,7 @@ def _show_ticket(request: HttpRequest, visit: Visit) -> HttpResponse:
 
 
 @device_page(Device.Kind.KIOSK)
+@limit_rate(CHECK_INS_PER_DEVICE, key=lambda request: str(request.device.pk))  # type: ignore[attr-defined]
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     location: Location = request.device.location  # type: ignore[attr-defined]

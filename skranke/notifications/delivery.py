@@ -27,6 +27,7 @@ from skranke.notifications.models import Message
 from skranke.notifications.segments import count_segments
 from skranke.notifications.transports import DeliveryFailed, transport_for
 from skranke.queueing.models import Visit
+from skranke.rate_limits.text_messages import may_text, spend_text_budget
 
 BATCH = 50
 
@@ -57,6 +58,24 @@ def deliver_message(*, message_id: int) -> str:
     ).get(pk=message_id)
     if not _still_wanted(message):
         return _finish(message, claimed_at, status=Message.Status.SKIPPED)
+    if message.channel == Message.Channel.SMS:
+        if not may_text(phone=message.recipient):
+            return _finish(
+                message,
+                claimed_at,
+                status=Message.Status.SKIPPED,
+                last_error="Not a Danish number (SMS_TO_FOREIGN_NUMBERS).",
+            )
+        budget = spend_text_budget()
+        if not budget.allowed:  # held for the next hour, the attempt not counted
+            return _finish(
+                message,
+                claimed_at,
+                status=Message.Status.PENDING,
+                next_attempt_at=budget.resets_at,
+                attempts=F("attempts") - 1,
+                last_error="Held: this hour's text messages (SMS_PER_HOUR) are used up.",
+            )
     composed = compose_message(message=message)
     try:
         provider_id = transport_for(channel=message.channel).send(

@@ -9,6 +9,7 @@ from django.db import connection
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.notifications.models import Message
+from skranke.rate_limits.text_messages import spend_confirmation_text
 
 
 def queue_booking_messages(*, booking: Booking, kind: str, reason: str = "") -> list[Message]:
@@ -34,12 +35,16 @@ def queue_booking_messages(*, booking: Booking, kind: str, reason: str = "") -> 
             next_attempt_at=now,
         )
         for channel, recipient in channels
+        if kind != Message.Kind.CONFIRMATION
+        or channel != Message.Channel.SMS
+        or spend_confirmation_text(phone=recipient)  # SMS_CONFIRMATIONS_PER_PHONE_PER_DAY
     ]
     if kind != Message.Kind.CONFIRMATION:  # a new booking has no reminder yet
         _call_off_reminders(booking=booking)
     if kind in (Message.Kind.CONFIRMATION, Message.Kind.RESCHEDULED):
         queued += _plan_reminders(booking=booking, channels=channels)
-    _insert(queued)
+    if queued:  # none when the day's confirmations by text are used up and no e-mail was given
+        _insert(queued)
     return queued
 
 

@@ -8,6 +8,7 @@ from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.turn_soon import release_turn_soon_messages
 from skranke.privacy.erasure import erase_personal_data
 from skranke.queueing.closing import close_past_visits, mark_no_shows
+from skranke.rate_limits.allowance import forget_old_windows
 from skranke.surveys.invitations import invite_to_surveys
 
 # Each returns how much it did, so the worker knows whether to look again
@@ -19,4 +20,5 @@ JOBS: list[Callable[[], int]] = [
     close_past_visits,
     invite_to_surveys,  # its messages go out next round
     erase_personal_data,  # once an hour; batches until nothing is due
+    forget_old_windows,  # rate limits' counters whose window has ended
 ]

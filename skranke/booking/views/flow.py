@@ -37,6 +37,8 @@ from skranke.booking.views.drafts import drop_draft, keep_draft, read_draft, rep
 from skranke.core import clock
 from skranke.core.context_processors import current_municipality
 from skranke.core.models import Location, Service
+from skranke.rate_limits.limits import spend_booking_allowance
+from skranke.rate_limits.responses import too_many_page
 
 STEPS = 6
 # How many other free times a refused or lost time offers instead.
@@ -292,6 +294,9 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
         context["untold_refused"] = True
         return render(request, "booking/review.html", context, status=422)
     if request.method == "POST":
+        allowance = spend_booking_allowance(request=request, phone=details.phone)
+        if not allowance.allowed:  # the details stay in the draft for later
+            return too_many_page(request, allowance)
         try:
             booking = book_appointment(
                 location=place,

@@ -1,0 +1,79 @@
+"""The named limits (settings: RATE_LIMIT_*; docs/configuration.md) and
+what each counts. The counted value (an address, a mobile number, a
+device) is kept only as a keyed hash: the counters hold no personal data
+in clear, and without SECRET_KEY a number cannot be tested against them."""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from skranke.accounts.lockout import client_address
+from skranke.rate_limits.allowance import Decision, spend_allowance
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    setting: str  # read on every use, so that a changed setting takes hold at once
+    window_seconds: int
+
+    @property
+    def allowed(self) -> int:
+        return int(getattr(settings, self.setting))
+
+
+BOOKINGS_PER_ADDRESS = Limit("booking-address", "RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR", 3600)
+BOOKINGS_PER_PHONE = Limit("booking-phone", "RATE_LIMIT_BOOKINGS_PER_PHONE_PER_DAY", 86400)
+CHECK_INS_PER_DEVICE = Limit("check-in-device", "RATE_LIMIT_CHECK_INS_PER_DEVICE_PER_MINUTE", 60)
+DEVICE_SIGN_INS_PER_ADDRESS = Limit(
+    "device-sign-in-address", "RATE_LIMIT_DEVICE_SIGN_INS_PER_ADDRESS_PER_15_MINUTES", 900
+)
+ANONYMOUS_API_PER_ADDRESS = Limit(
+    "api-address", "RATE_LIMIT_ANONYMOUS_API_PER_ADDRESS_PER_MINUTE", 60
+)
+
+
+class RateLimited(Exception):
+    """A use refused by a limit; the API answers it as 429 (api/errors.py)."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__("rate limited")
+        self.decision = decision
+
+
+def keyed_hash(value: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]
+
+
+def spend(limit: Limit, *, value: str) -> Decision:
+    """One use of `limit` by `value`."""
+    return spend_allowance(
+        key=f"{limit.name}:{keyed_hash(value)}",
+        limit=limit.allowed,
+        window_seconds=limit.window_seconds,
+    )
+
+
+def address_of(request: HttpRequest) -> str:
+    """The caller's address, as the sign-in lockout sees it (TRUSTED_PROXY_COUNT)."""
+    return client_address(request) or "unknown"
+
+
+def spend_booking_allowance(*, request: HttpRequest, phone: str) -> Decision:
+    """A booking attempt: counted for the caller's address and, unless the
+    address is already refused, for the mobile number (normalised, so that
+    "20 12 34 56" and "+4520123456" count together). Attempts count, not
+    bookings made: someone hoarding times is stopped while trying."""
+    by_address = spend(BOOKINGS_PER_ADDRESS, value=address_of(request))
+    if not by_address.allowed or not phone:
+        return by_address
+    return spend(BOOKINGS_PER_PHONE, value=phone)
+
+
+def refuse_unless_allowed(decision: Decision) -> None:
+    if not decision.allowed:
+        raise RateLimited(decision)

@@ -1,0 +1,55 @@
+"""A limit per address on the API for anonymous callers: everyone but
+signed-in staff and the holders of a valid device or integration token
+(those are known, and limited where it matters: check-ins per device).
+A made-up token does not escape the limit: it is looked up first."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from skranke.accounts.devices import find_device
+from skranke.accounts.models import IntegrationToken
+from skranke.accounts.tokens import bearer_token, find_holder
+from skranke.core.database_down import DATABASE_ERRORS, database_down_response
+from skranke.rate_limits.limits import ANONYMOUS_API_PER_ADDRESS, address_of, spend
+from skranke.rate_limits.responses import add_rate_limit_headers, too_many_json
+
+API_PREFIX = "/api/"
+# The description of the API is the same for everyone and reads no data.
+DESCRIPTION_ENDINGS = ("/openapi.json", "/docs")
+
+
+def is_known_caller(request: HttpRequest) -> bool:
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return True
+    token = bearer_token(request=request)
+    if not token:
+        return False
+    return find_device(token=token) is not None or (
+        find_holder(holders=IntegrationToken.objects.all(), token=token) is not None
+    )
+
+
+class AnonymousApiLimitMiddleware:
+    """After AuthenticationMiddleware, which tells staff apart."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX) or request.path.endswith(DESCRIPTION_ENDINGS):
+            return self.get_response(request)
+        try:
+            if is_known_caller(request):
+                return self.get_response(request)
+            decision = spend(ANONYMOUS_API_PER_ADDRESS, value=address_of(request))
+        except DATABASE_ERRORS as error:
+            # Before any view: a database that is down gets the API's 503
+            # here, as it would from a view.
+            return database_down_response(request, error)
+        if not decision.allowed:
+            return too_many_json(decision)
+        response = self.get_response(request)
+        if "RateLimit-Limit" in response:  # a view's own, tighter limit speaks
+            return response
+        return add_rate_limit_headers(response, decision)
