@@ -171,7 +171,12 @@ _database: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_ag
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so two writers
     # queue on busy_timeout instead of failing half-way with "database is locked".
-    _database["CONN_MAX_AGE"] = 0
+    # Each app thread keeps its connection (the threads are a fixed pool, so
+    # at most processes × threads + the worker): opening one runs the PRAGMAs
+    # below and registers Django's SQL functions, which took a tenth of a
+    # citizen page's time in the server (docs/benchmarks.md).
+    _database["CONN_MAX_AGE"] = 600
+    _database["CONN_HEALTH_CHECKS"] = True
     # Tests use a file, not memory: race tests need several connections to
     # see one database.
     # SKRANKE_TEST_DB lets two test runs on one checkout keep apart.

@@ -15,17 +15,16 @@ Kept in Django's cache: in the process by default, in a shared cache if
 the installation configures one.
 """
 
-import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import translation
 
 from skranke.booking.models import Booking
 from skranke.core import clock
+from skranke.core.kept import keep_value
 from skranke.core.models import Desk, Location
 from skranke.queueing.models import Visit
 from skranke.surveys.models import Answer, Invitation
@@ -47,12 +46,9 @@ def keep_figures(
         return build()
     fingerprint = read_fingerprint(location_ids=places, first=first, end=end)
     wording = translation.get_language() or ""  # labels are in the reader's language
-    key = "stats:" + hashlib.sha256(repr((name, wording, fingerprint)).encode()).hexdigest()
-    kept = cache.get(key)
-    if kept is None:
-        kept = build()
-        cache.set(key, kept, KEPT_FOR)
-    return kept
+    return keep_value(
+        name="stats", fingerprint=(name, wording, fingerprint), build=build, seconds=KEPT_FOR
+    )
 
 
 def read_fingerprint(*, location_ids: list[int], first: date, end: date) -> tuple[object, ...]:

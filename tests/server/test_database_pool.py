@@ -61,6 +61,9 @@ def test_sqlite_keeps_its_busy_timeout_and_needs_no_pool() -> None:
     database = database_settings({"DATABASE_URL": "sqlite:////tmp/skranke-pool-test.sqlite3"})
     assert database["OPTIONS"]["timeout"] == 20
     assert "pool" not in database["OPTIONS"]
+    # One kept connection per app thread, checked before it is reused.
+    assert database["CONN_MAX_AGE"] > 0
+    assert database["CONN_HEALTH_CHECKS"] is True
 
 
 @pytest.mark.django_db(transaction=True)

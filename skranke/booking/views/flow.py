@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -36,21 +38,20 @@ from skranke.booking.views.choosing import (
 from skranke.booking.views.drafts import drop_draft, keep_draft, read_draft, replace_draft
 from skranke.core import clock
 from skranke.core.context_processors import current_municipality
-from skranke.core.models import Location, Service
+from skranke.core.kept import keep_value, row_fingerprint
+from skranke.core.models import Location, Municipality, Service
 from skranke.rate_limits.limits import spend_booking_allowance
 from skranke.rate_limits.responses import too_many_page
 
 STEPS = 6
+# How long a rendered list of errands is kept unasked (skranke/core/kept.py).
+KEPT_SECONDS = 3600
 # How many other free times a refused or lost time offers instead.
 NEAREST_TIMES = 5
 
 
 def _services() -> list[Service]:
-    return list(
-        Service.objects.filter(municipality=current_municipality(), active=True).prefetch_related(
-            "locations"
-        )
-    )
+    return list(Service.objects.filter(municipality=current_municipality(), active=True))
 
 
 def _service(slug: str) -> Service:
@@ -66,13 +67,33 @@ def _step(number: int, title: str) -> dict[str, object]:
 
 
 def choose_service(request: HttpRequest) -> HttpResponse:
+    municipality = current_municipality()
     services = _services()
-    bookable = [s for s in services if s.booking_required and s.bookable_online]
+    # Rendered once for each fingerprint of the rows it lists, as the start
+    # page is (skranke/core/views.py).
+    content = keep_value(
+        name="choose-service",
+        fingerprint=(
+            get_language(),
+            municipality and row_fingerprint(municipality),
+            [row_fingerprint(service) for service in services],
+        ),
+        build=lambda: render_service_choice(municipality=municipality, services=services),
+        seconds=KEPT_SECONDS,
+    )
     return render(
         request,
         "booking/choose_service.html",
+        {**_step(1, _("Choose your errand")), "content": content},
+    )
+
+
+def render_service_choice(*, municipality: Municipality | None, services: list[Service]) -> str:
+    bookable = [s for s in services if s.booking_required and s.bookable_online]
+    return render_to_string(
+        "booking/choose_service_content.html",
         {
-            **_step(1, _("Choose your errand")),
+            "municipality": municipality,
             "in_person": [s for s in bookable if s.kind == Service.Kind.IN_PERSON],
             "by_phone": [s for s in bookable if s.kind == Service.Kind.PHONE],
             "walk_in": [s for s in services if not s.booking_required],
