@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -77,7 +77,7 @@ def _instance(model: type[ModelType], values: Iterator[object]) -> ModelType:
 
 
 @router.get("/availability", response=AvailabilityOut)
-def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> dict[str, object]:
+def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> JsonResponse:
     place, errand = find_location_and_service(query.location, query.service)
     if query.last_day < query.first_day:
         raise ApiError(400, "invalid_range", _("“to” must not be before “from”."))
@@ -93,12 +93,18 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> dict[
         last_day=query.last_day,
         policy=Policy.for_citizens(place),
     )
-    return {
-        "slots": [
-            {
-                "start": slot.start.astimezone(clock.LOCAL_ZONE),
-                "end": slot.end.astimezone(clock.LOCAL_ZONE),
-            }
-            for slot in slots
-        ]
-    }
+    # Written out here rather than through AvailabilityOut (which still
+    # describes it in the OpenAPI document): checking and encoding a few
+    # hundred times one by one was two fifths of the request, and this is
+    # what citizens' apps ask most. The same ISO 8601 text either way.
+    return JsonResponse(
+        {
+            "slots": [
+                {
+                    "start": slot.start.astimezone(clock.LOCAL_ZONE).isoformat(),
+                    "end": slot.end.astimezone(clock.LOCAL_ZONE).isoformat(),
+                }
+                for slot in slots
+            ]
+        }
+    )

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from icalendar import Calendar
 
+from skranke.api.availability import AvailabilityOut
 from skranke.booking.models import Booking
 from skranke.core.models import Location, Service
 from tests.centre import at
@@ -57,6 +58,8 @@ def test_availability_lists_times_with_their_offset(centre: Location, passport: 
     slots = response.json()["slots"]
     assert slots[0] == {"start": "2026-12-08T10:00:00+01:00", "end": "2026-12-08T10:20:00+01:00"}
     assert len(slots) == 15
+    # Written without the response schema, but what the OpenAPI document says.
+    assert AvailabilityOut.model_validate(response.json()).slots[0].start == at(8, 10)
 
 
 def test_availability_refuses_more_than_62_days(centre: Location, passport: Service) -> None:
