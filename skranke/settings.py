@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "skranke.access_log",
     "skranke.privacy",
     "skranke.rate_limits",
+    "skranke.challenge",
 ]
 
 MIDDLEWARE = [
@@ -365,6 +366,17 @@ RATE_LIMIT_DEVICE_SIGN_INS_PER_ADDRESS_PER_15_MINUTES = env_int(
 RATE_LIMIT_ANONYMOUS_API_PER_ADDRESS_PER_MINUTE = env_int(
     "RATE_LIMIT_ANONYMOUS_API_PER_ADDRESS_PER_MINUTE", default=300
 )
+# The proof of work against hoarding (skranke/challenge; docs/configuration.md):
+# on by itself past these booking attempts in a clock hour, from one address
+# or from all together, or always; how hard it is and how long the page
+# without JavaScript makes the citizen wait instead.
+CHALLENGE_AFTER_BOOKINGS_PER_ADDRESS_PER_HOUR = env_int(
+    "CHALLENGE_AFTER_BOOKINGS_PER_ADDRESS_PER_HOUR", default=5
+)
+CHALLENGE_AFTER_BOOKINGS_PER_HOUR = env_int("CHALLENGE_AFTER_BOOKINGS_PER_HOUR", default=300)
+CHALLENGE_ALWAYS = env_bool("CHALLENGE_ALWAYS", default=False)
+CHALLENGE_MAX_NUMBER = env_int("CHALLENGE_MAX_NUMBER", default=50_000, minimum=1000)
+CHALLENGE_WAIT_SECONDS = env_int("CHALLENGE_WAIT_SECONDS", default=10, minimum=0)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # the link in the e-mail works for two hours
 
 # --- E-mail -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from skranke.api.availability import find_location_and_service
+from skranke.api.challenge import CHALLENGE_HEADER, refuse_unless_challenge_solved
 from skranke.booking.availability import Policy
 from skranke.booking.booking import (
     book_appointment,
@@ -143,6 +144,7 @@ def create_booking(
     request: HttpRequest,
     payload: BookingIn,
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200),
+    challenge: str = Header("", alias=CHALLENGE_HEADER, max_length=2000),
 ) -> Status[dict[str, object]]:
     fingerprint = request_fingerprint(request.body.decode(errors="replace"))
     place, errand = find_location_and_service(payload.location, payload.service)
@@ -155,6 +157,8 @@ def create_booking(
         note=payload.note,
         survey_consent=payload.survey_consent,
     )
+    # Against hoarding (skranke/challenge): while it is on, a solved challenge.
+    refuse_unless_challenge_solved(request=request, solution=challenge)
     refuse_unless_allowed(spend_booking_allowance(request=request, phone=citizen.phone))
     booking = book_appointment(
         location=place,

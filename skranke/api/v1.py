@@ -6,6 +6,7 @@ from skranke.api import (
     availability,
     bookings,
     catalogue,
+    challenge,
     contacts,
     delivery_reports,
     planning,
@@ -24,6 +25,7 @@ install_error_handlers(api)
 api.add_router("", catalogue.router)
 api.add_router("", availability.router)
 api.add_router("", bookings.router)
+api.add_router("", challenge.router)
 api.add_router("", delivery_reports.router)
 api.add_router("", queue.router)
 api.add_router("", contacts.router)

@@ -4,6 +4,7 @@ worker that stops loses nothing: the rows wait for the next round."""
 
 from collections.abc import Callable
 
+from skranke.challenge.spent import forget_spent_proofs
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.turn_soon import release_turn_soon_messages
 from skranke.privacy.erasure import erase_personal_data
@@ -21,4 +22,5 @@ JOBS: list[Callable[[], int]] = [
     invite_to_surveys,  # its messages go out next round
     erase_personal_data,  # once an hour; batches until nothing is due
     forget_old_windows,  # rate limits' counters whose window has ended
+    forget_spent_proofs,  # used challenge solutions that have expired anyway
 ]

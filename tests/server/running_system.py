@@ -84,6 +84,9 @@ def system_environment(*, database_url: str, **settings: str) -> dict[str, str]:
         # (skranke/rate_limits) stand aside unless a test sets them.
         "RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR": "1000000",
         "RATE_LIMIT_ANONYMOUS_API_PER_ADDRESS_PER_MINUTE": "1000000",
+        # … and so does the challenge against hoarding (skranke/challenge).
+        "CHALLENGE_AFTER_BOOKINGS_PER_ADDRESS_PER_HOUR": "1000000",
+        "CHALLENGE_AFTER_BOOKINGS_PER_HOUR": "1000000",
         **settings,
     }
 

@@ -36,6 +36,7 @@ from skranke.booking.views.choosing import (
     start_parameter,
 )
 from skranke.booking.views.drafts import drop_draft, keep_draft, read_draft, replace_draft
+from skranke.challenge.form import FormChallenge
 from skranke.core import clock
 from skranke.core.context_processors import current_municipality
 from skranke.core.kept import keep_value, row_fingerprint
@@ -283,6 +284,9 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
     # no confirmation, no reminder, no word if the time is cancelled. Said
     # plainly, and confirmed once more with a button that says so.
     untold = not details.sms_consent and not details.email
+    # Against hoarding (skranke/challenge): while it is on, the form carries a
+    # proof of work (read only if the page shows the form).
+    challenge = FormChallenge(request)
     context = {
         **_step(6, _("Check and confirm")),
         "service": errand,
@@ -294,6 +298,7 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
         + f"?start={start_parameter(start)}",
         "day_url": day_url,
         "untold": untold,
+        "challenge": challenge,
     }
     if request.method == "GET" and not _is_offered(place=place, errand=errand, start=start):
         # Taken, or never offered, since the details were typed: the same
@@ -315,6 +320,8 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
         context["untold_refused"] = True
         return render(request, "booking/review.html", context, status=422)
     if request.method == "POST":
+        if not challenge.passes(request.POST):  # the form again, with a fresh challenge
+            return render(request, "booking/review.html", context, status=428)
         allowance = spend_booking_allowance(request=request, phone=details.phone)
         if not allowance.allowed:  # the details stay in the draft for later
             return too_many_page(request, allowance)
