@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from skranke.accounts.admin_site import ScopedPermissionsMixin
 from skranke.accounts.models import Device, IntegrationToken, User
 from skranke.accounts.sign_in_admin import reset_second_factors, unlock_sign_ins
+from skranke.accounts.single_sign_on_admin import StaffIdentityInline
 from skranke.accounts.tokens import Holder, issue_token, revoke_token
 
 
@@ -26,6 +27,7 @@ class StaffAdmin(ScopedPermissionsMixin, UserAdmin[User]):
     list_filter = ["role", "is_active", "locations"]
     add_form = AdminUserCreationForm
     actions = [unlock_sign_ins, reset_second_factors]
+    inlines = [StaffIdentityInline]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email"]}),

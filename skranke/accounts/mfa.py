@@ -30,6 +30,9 @@ BEFORE_SECOND_FACTOR = frozenset(
         "accounts:logout",
         "accounts:mfa_verify",
         "accounts:mfa_enrol",
+        # Single sign-on's start and return (skranke/accounts/single_sign_on_views.py).
+        "accounts:single_sign_on_start",
+        "accounts:single_sign_on_return",
         "accounts:password_reset",
         "accounts:password_reset_sent",
         "accounts:password_reset_confirm",

@@ -1,6 +1,8 @@
 """Staff accounts. Every staff member belongs to one municipality and has
 one role; all but administrators work at the locations they are given."""
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -142,3 +144,144 @@ class SignInSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality)
+
+
+# Claims that can change, or pass to someone else, over a person's working
+# life: signing in by one of them could hand one colleague's account to
+# another. Staff are matched on a stable identifier instead.
+REASSIGNABLE_CLAIMS = frozenset(
+    {"email", "upn", "preferred_username", "unique_name", "name", "given_name", "family_name"}
+)
+
+
+def validate_issuer_url(value: str) -> None:
+    """An identity provider is reached over HTTPS; plain HTTP only on the
+    machine itself (a test or a developer's provider)."""
+    parts = urlsplit(value)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost", "::1"}:
+        return
+    raise ValidationError(_("The address must begin with https://."))
+
+
+def validate_subject_claim(value: str) -> None:
+    if value.strip().lower() in REASSIGNABLE_CLAIMS:
+        raise ValidationError(
+            _(
+                "Choose a claim that never changes and is never given to anyone else, "
+                "such as sub or oid; an e-mail address or username can be."
+            )
+        )
+
+
+class SingleSignOn(models.Model):
+    """A municipality's identity provider (Entra ID, Keycloak …), through
+    which its staff may sign in by OpenID Connect instead of a password
+    (skranke/accounts/single_sign_on.py). Who they are in Skranke, their
+    role and locations, stays Skranke's: the provider only vouches for a
+    StaffIdentity an administrator has entered."""
+
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="single_sign_on",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=60,
+        help_text=_("Shown on the sign-in button, e.g. “Aarhus Kommune” or “Entra ID”."),
+    )
+    issuer = models.URLField(
+        _("issuer"),
+        max_length=300,
+        validators=[validate_issuer_url],
+        help_text=_(
+            "The provider's issuer address, without /.well-known/openid-configuration; "
+            "e.g. https://login.microsoftonline.com/<tenant id>/v2.0 or "
+            "https://keycloak.example.dk/realms/<realm>."
+        ),
+    )
+    client_id = models.CharField(_("client ID"), max_length=200)
+    client_secret = models.CharField(_("client secret"), max_length=500)
+    subject_claim = models.CharField(
+        _("claim that identifies the staff member"),
+        max_length=60,
+        default="sub",
+        validators=[validate_subject_claim],
+        help_text=_("sub for Keycloak; oid (the object ID) for Entra ID."),
+    )
+    counts_as_second_factor = models.BooleanField(
+        _("the provider asks for a second factor"),
+        default=False,
+        help_text=_(
+            "Tick only if the provider always asks for two-factor sign-in (MFA) itself: "
+            "Skranke then asks for no code of its own after a sign-in through it."
+        ),
+    )
+    enabled = models.BooleanField(
+        _("enabled"), default=True, help_text=_("Shows the button on the sign-in page.")
+    )
+
+    class Meta:
+        verbose_name = _("single sign-on")
+        verbose_name_plural = _("single sign-on")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffIdentity(models.Model):
+    """Who a staff member is at their municipality's identity provider: the
+    value of its identifying claim (sub, oid), entered by an administrator."""
+
+    STAFF_SCOPE = ("municipality", "user__municipality")
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="identities",
+        verbose_name=_("staff member"),
+    )
+    provider = models.ForeignKey(
+        SingleSignOn,
+        on_delete=models.CASCADE,
+        related_name="identities",
+        verbose_name=_("identity provider"),
+    )
+    subject = models.CharField(
+        _("identifier at the provider"),
+        max_length=255,
+        help_text=_(
+            "The value of the provider's identifying claim for this person, e.g. the "
+            "object ID in Entra ID or the user ID in Keycloak."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="one_staff_member_per_subject"
+            ),
+            models.UniqueConstraint(fields=["provider", "user"], name="one_subject_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def clean(self) -> None:
+        super().clean()
+        self.subject = self.subject.strip()
+        if (
+            self.user_id is not None
+            and self.provider_id is not None
+            and self.user.municipality_id != self.provider.municipality_id
+        ):
+            raise ValidationError(
+                _("The identity provider belongs to another municipality than the staff member.")
+            )

@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "accounts.device": ALL,
         "accounts.integrationtoken": ALL,
         "accounts.signinsettings": frozenset({"view", "add", "change"}),
+        "accounts.singlesignon": ALL,
+        "accounts.staffidentity": ALL,
         "notifications.messagetext": ALL,
         "contact.callrecordformat": ALL,
         "contact.topicgroup": ALL,

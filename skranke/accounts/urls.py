@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.accounts import mfa_views, passwords, views
+from skranke.accounts import mfa_views, passwords, single_sign_on_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
     path("log-ud/", views.LogoutView.as_view(), name="logout"),
     path("log-ind/kode/", mfa_views.verify, name="mfa_verify"),
     path("log-ind/autentifikator/", mfa_views.enrol, name="mfa_enrol"),
+    path(
+        "log-ind/sso/<int:provider_id>/",
+        single_sign_on_views.start,
+        name="single_sign_on_start",
+    ),
+    path("log-ind/sso/retur/", single_sign_on_views.finish, name="single_sign_on_return"),
     path("adgangskode/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path(
         "adgangskode/skiftet/",
