@@ -2,17 +2,24 @@
 parameter and path segment the pages read: no answer is a server error.
 Dates at the calendar's edges (year 1, year 9999), huge numbers, text where
 a number belongs, NUL bytes and empty values are what a typo, a bookmark or
-a curious citizen sends. The API has its own schema-driven fuzz test."""
+a curious citizen sends. The API has its own schema-driven fuzz test.
+
+The forms that post (sign-in and its second step, passwords, device
+sign-in, the kiosk, the access log, the right of access) get odd bodies
+too: very long text, NUL bytes, unicode, several values for one field,
+missing fields, bytes that are not UTF-8."""
 
 import itertools
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from skranke.accounts.models import User
 from skranke.booking.models import Booking
@@ -26,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 # Every query parameter a page reads (grep "request.GET" in skranke/).
 PARAMETERS = [
-    "dag", "dato", "format", "fra", "gruppe", "klem", "kun_uden_plads", "ny",
+    "dag", "dato", "format", "fra", "gruppe", "klem", "kun_uden_plads", "next", "ny",
     "periode", "start", "sted", "token", "version", "ydelse",
 ]  # fmt: skip
 ODD_VALUES = [
@@ -127,4 +134,147 @@ def test_no_page_answers_odd_input_with_a_server_error(demo: dict[str, str]) -> 
                     response = client.get(url)
                     if response.status_code >= 500:
                         failures.append(f"{who}: GET {url} → {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+# What a script, a broken client or a curious person posts into a form.
+ODD_FORM_VALUES = [
+    "",
+    " ",
+    "x" * 100_000,
+    "\x00",
+    "a\x00b",
+    "ÆØÅ æøå 😀 \u202e中文 \ufeff",
+    "-1",
+    "99999999999999999999",
+    "1e309",
+    "[]",
+    "null",
+    "%00%ff",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "https://evil.example/",
+    "//evil.example",
+]
+# Raw bodies that are not what a form sends: not UTF-8, not form-encoded.
+ODD_BODIES = [
+    (b"code=%ff%fe&phone=\xff\xfe&kind=\xc3\x28", "application/x-www-form-urlencoded"),
+    (b'{"code": 1, "username": ["a"]}', "application/json"),
+    (b"\x00" * 64, "application/octet-stream"),
+    (b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n', "multipart/form-data; boundary=x"),
+]
+# Each form: who posts it, where, the field that chooses what the form does
+# (with the choices the page knows), and the other fields it reads.
+FORMS: list[tuple[str, str, str, list[str], list[str]]] = [
+    ("citizen", "/personale/log-ind/", "", [], ["username", "password", "next"]),
+    ("citizen", "/personale/glemt-adgangskode/", "", [], ["email"]),
+    (
+        "citizen",
+        "/personale/ny-adgangskode/MQ/set-password/",
+        "",
+        [],
+        ["new_password1", "new_password2"],
+    ),
+    ("citizen", "/enhed/", "", [], ["token"]),
+    ("device kiosk", "/kiosk/", "how", ["code", "phone", "both"], ["code", "phone"]),
+    (
+        "leder",
+        "/personale/adgangslog/",
+        "kind",
+        ["citizen", "staff", "sign_ins"],
+        ["query", "staff", "page", "export"],
+    ),
+    (
+        "admin",
+        "/personale/adgangslog/",
+        "kind",
+        ["citizen", "staff", "sign_ins"],
+        ["query", "staff", "page", "export"],
+    ),
+    ("admin", "/personale/indsigt/", "action", ["search", "json", "pdf"], ["phone", "email"]),
+    ("admin", "/personale/indsigt/", "action", ["search", "erase"], ["phone", "email", "reason"]),
+    (
+        "skranke",
+        "/personale/adgangskode/",
+        "",
+        [],
+        ["old_password", "new_password1", "new_password2"],
+    ),
+    ("admin", "/personale/log-ind/kode/", "", [], ["code", "next"]),
+    ("skranke", "/personale/log-ind/autentifikator/", "", [], ["code", "next"]),
+    ("kontaktcenter", "/personale/log-ud/", "", [], ["next"]),
+]
+# Pages that are only read, by machines as much as by people.
+READ_ONLY = ["/healthz", "/readyz", "/metrics"]
+
+
+def odd_posts(choice_field: str, choices: list[str], fields: list[str]) -> Iterator[dict[str, Any]]:
+    """Every odd value in every field at once, with each of the form's
+    choices and with an odd choice; then the fields missing, and several
+    values for one field."""
+    for odd in ODD_FORM_VALUES:
+        for choice in [*choices, odd] if choice_field else [None]:
+            data: dict[str, Any] = dict.fromkeys(fields, odd)
+            if choice_field:
+                data[choice_field] = choice
+            yield data
+    yield {}
+    yield {field: ["1", "2", "\x00"] for field in [*fields, choice_field] if field}
+    for choice in choices:
+        yield {choice_field: choice}
+
+
+def broken(response: Any) -> str:
+    """Why the answer is a failure ("" when it is not)."""
+    if response.status_code >= 500:
+        return str(response.status_code)
+    if not getattr(response, "streaming", False) and b"Traceback" in response.content:
+        return "a traceback in the page"
+    return ""
+
+
+def test_no_form_answers_odd_input_with_a_server_error(demo: dict[str, str], settings: Any) -> None:
+    settings.METRICS_TOKEN = "metrics-secret"
+    # A second factor to be asked for; "skranke" has none, so enrols.
+    TOTPDevice.objects.create(user=User.objects.get(username="admin"), name="app", confirmed=True)
+    by_name = dict(clients())
+    failures = []
+    for who, url, choice_field, choices, fields in FORMS:
+        client = by_name[who]
+        for data in odd_posts(choice_field, choices, fields):
+            response = client.post(url, data)
+            if why := broken(response):
+                shown = {key: str(value)[:20] for key, value in data.items()}
+                failures.append(f"{who}: POST {url} {shown} → {why}")
+        for body, content_type in ODD_BODIES:
+            response = client.post(url, body, content_type=content_type)
+            if why := broken(response):
+                failures.append(f"{who}: POST {url} {content_type} body → {why}")
+        for odd in ODD_FORM_VALUES[:8]:
+            query = "&".join(f"{name}={quote(odd, safe='')}" for name in [*fields, choice_field])
+            response = client.get(f"{url}?{query}")
+            if why := broken(response):
+                failures.append(f"{who}: GET {url}?{query[:60]} → {why}")
+    # The right of access for a citizen who is there, with odd text beside.
+    phone = Booking.objects.exclude(phone="").values_list("phone", flat=True).first()
+    for odd, action in itertools.product(ODD_FORM_VALUES, ["search", "json", "pdf", "erase"]):
+        data = {"action": action, "phone": phone, "email": odd, "reason": odd}
+        if why := broken(by_name["admin"].post("/personale/indsigt/", data)):
+            failures.append(f"admin: POST /personale/indsigt/ {action} {odd[:20]!r} → {why}")
+    anonymous = by_name["citizen"]
+    for url, odd in itertools.product(READ_ONLY, ODD_FORM_VALUES):
+        for authorization in (f"Bearer {odd}", odd, f"Basic {odd}"):
+            response = anonymous.get(
+                f"{url}?{quote(odd, safe='')}={quote(odd, safe='')}",
+                HTTP_AUTHORIZATION=authorization,
+            )
+            if why := broken(response):
+                failures.append(f"GET {url} Authorization {authorization[:30]!r} → {why}")
+        if why := broken(anonymous.post(url, {"x": odd})):
+            failures.append(f"POST {url} → {why}")
+    for uid, token in itertools.product(ODD_FORM_VALUES[1:8], ["set-password", "x" * 300]):
+        url = f"/personale/ny-adgangskode/{quote(uid, safe='')}/{quote(token, safe='')}/"
+        for response in (anonymous.get(url), anonymous.post(url, {"new_password1": uid})):
+            if why := broken(response):
+                failures.append(f"{url[:80]} → {why}")
     assert failures == [], "\n".join(failures)

@@ -10,8 +10,12 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from skranke.access_log.models import AccessRecord, DataProtectionReader
-from skranke.access_log.reading import may_read_access_log, visible_records
+from skranke.access_log.models import AccessRecord, DataProtectionReader, SignInEvent
+from skranke.access_log.reading import (
+    may_read_access_log,
+    visible_records,
+    visible_sign_in_events,
+)
 from skranke.accounts.admin_site import ScopedAdmin
 from skranke.accounts.models import Role, User
 from skranke.accounts.scoping import is_in_scope, scope_for_model
@@ -46,6 +50,24 @@ class AccessRecordAdmin(ScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return visible_records(user=request.user).select_related("location")
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ScopedAdmin):
+    """Read only, like the access records: sign-ins, sign-outs, failures."""
+
+    list_display = ["at", "actor_name", "kind", "network"]
+    readonly_fields = ("at", "actor_name", "user", "municipality", "kind", "network")
+    fields = readonly_fields
+    list_filter = ["kind"]
+    search_fields = ["actor_name"]
+    date_hierarchy = "at"
+
+    def _may(self, request: HttpRequest, action: str, obj: Model | None = None) -> bool:
+        return action == "view" and may_read_access_log(user=request.user)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return visible_sign_in_events(user=request.user)
 
 
 def _read_permission() -> Permission:

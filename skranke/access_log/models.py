@@ -177,3 +177,95 @@ class DataProtectionReader(User):
         proxy = True
         verbose_name = _("access-log reader")
         verbose_name_plural = _("access-log readers")
+
+
+class SignInEventQuerySet(models.QuerySet["SignInEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("The sign-in log is append-only.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnly("The sign-in log is append-only.")
+
+
+class SignInEvent(models.Model):
+    """One staff sign-in, sign-out, failed attempt or lockout.
+
+    A model of its own, not more kinds of AccessRecord: an AccessRecord
+    says which citizen's data a staff member saw, and is searched by the
+    citizen; a sign-in concerns only the staff member, names no booking, and
+    may have no municipality at all (a user name nobody has, a superuser).
+    Kept apart, the citizen's answer never mixes in sign-ins, and neither
+    row needs columns the other leaves empty. Same app, same readers, same
+    retention period and the same one way out (retention.py).
+
+    A failed attempt with a user name that matches no account is kept
+    without the name: what someone typed there may be their password in the
+    wrong field. The address is kept as its network only (address_network):
+    enough to tell the town hall's network from elsewhere, or one source of
+    many failures, without pointing at one home."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        FAILED = "failed", _("Failed sign-in")
+        FAILED_UNKNOWN_NAME = "failed_unknown_name", _("Failed sign-in, unknown user name")
+        LOCKED_OUT = "locked_out", _("Sign-in locked after repeated failures")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong code in the second step")
+
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    at = models.DateTimeField(_("when"), default=clock.now, editable=False)
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("staff member"),
+        db_index=False,  # the (user, at) index serves
+    )
+    # Who, as text: still says who after the account is deleted. Empty for
+    # an unknown user name (never the text typed).
+    actor_name = models.CharField(_("who"), max_length=150, blank=True)
+    # The staff member's municipality; none for an unknown user name or a
+    # superuser without one (only superusers see those rows).
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("municipality"),
+        db_index=False,  # the (municipality, at) index serves
+    )
+    network = models.CharField(
+        _("network"),
+        max_length=49,
+        blank=True,
+        help_text=_("The address it came from, shortened to its network."),
+    )
+
+    objects: ClassVar[models.Manager["SignInEvent"]] = SignInEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in events")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["municipality", "at"], name="sign_in_by_municipality"),
+            models.Index(fields=["user", "at"], name="sign_in_by_staff"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '?'} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly("The sign-in log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("The sign-in log is append-only.")

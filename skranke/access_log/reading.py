@@ -10,7 +10,7 @@ put to the municipality, and staff work across its locations.
 
 from django.db.models import Q, QuerySet
 
-from skranke.access_log.models import AccessRecord
+from skranke.access_log.models import AccessRecord, SignInEvent
 from skranke.accounts.models import CONFIGURING_ROLES, User
 from skranke.accounts.scoping import municipality_scope
 from skranke.booking.booking import CODE_ALPHABET, CODE_LENGTH
@@ -35,6 +35,18 @@ def visible_records(*, user: object) -> QuerySet[AccessRecord]:
     if not may_read_access_log(user=user):
         return AccessRecord.objects.none()
     return AccessRecord.objects.filter(municipality_scope(user=user, path="municipality"))
+
+
+def visible_sign_in_events(*, user: object, staff_id: int = 0) -> QuerySet[SignInEvent]:
+    """The sign-ins, sign-outs and failures `user` may read, newest first:
+    their municipality's staff (all, or the one with `staff_id`). Attempts
+    with an unknown user name belong to no municipality: superusers only."""
+    if not may_read_access_log(user=user):
+        return SignInEvent.objects.none()
+    events = SignInEvent.objects.filter(municipality_scope(user=user, path="municipality"))
+    if staff_id:
+        events = events.filter(user_id=staff_id)
+    return events.select_related("user").order_by("-at", "-pk")
 
 
 def visible_staff(*, user: object) -> QuerySet[User]:

@@ -1,6 +1,7 @@
 """The access log page: managers, administrators and the data-protection
 officer find who has seen a citizen's bookings, or what one staff member
-has seen, and take the answer as a CSV file.
+has seen, and take the answer as a CSV file. A third search lists the
+staff's sign-ins, sign-outs and failed attempts (models.SignInEvent).
 
 Every search is posted (with the CSRF token), the page number and the
 export too: a mobile number or an e-mail address never goes into an
@@ -15,11 +16,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from skranke.access_log.models import AccessRecord
+from skranke.access_log.models import AccessRecord, SignInEvent
 from skranke.access_log.reading import (
     may_read_access_log,
     records_of_citizen,
     records_of_staff,
+    visible_sign_in_events,
     visible_staff,
 )
 from skranke.access_log.recording import record_access
@@ -41,18 +43,22 @@ def access_log_page(request: HttpRequest) -> HttpResponse:
     staff = visible_staff(user=user)
     kind = request.POST.get("kind", "")
     text = request.POST.get("query", "")[:254] if kind == "citizen" else ""
-    staff_id = _number(request.POST.get("staff")) if kind == "staff" else 0
+    staff_id = _number(request.POST.get("staff")) if kind in ("staff", "sign_ins") else 0
     bookings: list[Booking] = []
     records: QuerySet[AccessRecord] | None = None
+    events: QuerySet[SignInEvent] | None = None
     if kind == "citizen" and text.strip():
         bookings, records = records_of_citizen(user=user, text=text)
     elif kind == "staff" and staff.filter(pk=staff_id).exists():
         records = records_of_staff(user=user, staff_id=staff_id)
-    if records is not None and "export" in request.POST:
-        response = _export(records)
+    elif kind == "sign_ins" and (staff_id == 0 or staff.filter(pk=staff_id).exists()):
+        events = visible_sign_in_events(user=user, staff_id=staff_id)
+    found = records if records is not None else events
+    if found is not None and "export" in request.POST:
+        response = _export(records) if records is not None else _export_sign_ins(events)
         action = AccessRecord.Action.EXPORTED
     else:
-        page = Paginator(records, PER_PAGE).get_page(request.POST.get("page")) if records else None
+        page = Paginator(found, PER_PAGE).get_page(request.POST.get("page")) if found else None
         response = render(
             request,
             "access_log/log.html",
@@ -61,7 +67,7 @@ def access_log_page(request: HttpRequest) -> HttpResponse:
                 "text": text,
                 "staff": staff,
                 "staff_id": staff_id,
-                "searched": records is not None,
+                "searched": found is not None,
                 "bookings": bookings,
                 "page": page,
             },
@@ -99,8 +105,25 @@ def _export(records: QuerySet[AccessRecord]) -> HttpResponse:
     return csv_response(filename=f"adgangslog-{stamp}.csv", rows=[header, *rows])
 
 
+def _export_sign_ins(events: QuerySet[SignInEvent] | None) -> HttpResponse:
+    header = [_("When"), _("Who"), _("Event"), _("Network")]
+    rows = (
+        [
+            f"{event.at.astimezone(clock.LOCAL_ZONE):%d-%m-%Y %H:%M:%S}",
+            event.actor_name or _("(unknown user name)"),
+            event.get_kind_display(),
+            event.network,
+        ]
+        for event in (events if events is not None else SignInEvent.objects.none())[:EXPORT_LIMIT]
+    )
+    stamp = f"{clock.local_now():%Y-%m-%d-%H%M}"
+    return csv_response(filename=f"log-ind-og-ud-{stamp}.csv", rows=[header, *rows])
+
+
 def _number(value: object) -> int:
     try:
-        return int(str(value))
+        number = int(str(value))
     except ValueError:
         return 0
+    # A key the database can hold: anything beyond finds nobody.
+    return number if 0 <= number < 2**31 else 0

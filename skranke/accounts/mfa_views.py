@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from skranke.access_log.sign_ins import record_second_factor_failure
 from skranke.accounts.mfa import has_passed_second_factor
 from skranke.accounts.mfa_devices import (
     authenticator_qr_svg,
@@ -82,6 +83,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             "The code was not accepted. Type the code your app shows now, or one of "
             "your recovery codes. After several wrong codes you must wait a little."
         )
+        record_second_factor_failure(request=request, user=user)
     return render(
         request,
         "accounts/mfa_verify.html",

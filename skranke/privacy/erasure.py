@@ -34,8 +34,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from skranke.access_log.models import AccessRecord
-from skranke.access_log.retention import erase_access_records
+from skranke.access_log.retention import count_access_records, erase_access_records
 from skranke.booking.models import Booking, BookingRequest
 from skranke.contact.models import Call, Contact
 from skranke.core import clock
@@ -239,10 +238,8 @@ def count_due_personal_data(*, now: datetime) -> dict[str, int]:
         data.kind: due_rows(data=data, now=now, periods=periods).count() for data in PERSONAL_DATA
     }
     counts[SESSIONS] = expired_sessions().count()
-    over = Q(pk__in=[])
-    for municipality_id, cutoff in _access_log_cutoffs(now=now, periods=periods).items():
-        over |= Q(municipality_id=municipality_id, at__lt=cutoff)
-    counts[ACCESS_RECORDS] = AccessRecord.objects.filter(over).count()
+    cutoffs = _access_log_cutoffs(now=now, periods=periods)
+    counts[ACCESS_RECORDS] = count_access_records(cutoffs=cutoffs)
     return counts
 
 
