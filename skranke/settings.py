@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "skranke.core",
     "skranke.accounts",
@@ -327,6 +329,20 @@ if PRODUCTION and not MFA_REQUIRED:
 # The name the authenticator app shows beside the code.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Skranke").strip() or "Skranke"
 MFA_RECOVERY_CODES = 10
+# Passkeys (WebAuthn, django-otp-webauthn) as the second factor instead of
+# the app. A passkey belongs to one domain for good: SITE_URL's host unless
+# PASSKEY_DOMAIN names a parent domain. Browsers allow passkeys over https
+# or on localhost only (never on an IP address), so a development or demo
+# server on plain http offers them at localhost.
+_site = urlsplit(SITE_URL)
+_site_host = _site.hostname if _site.scheme == "https" and _site.hostname else "localhost"
+OTP_WEBAUTHN_RP_ID = os.environ.get("PASSKEY_DOMAIN", "").strip() or _site_host
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("PASSKEY_ORIGINS") or [
+    f"{_site.scheme}://{_site_host}" + (f":{_site.port}" if _site.port else "")
+]
+# A passkey is a second factor after the password here, never a sign-in alone.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one account,
 # or LOGIN_ADDRESS_FAILURE_LIMIT from one address (a town hall's staff share
 # one), lock sign-in for LOGIN_LOCKOUT_MINUTES.

@@ -33,6 +33,11 @@ BEFORE_SECOND_FACTOR = frozenset(
         # Single sign-on's start and return (skranke/accounts/single_sign_on_views.py).
         "accounts:single_sign_on_start",
         "accounts:single_sign_on_return",
+        # A passkey, added or used (skranke/accounts/passkey_views.py).
+        "accounts:passkey_register_begin",
+        "accounts:passkey_register_complete",
+        "accounts:passkey_sign_in_begin",
+        "accounts:passkey_sign_in_complete",
         "accounts:password_reset",
         "accounts:password_reset_sent",
         "accounts:password_reset_confirm",

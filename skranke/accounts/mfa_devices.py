@@ -14,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from skranke.accounts.models import User
+from skranke.accounts.passkeys import remove_passkeys
 
 AUTHENTICATOR_NAME = "authenticator"
 RECOVERY_NAME = "recovery codes"
@@ -85,7 +86,8 @@ def remaining_recovery_codes(*, user: User) -> int:
 
 
 def remove_second_factor(*, user: User) -> None:
-    """Forget `user`'s authenticator and recovery codes: at their next
-    sign-in they set up a new one (a lost phone)."""
+    """Forget `user`'s authenticator, passkeys and recovery codes: at their
+    next sign-in they set up a new one (a lost phone)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    remove_passkeys(user=user)

@@ -1,5 +1,5 @@
 """The second step of staff sign-in: a code from the authenticator app (or
-a recovery code), and setting the app up the first time."""
+a recovery code) or a passkey, and setting one of them up the first time."""
 
 from urllib.parse import urlencode
 
@@ -25,10 +25,12 @@ from skranke.accounts.mfa_devices import (
     authenticator_secret,
     check_second_factor,
     confirm_authenticator,
+    issue_recovery_codes,
     pending_authenticator,
     remaining_recovery_codes,
 )
 from skranke.accounts.models import User
+from skranke.accounts.passkeys import has_passkey, passkeys_of
 
 
 def next_page(request: HttpRequest) -> str:
@@ -87,7 +89,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/mfa_verify.html",
-        {"error": error, "next": next_url},
+        {"error": error, "next": next_url, "has_passkey": has_passkey(user=user)},
         status=400 if error else 200,
     )
 
@@ -133,4 +135,40 @@ def enrol(request: HttpRequest) -> HttpResponse:
             "next": next_url,
         },
         status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def passkey_registered(request: HttpRequest) -> HttpResponse:
+    """Where the enrolment page goes once its script has added a passkey:
+    the recovery codes, for the day the passkey is lost, as after setting
+    up the app. Shown once: who has codes left keeps them."""
+    user = _staff_member(request)
+    next_url = next_page(request)
+    if not has_passed_second_factor(request=request) or not has_passkey(user=user):
+        return redirect(_with_next("accounts:mfa_verify", next_url))
+    if remaining_recovery_codes(user=user):
+        messages.success(request, _("The passkey is added."))
+        return redirect(next_url)
+    codes = issue_recovery_codes(user=user)
+    return render(
+        request,
+        "accounts/mfa_recovery_codes.html",
+        {"codes": codes, "next": next_url, "passkey": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def passkeys(request: HttpRequest) -> HttpResponse:
+    """A staff member's own passkeys, and adding another (a new phone or
+    computer, or a passkey beside the app). Only after their present
+    second factor: a password alone never adds one."""
+    user = _staff_member(request)
+    here = reverse("accounts:passkeys")
+    if user_has_device(user) and not has_passed_second_factor(request=request):
+        return redirect(_with_next("accounts:mfa_verify", here))
+    return render(
+        request, "accounts/passkeys.html", {"passkeys": passkeys_of(user=user), "next": here}
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.accounts import mfa_views, passwords, single_sign_on_views, views
+from skranke.accounts import mfa_views, passkey_views, passwords, single_sign_on_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,6 +15,32 @@ urlpatterns = [
         name="single_sign_on_start",
     ),
     path("log-ind/sso/retur/", single_sign_on_views.finish, name="single_sign_on_return"),
+    path("adgangsnoegler/", mfa_views.passkeys, name="passkeys"),
+    path(
+        "log-ind/adgangsnoegle/",
+        mfa_views.passkey_registered,
+        name="passkey_registered",
+    ),
+    path(
+        "log-ind/adgangsnoegle/ny/start/",
+        passkey_views.BeginPasskeyRegistration.as_view(),
+        name="passkey_register_begin",
+    ),
+    path(
+        "log-ind/adgangsnoegle/ny/afslut/",
+        passkey_views.CompletePasskeyRegistration.as_view(),
+        name="passkey_register_complete",
+    ),
+    path(
+        "log-ind/adgangsnoegle/brug/start/",
+        passkey_views.BeginPasskeySignIn.as_view(),
+        name="passkey_sign_in_begin",
+    ),
+    path(
+        "log-ind/adgangsnoegle/brug/afslut/",
+        passkey_views.CompletePasskeySignIn.as_view(),
+        name="passkey_sign_in_complete",
+    ),
     path("adgangskode/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path(
         "adgangskode/skiftet/",
