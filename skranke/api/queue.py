@@ -27,7 +27,7 @@ from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
 from skranke.queueing.forecast import tell_expected_wait
 from skranke.queueing.models import Visit
 from skranke.queueing.serving import finish_visit, start_visit
-from skranke.queueing.waiting_room import board_as_json, board_etag, read_board
+from skranke.queueing.waiting_room import board_etag, board_json_for
 from skranke.rate_limits.limits import CHECK_INS_PER_DEVICE, refuse_unless_allowed, spend
 
 router = Router(tags=["queue"])
@@ -177,7 +177,7 @@ def display(
         return unchanged
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
-    return board_as_json(read_board(location=location))
+    return board_json_for(location=location, etag=etag)
 
 
 def _staff_desk(request: HttpRequest, desk_id: int) -> tuple[User, Desk]:

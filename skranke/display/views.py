@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from skranke.accounts.devices import device_page, renew_device_session, signed_in_device
 from skranke.accounts.models import Device
 from skranke.core.models import Location
-from skranke.queueing.waiting_room import board_as_json, board_etag, read_board
+from skranke.queueing.waiting_room import board_as_json, board_etag, board_json_for, read_board
 
 POLL_MILLISECONDS = 1000
 
@@ -45,7 +45,7 @@ def status(request: HttpRequest) -> HttpResponse:
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        response = JsonResponse(board_as_json(read_board(location=location)))
+        response = JsonResponse(board_json_for(location=location, etag=etag))
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     return response

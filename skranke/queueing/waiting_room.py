@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from skranke.core import clock
 from skranke.core.dates import format_day
+from skranke.core.kept import keep_value
 from skranke.core.models import Location
 from skranke.core.opening_hours import is_open_at, next_opening
 from skranke.queueing.board import board_version, latest_calls, waiting_count
@@ -93,6 +94,21 @@ def board_etag(*, location: Location) -> str:
     minute, as the expected wait moves with the clock. One query."""
     minute = clock.now().strftime("%Y%m%d%H%M")
     return f'"{board_version(location_id=location.pk)}-{minute}"'
+
+
+def board_json_for(*, location: Location, etag: str) -> dict[str, object]:
+    """The board as JSON for `etag` (board_etag's), made once per process
+    and kept: twenty screens polling each second used to work out the
+    expected wait twenty times for every change to the queue, a third of
+    the app server's time on a busy morning (docs/benchmarks.md). One body
+    per ETag is also what the ETag promises."""
+    return keep_value(
+        name="board",
+        fingerprint=(location.pk, etag),
+        build=lambda: board_as_json(read_board(location=location)),
+        # An ETag names a minute: it is never asked for again after that.
+        seconds=120,
+    )
 
 
 def board_as_json(board: Board) -> dict[str, object]:

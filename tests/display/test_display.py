@@ -1,6 +1,9 @@
 """The waiting-room display: ticket numbers and desks, never names; an
 unchanged board costs a 304 and no reading of the queue."""
 
+from collections.abc import Callable
+
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +12,7 @@ from skranke.accounts.devices import revoke_device
 from skranke.accounts.models import Device, Role, User
 from skranke.core import clock
 from skranke.core.models import Desk, Location, Service
+from skranke.queueing import waiting_room
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import issue_walk_in_ticket
 from tests.centre import at
@@ -57,6 +61,30 @@ def test_an_unchanged_board_answers_304_without_reading_the_queue(
     clock.set_now(at(7, 10, 1))
     later = display.get("/skaerm/status/", headers={"If-None-Match": changed["ETag"]})
     assert later.status_code == 200
+
+
+def test_many_screens_share_one_working_out_of_each_board(
+    display: Client, centre: Location, card: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 10, 0))
+    worked_out = []
+    monkeypatch.setattr(waiting_room, "read_board", counting(waiting_room.read_board, worked_out))
+    boards = [display.get("/skaerm/status/").json() for _ in range(20)]
+    assert len(worked_out) == 1
+    assert all(board == boards[0] for board in boards)
+    issue_walk_in_ticket(location=centre, service=card)
+    assert display.get("/skaerm/status/").json()["waiting"] == 1  # a new board at once
+    assert len(worked_out) == 2
+
+
+def counting(function: Callable[..., object], calls: list[None]) -> Callable[..., object]:
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(None)
+        return function(*args, **kwargs)
+
+    return counted
 
 
 def test_a_signed_out_display_is_told_so(display: Client) -> None:
