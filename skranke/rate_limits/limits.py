@@ -8,6 +8,7 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 
 from skranke.accounts.lockout import client_address
@@ -68,10 +69,13 @@ def spend_booking_allowance(*, request: HttpRequest, phone: str) -> Decision:
     address is already refused, for the mobile number (normalised, so that
     "20 12 34 56" and "+4520123456" count together). Attempts count, not
     bookings made: someone hoarding times is stopped while trying."""
-    by_address = spend(BOOKINGS_PER_ADDRESS, value=address_of(request))
-    if not by_address.allowed or not phone:
-        return by_address
-    return spend(BOOKINGS_PER_PHONE, value=phone)
+    # Both counts in one transaction: on SQLite one turn at the write lock,
+    # not two, in the rush when every booking waits for it.
+    with transaction.atomic():
+        by_address = spend(BOOKINGS_PER_ADDRESS, value=address_of(request))
+        if not by_address.allowed or not phone:
+            return by_address
+        return spend(BOOKINGS_PER_PHONE, value=phone)
 
 
 def refuse_unless_allowed(decision: Decision) -> None:
