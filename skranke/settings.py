@@ -194,14 +194,19 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 SQLITE = _database["ENGINE"] == "django.db.backends.sqlite3"
 
 # --- The app server (skranke/gunicorn_config.py; docs/scaling.md) ----------
-# Processes use the cores; threads wait for the database in parallel. SQLite
-# lets one writer in at a time, so more threads there only lengthen the
-# queue on its write lock.
+# Processes rather than threads: the threads of one process take turns at
+# Python's interpreter lock, and every database call gave it up and then
+# waited to get it back. On the release-morning load test (2 cores) four
+# threads per process made citizen pages wait p95 0.6–1.2 s; six processes
+# of one thread, 0.2–0.4 s (docs/benchmarks.md). Three per core, so that
+# one waiting for the database or a slow client leaves the core to another.
+# On PostgreSQL a second thread per process overlaps its round trips; on
+# SQLite, with one writer at a time, a second only waits on the write lock.
 # The cores this process may use (a container's or taskset's share), where
 # the system can tell (Linux); all of them elsewhere.
 _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-WEB_PROCESSES = env_int("WEB_PROCESSES", default=min(_CORES or 1, 4))
-WEB_THREADS = env_int("WEB_THREADS", default=4 if SQLITE else 8)
+WEB_PROCESSES = env_int("WEB_PROCESSES", default=min(3 * (_CORES or 1), 8))
+WEB_THREADS = env_int("WEB_THREADS", default=1 if SQLITE else 2)
 
 if not SQLITE:
     _database["CONN_HEALTH_CHECKS"] = True

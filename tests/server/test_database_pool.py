@@ -129,3 +129,36 @@ def test_thirty_clients_through_gunicorn_never_open_more_than_the_pool(
     assert statuses == [200] * CLIENTS * 3
     # The web's pool, and the worker's one connection.
     assert POOL_SIZE <= max(seen) <= POOL_SIZE + 1, seen
+
+
+def app_server_size(environment: dict[str, str]) -> tuple[int, int]:
+    """settings.WEB_PROCESSES and WEB_THREADS as a fresh process reads them."""
+    output = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from skranke import settings; print(settings.WEB_PROCESSES, settings.WEB_THREADS)",
+        ],
+        cwd=ROOT,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "WEB_PROCESSES", "WEB_THREADS")
+        }
+        | environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return int(output[0]), int(output[1])
+
+
+def test_the_app_server_uses_processes_rather_than_threads() -> None:
+    # Three processes a core (at most eight): threads of one process wait for
+    # each other at Python's interpreter lock (docs/benchmarks.md).
+    cores = len(os.sched_getaffinity(0))
+    sqlite = {"DATABASE_URL": "sqlite:////tmp/skranke-pool-test.sqlite3"}
+    assert app_server_size(sqlite) == (min(3 * cores, 8), 1)
+    assert app_server_size({"DATABASE_URL": POSTGRESQL}) == (min(3 * cores, 8), 2)
+    chosen = app_server_size(sqlite | {"WEB_PROCESSES": "3", "WEB_THREADS": "5"})
+    assert chosen == (3, 5)
