@@ -1,0 +1,280 @@
+"""Skranke tried as an attacker would, over HTTP, with counts:
+
+    .venv/bin/python -m bench.abuse
+
+Skranke is started as `make run` starts it (gunicorn and the worker), on a
+fresh SQLite file with the demo loaded and two-factor sign-in required (as
+in production), with every limit at its default, on 127.0.0.1 only. Every
+loop is bounded. Then:
+
+- the kiosk as an oracle: a code that does not exist, one for another day
+  and one for another place, typed at a signed-in kiosk, and the answers
+  compared; then 100 codes tried as fast as the kiosk lets one;
+- skipping the second factor: an administrator signed in with the
+  password alone opens every kind of staff page directly;
+- hoarding: 300 bookings through POST /api/v1/bookings from one address,
+  each with a new mobile number, taking the earliest free times;
+- brute force: 60 wrong passwords for one staff member, then the right one.
+
+Prints the counts and writes bench/results/abuse.json (docs/benchmarks.md).
+"""
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.release_morning import CLOCK_START, PYTHON, RESULTS, ROOT, answers, environment, manage
+from bench.server import free_port
+from skranke.demo.data import DEMO_PASSWORD
+
+PASSWORD = DEMO_PASSWORD
+ALERT = re.compile(r'<div class="alert[^"]*"[^>]*>(.*?)</div>\s*</div>', re.S)
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+STAFF_PAGES = [
+    "/personale/",
+    "/personale/skranke/",
+    "/personale/statistik/",
+    "/personale/planlaegning/",
+    "/personale/adgangslog/",
+    "/personale/kontaktcenter/",
+    "/admin/",
+    "/admin/booking/booking/",
+]
+# The bookings the kiosk test types: found in the demo's database.
+CODES = """
+import json
+from datetime import timedelta
+from skranke.booking.models import Booking
+from skranke.core import clock
+booked = Booking.objects.filter(status="booked")
+later = booked.filter(location__slug="raadhuset", start__date__gt=clock.today() + timedelta(days=1))
+elsewhere = booked.exclude(location__slug="raadhuset")
+print(json.dumps({"other_day": later.first().code, "other_place": elsewhere.first().code}))
+"""
+
+
+def system_environment(url: str) -> dict[str, str]:
+    env = environment(url)
+    # Every limit at its default: drop the release morning's.
+    env = {key: value for key, value in env.items() if not key.startswith(("RATE_", "CHALLENGE_"))}
+    return env | {"MFA_REQUIRED": "true", "SKRANKE_CLOCK_START": CLOCK_START}
+
+
+def form_token(session: requests.Session, url: str) -> str:
+    found = CSRF.search(session.get(url, timeout=30).text)
+    return found.group(1) if found else ""
+
+
+def sign_in(session: requests.Session, base: str, username: str, password: str) -> Any:
+    url = base + "/personale/log-ind/"
+    token = form_token(session, url)
+    return session.post(
+        url,
+        data={"csrfmiddlewaretoken": token, "username": username, "password": password},
+        headers={"Referer": url},
+        timeout=30,
+        allow_redirects=False,
+    )
+
+
+def brute_force(base: str) -> dict[str, Any]:
+    session = requests.Session()
+    answers_seen: Counter[str] = Counter()
+    for _ in range(60):
+        answer = sign_in(session, base, "leder", "forkert-gæt")
+        locked = answer.status_code == 429 or "låst" in answer.text or "locked" in answer.text
+        answers_seen["locked" if locked else f"{answer.status_code} wrong password"] += 1
+    right = sign_in(requests.Session(), base, "leder", PASSWORD)
+    signed_in = right.status_code == 302 and "log-ind/" not in right.headers.get("Location", "")
+    return {
+        "wrong passwords tried": 60,
+        "answers": dict(answers_seen),
+        "then the right password": "signed in" if signed_in else "refused (locked)",
+    }
+
+
+def hoarding(base: str) -> dict[str, Any]:
+    session = requests.Session()
+    today = date.fromisoformat(CLOCK_START[:10])
+    slots = session.get(
+        base + "/api/v1/availability",
+        params={
+            "location": "raadhuset",
+            "service": "pas",
+            "from": today.isoformat(),
+            "to": (today + timedelta(days=30)).isoformat(),
+        },
+        timeout=30,
+    ).json()["slots"]
+    statuses: Counter[int] = Counter()
+    started = time.monotonic()
+    for number in range(300):
+        answer = session.post(
+            base + "/api/v1/bookings",
+            json={
+                "location": "raadhuset",
+                "service": "pas",
+                "start": slots[number % len(slots)]["start"],
+                "name": "Hamster",
+                "phone": f"+4528{400_000 + number:06d}",
+                "sms_consent": True,
+            },
+            timeout=30,
+        )
+        statuses[answer.status_code] += 1
+    return {
+        "bookings tried": 300,
+        "seconds": round(time.monotonic() - started, 1),
+        "answers": {str(status): count for status, count in sorted(statuses.items())},
+        "free times before": len(slots),
+    }
+
+
+def alert_text(html: str) -> str:
+    found = ALERT.search(html)
+    return re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip() if found else ""
+
+
+def book_elsewhere(base: str) -> None:
+    """One booking at the library, for the kiosk at the town hall to be
+    asked about."""
+    session = requests.Session()
+    today = date.fromisoformat(CLOCK_START[:10])
+    query = {"location": "biblioteket", "service": "pas", "from": today.isoformat()}
+    slots = session.get(
+        base + "/api/v1/availability",
+        params=query | {"to": (today + timedelta(days=14)).isoformat()},
+        timeout=30,
+    ).json()["slots"]
+    answer = session.post(
+        base + "/api/v1/bookings",
+        json={
+            "location": "biblioteket",
+            "service": "pas",
+            "start": slots[-1]["start"],
+            "name": "Borger",
+            "phone": "+4520999999",
+        },
+        timeout=30,
+    )
+    answer.raise_for_status()
+
+
+def kiosk_oracle(base: str, env: dict[str, str]) -> dict[str, Any]:
+    book_elsewhere(base)
+    codes = json.loads(
+        subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", CODES],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    kiosk = requests.Session()
+    url = base + "/enhed/"
+    kiosk.post(
+        url,
+        data={"csrfmiddlewaretoken": form_token(kiosk, url), "token": "demo-kiosk-raadhus"},
+        headers={"Referer": url},
+        timeout=30,
+    )
+    url = base + "/kiosk/"
+
+    def type_code(code: str) -> Any:
+        return kiosk.post(
+            url,
+            data={"csrfmiddlewaretoken": form_token(kiosk, url), "how": "code", "code": code},
+            headers={"Referer": url},
+            timeout=30,
+        )
+
+    told = {
+        case: alert_text(type_code(code).text)
+        for case, code in (("unknown", "ZZZZZZ"), *codes.items())
+    }
+    statuses: Counter[int] = Counter()
+    started = time.monotonic()
+    for number in range(100):
+        statuses[type_code(f"Q{number:05d}").status_code] += 1
+    return {
+        "answers": told,
+        "different answers": len(set(told.values())),
+        "100 codes tried": {str(status): count for status, count in sorted(statuses.items())},
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def second_factor_skipped(base: str) -> dict[str, Any]:
+    session = requests.Session()
+    sign_in(session, base, "admin", PASSWORD)
+    shown = {}
+    for page in STAFF_PAGES:
+        answer = session.get(base + page, timeout=30, allow_redirects=False)
+        target = answer.headers.get("Location", "")
+        shown[page] = f"{answer.status_code} → {target}" if target else str(answer.status_code)
+    return {
+        "pages": shown,
+        "shown without the second factor": sum(value == "200" for value in shown.values()),
+    }
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="abuse-"))
+    env = system_environment(f"sqlite:///{folder / 'system.sqlite3'}")
+    print(f"migrate and load the demo ({folder})", flush=True)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "load_demo")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with (folder / "runsystem.log").open("w") as output:
+        server = subprocess.Popen(
+            [PYTHON, "manage.py", "runsystem", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not answers(base):
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit("The system did not start: " + (folder / "runsystem.log").read_text())
+            time.sleep(0.5)
+        # In this order: the kiosk books once itself, before hoarding has
+        # used up what one address may book, and the brute force, which
+        # locks the address out of signing in, comes last.
+        result = {
+            "kiosk": kiosk_oracle(base, env),
+            "second factor": second_factor_skipped(base),
+            "hoarding": hoarding(base),
+            "brute force": brute_force(base),
+        }
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=40)
+    log = (folder / "runsystem.log").read_text()
+    result["server"] = {
+        "5xx": len(re.findall(r'" 5\d\d ', log)),
+        "tracebacks": log.count("Traceback (most recent call last)"),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "abuse.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
