@@ -33,15 +33,33 @@ class AppendOnly(Exception):
     """An attempt to change or delete a row of the access log."""
 
 
-class AccessRecordQuerySet(models.QuerySet["AccessRecord"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Refuses to change or delete rows in bulk. The retention job goes
+    round it on purpose (retention.py): the one way out."""
+
     def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnly("The access log is append-only.")
+        raise AppendOnly(f"{self.model._meta.verbose_name_plural} are append-only.")
 
     def delete(self) -> NoReturn:
-        raise AppendOnly("The access log is append-only.")
+        raise AppendOnly(f"{self.model._meta.verbose_name_plural} are append-only.")
 
 
-class AccessRecord(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that is written once: saving it again or deleting it is refused."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly(f"{self._meta.verbose_name_plural} are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnly(f"{self._meta.verbose_name_plural} are append-only.")
+
+
+class AccessRecord(AppendOnlyModel):
     class Action(models.TextChoices):
         VIEWED_BOOKING = "viewed_booking", _("Viewed the booking")
         VIEWED_DAY_LIST = "viewed_day_list", _("Saw it in the day's list")
@@ -137,7 +155,7 @@ class AccessRecord(models.Model):
         db_index=False,  # visits are kept for the statistics
     )
 
-    objects: ClassVar[models.Manager["AccessRecord"]] = AccessRecordQuerySet.as_manager()
+    objects: ClassVar[models.Manager["AccessRecord"]] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access record")
@@ -157,14 +175,6 @@ class AccessRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.booking_code}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnly("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnly("The access log is append-only.")
-
 
 class DataProtectionReader(User):
     """Staff members as the admin shows them for one question: may they
@@ -179,15 +189,7 @@ class DataProtectionReader(User):
         verbose_name_plural = _("access-log readers")
 
 
-class SignInEventQuerySet(models.QuerySet["SignInEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnly("The sign-in log is append-only.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnly("The sign-in log is append-only.")
-
-
-class SignInEvent(models.Model):
+class SignInEvent(AppendOnlyModel):
     """One staff sign-in, sign-out, failed attempt or lockout.
 
     A model of its own, not more kinds of AccessRecord: an AccessRecord
@@ -248,7 +250,7 @@ class SignInEvent(models.Model):
         help_text=_("The address it came from, shortened to its network."),
     )
 
-    objects: ClassVar[models.Manager["SignInEvent"]] = SignInEventQuerySet.as_manager()
+    objects: ClassVar[models.Manager["SignInEvent"]] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sign-in event")
@@ -261,11 +263,3 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '?'} {self.kind}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnly("The sign-in log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnly("The sign-in log is append-only.")
