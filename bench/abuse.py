@@ -21,9 +21,7 @@ Prints the counts and writes bench/results/abuse.json (docs/benchmarks.md).
 
 import json
 import re
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -33,8 +31,15 @@ from typing import Any
 
 import requests
 
-from bench.release_morning import CLOCK_START, PYTHON, RESULTS, ROOT, answers, environment, manage
-from bench.server import free_port
+from bench.release_morning import (
+    CLOCK_START,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    environment,
+    manage,
+    running_system,
+)
 from skranke.demo.data import DEMO_PASSWORD
 
 PASSWORD = DEMO_PASSWORD
@@ -238,22 +243,7 @@ def main() -> None:
     print(f"migrate and load the demo ({folder})", flush=True)
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_demo")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with (folder / "runsystem.log").open("w") as output:
-        server = subprocess.Popen(
-            [PYTHON, "manage.py", "runsystem", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not answers(base):
-            if server.poll() is not None or time.monotonic() > deadline:
-                sys.exit("The system did not start: " + (folder / "runsystem.log").read_text())
-            time.sleep(0.5)
+    with running_system(env, folder / "runsystem.log") as (base, _server):
         # In this order: the kiosk books once itself, before hoarding has
         # used up what one address may book, and the brute force, which
         # locks the address out of signing in, comes last.
@@ -263,9 +253,6 @@ def main() -> None:
             "hoarding": hoarding(base),
             "brute force": brute_force(base),
         }
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=40)
     log = (folder / "runsystem.log").read_text()
     result["server"] = {
         "5xx": len(re.findall(r'" 5\d\d ', log)),

@@ -40,6 +40,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +106,38 @@ def manage(env: dict[str, str], *arguments: str) -> None:
     subprocess.run(
         [PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True, capture_output=True
     )
+
+
+@contextmanager
+def running_system(
+    env: dict[str, str], log: Path
+) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]]:
+    """Skranke as `make run` starts it (manage.py runsystem: gunicorn and
+    the worker) on a free local port while the block runs: its address,
+    once it answers, and its process. Its output goes to `log`."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [PYTHON, "manage.py", "runsystem", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not answers(base):
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"The system did not start:\n{log.read_text()}")
+            time.sleep(0.5)
+        yield base, server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def answers(base: str) -> bool:
@@ -295,23 +329,8 @@ def measure(database: str, seconds: int) -> dict[str, Any]:
         env=env,
         check=True,
     )
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     server_log = folder / "runsystem.log"
-    with server_log.open("w") as output:
-        server = subprocess.Popen(
-            [PYTHON, "manage.py", "runsystem", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not answers(base):
-            if server.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"The system did not start:\n{server_log.read_text()}")
-            time.sleep(0.5)
+    with running_system(env, server_log) as (base, server):
         print(f"[{database}] Locust for {seconds} s against {base}", flush=True)
         server_pids = descendants(server.pid)
         names = {pid: process_name(pid) for pid in server_pids}
@@ -326,12 +345,6 @@ def measure(database: str, seconds: int) -> dict[str, Any]:
             for pid, used in cpu_by_process(server_pids).items()
         }
         server_cpu = sum(server_cpu_by_process.values())
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            server.kill()
     checked = subprocess.run(
         [PYTHON, "-m", "bench.release_morning_db", "check", str(plan)],
         cwd=ROOT,
