@@ -4,7 +4,6 @@ locations. Every ModelAdmin of the project derives from ScopedAdmin."""
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import ForeignKey, ManyToManyField, Model, Q, QuerySet
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
@@ -13,14 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.permissions import may_use_admin, role_may
 from skranke.accounts.scoping import NOTHING, is_in_scope, scope_for_model
-
-
-class StaffAdminAuthenticationForm(AdminAuthenticationForm):
-    """Admin access follows the role, not Django's is_staff flag."""
-
-    def confirm_login_allowed(self, user: Any) -> None:
-        if not may_use_admin(user=user):
-            raise self.get_invalid_login_error()
+from skranke.accounts.sign_in_forms import StaffAdminAuthenticationForm
 
 
 class SkrankeAdminSite(admin.AdminSite):

@@ -13,10 +13,12 @@ from skranke.accounts.permissions import (
     role_allows,
 )
 from skranke.accounts.scoping import visible_locations
+from skranke.accounts.sign_in_forms import StaffAuthenticationForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.test import Client, RequestFactory
 
@@ -168,3 +169,15 @@ def test_a_locked_account_is_not_named_in_the_log(centre: Location, caplog) -> N
     assert caplog.records
     assert not any(clerk.username in record.getMessage() for record in caplog.records)
     assert not any("192.0.2.10" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("page", ["/personale/log-ind/", "/admin/login/"])
+def test_a_user_name_longer_than_any_account_is_a_form_error_not_an_attempt(
+    centre: Location, page: str
+) -> None:
+    # django-axes keeps 255 characters of a failed attempt's user name:
+    # PostgreSQL refused a longer one, and the page answered 500.
+    answer = sign_in(browser(), "x" * 300, "whatever", page=page)
+    assert answer.status_code == 200
+    assert "at most 150 characters" in answer.content.decode()
+    assert not AccessAttempt.objects.exists()

@@ -1,0 +1,36 @@
+"""The staff sign-in forms (the staff pages' and the admin's).
+
+Django's sign-in form sets the user name's max_length after the field is
+made, so nothing checks it: a name of any length reached authenticate(),
+and django-axes, whose record of a failed attempt holds 255 characters.
+PostgreSQL refused that row, and the sign-in page answered 500. Here the
+length is checked like any other field's, before anything is looked up."""
+
+from typing import Any
+
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
+
+from skranke.accounts.permissions import may_use_admin
+
+
+class BoundedUserName:
+    fields: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class StaffAuthenticationForm(BoundedUserName, AuthenticationForm):
+    pass
+
+
+class StaffAdminAuthenticationForm(BoundedUserName, AdminAuthenticationForm):
+    """Admin access follows the role, not Django's is_staff flag."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        if not may_use_admin(user=user):
+            raise self.get_invalid_login_error()
