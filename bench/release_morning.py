@@ -164,11 +164,6 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time the processes have used so far."""
-    return sum(cpu_by_process(pids).values())
-
-
 def cpu_by_process(pids: list[int]) -> dict[int, float]:
     """Each process's user and system CPU time so far (gone ones left out)."""
     ticks = os.sysconf("SC_CLK_TCK")
