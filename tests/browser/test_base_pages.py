@@ -85,6 +85,33 @@ def test_staff_log_in_and_the_pages_on_the_way_are_accessible(
     assert_accessible(page)
 
 
+def test_signed_in_staff_keep_their_name_and_log_out_at_200_percent_zoom(
+    demo: None, live_server: LiveServer, browser: Any
+) -> None:
+    # DKFDS hides the header's user links below 992 px, expecting a mobile
+    # menu; staff pages have none, so at 200 % zoom "Log ud" was gone.
+    context = browser.new_context(viewport={"width": 640, "height": 450})
+    zoomed = context.new_page()
+    zoomed.goto(live_server.url + "/personale/")
+    zoomed.get_by_label("Brugernavn").fill("leder")
+    zoomed.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    zoomed.get_by_label("Adgangskode").press("Enter")
+    zoomed.wait_for_url("**/personale/")
+    header = zoomed.locator("header")
+    assert header.get_by_text("Lars").is_visible()
+    for name in ["Skift adgangskode", "Adgangsnøgler"]:
+        assert header.get_by_role("link", name=name).is_visible()
+    log_out = header.get_by_role("button", name="Log ud")
+    assert log_out.is_visible()
+    assert not has_horizontal_scroll(zoomed)
+    assert_accessible(zoomed)
+    log_out.click()
+    zoomed.wait_for_load_state()
+    zoomed.goto(live_server.url + "/personale/")
+    assert "/personale/log-ind/" in zoomed.url
+    context.close()
+
+
 def test_the_worker_silence_banner_is_accessible(
     demo: None, live_server: LiveServer, page: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
