@@ -59,15 +59,21 @@ def test_the_language_can_be_switched_with_the_keyboard_alone(
     assert page.locator("html").get_attribute("lang") == "en"
 
 
-def test_the_start_page_reflows_at_200_percent_zoom(
+def test_citizen_pages_reflow_at_200_percent_zoom_and_keep_the_number_to_call(
     demo: None, live_server: LiveServer, browser: Any
 ) -> None:
     # 200 % zoom of a 1280 px wide window leaves 640 CSS pixels.
     context = browser.new_context(viewport={"width": 640, "height": 450})
     zoomed = context.new_page()
-    zoomed.goto(live_server.url + "/")
-    assert not has_horizontal_scroll(zoomed)
-    assert_accessible(zoomed)
+    for path in ["/", "/bestil/"]:
+        zoomed.goto(live_server.url + path)
+        assert not has_horizontal_scroll(zoomed)
+        assert_accessible(zoomed)
+        # The number to call for help stays at the top of every page (DKFDS
+        # would hide it at this width for a mobile menu).
+        header = zoomed.locator("header")
+        assert header.get_by_text("Brug for hjælp? Ring til os").is_visible()
+        assert header.get_by_role("link", name="12 34 56 78").is_visible()
     context.close()
 
 
