@@ -45,7 +45,10 @@ def log_by_keyboard(page: Any, topic: str, outcome_steps: int, channel_steps: in
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Tab")  # "Kind, booking and note (optional)"
     page.keyboard.press("Tab")  # the button
-    page.keyboard.press("Enter")
+    # The log is posted and the page opened again: wait for the new page,
+    # not the old one's "Registreret", before typing the next topic.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.get_by_role("status").filter(has_text="Registreret").wait_for()
 
 
