@@ -54,8 +54,8 @@ def test_the_language_can_be_switched_with_the_keyboard_alone(
             break
     else:
         pytest.fail("the English button was not reachable with Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "en"
 
 
