@@ -111,8 +111,8 @@ def test_signed_in_staff_keep_their_name_and_log_out_at_200_percent_zoom(
     assert log_out.is_visible()
     assert not has_horizontal_scroll(zoomed)
     assert_accessible(zoomed)
-    log_out.click()
-    zoomed.wait_for_load_state()
+    with zoomed.expect_navigation():
+        log_out.click()
     zoomed.goto(live_server.url + "/personale/")
     assert "/personale/log-ind/" in zoomed.url
     context.close()
