@@ -95,7 +95,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "axes",
+    "skranke.web",
     "skranke.core",
+    "skranke.configuration",
     "skranke.accounts",
     "skranke.booking",
     "skranke.notifications",
@@ -115,6 +117,7 @@ INSTALLED_APPS = [
     "skranke.privacy",
     "skranke.rate_limits",
     "skranke.challenge",
+    "skranke.sign_in",
 ]
 
 MIDDLEWARE = [
@@ -124,12 +127,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CSP, Permissions-Policy, no-store; after WhiteNoise, so static files keep their caching.
-    "skranke.core.security_headers.SecurityHeadersMiddleware",
-    "skranke.core.null_bytes.RefuseNullBytesMiddleware",
+    "skranke.web.security_headers.SecurityHeadersMiddleware",
+    "skranke.web.null_bytes.RefuseNullBytesMiddleware",
     # A 503 page (or the API's JSON) while the database is down.
-    "skranke.core.database_down.DatabaseDownMiddleware",
+    "skranke.web.database_down.DatabaseDownMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "skranke.core.language.ChosenLanguageMiddleware",
+    "skranke.web.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -227,6 +230,10 @@ if not SQLITE:
         },
     }
 DATABASES = {"default": _database}
+# PostgreSQL: how long a booking waits for another's locks (skranke/booking/
+# locking.py) before the citizen is told the time was taken: a stuck holder
+# must not hold every booking of the day until gunicorn gives up (30 s).
+BOOKING_LOCK_TIMEOUT_SECONDS = env_int("BOOKING_LOCK_TIMEOUT_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -371,7 +378,7 @@ AXES_VERBOSE = False
 # production) the client's address is the one the outermost proxy added to
 # X-Forwarded-For; anything further left the client may have made up.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0, minimum=0)
-AXES_CLIENT_IP_CALLABLE = "skranke.accounts.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "skranke.web.client_address.client_address"
 # Rate limits (skranke/rate_limits; docs/configuration.md), counted in the
 # database across all processes; past one the answer is 429 with Retry-After.
 RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR = env_int(
@@ -458,8 +465,8 @@ if SMS_TRANSPORT == "gatewayapi" and not (GATEWAYAPI_TOKEN and GATEWAYAPI_WEBHOO
     )
 ADMINS = [("Skranke", address) for address in env_list("ADMINS")]
 # The error reports mailed to ADMINS leave out citizens' data (see the module).
-DEFAULT_EXCEPTION_REPORTER = "skranke.core.error_reports.PrivateExceptionReporter"
-DEFAULT_EXCEPTION_REPORTER_FILTER = "skranke.core.error_reports.PrivateExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "skranke.web.error_reports.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "skranke.web.error_reports.PrivateExceptionReporterFilter"
 
 # --- Monitoring (docs/monitoring.md) ---------------------------------------
 # The bearer token Prometheus sends for /metrics; without one, /metrics

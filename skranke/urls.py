@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from skranke.api.v1 import api
-from skranke.monitoring import views as monitoring
 
 urlpatterns = [
     path("", include("skranke.core.urls")),
@@ -11,25 +10,25 @@ urlpatterns = [
     path("kiosk/", include("skranke.kiosk.urls")),
     path("skaerm/", include("skranke.display.urls")),
     path("undersoegelse/", include("skranke.surveys.urls")),
-    path("enhed/", include("skranke.accounts.device_urls")),
+    path("enhed/", include("skranke.sign_in.device_urls")),
     path("personale/skranke/", include("skranke.desk.urls")),
     path("personale/kontaktcenter/", include("skranke.contact.urls")),
     path("personale/telefonmoeder/", include("skranke.phone_meetings.urls")),
     path("personale/statistik/", include("skranke.stats.urls")),
     path("personale/planlaegning/", include("skranke.planning.urls")),
     path("personale/optaelling/", include("skranke.tallies.urls")),
-    path("personale/adgangslog/", include("skranke.access_log.urls")),
+    path("personale/adgangslog/", include("skranke.privacy.access_log_urls")),
     path("personale/indsigt/", include("skranke.privacy.urls")),
     path("api/v1/", api.urls),
     path("personale/", include("skranke.accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    # For Prometheus, behind a token (docs/monitoring.md).
-    path("metrics", monitoring.metrics, name="metrics"),
+    # /healthz, /readyz and /metrics (docs/monitoring.md).
+    path("", include("skranke.monitoring.urls")),
 ]
 
 # Danish and English error pages, and the API's JSON error shape under /api/.
-handler400 = "skranke.core.error_pages.bad_request"
-handler403 = "skranke.core.error_pages.permission_denied"
-handler404 = "skranke.core.error_pages.page_not_found"
-handler500 = "skranke.core.error_pages.server_error"
+handler400 = "skranke.web.error_pages.bad_request"
+handler403 = "skranke.web.error_pages.permission_denied"
+handler404 = "skranke.web.error_pages.page_not_found"
+handler500 = "skranke.web.error_pages.server_error"

@@ -12,6 +12,7 @@ class AccessLogConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
         from skranke.access_log import sign_ins
+        from skranke.accounts.signals import second_factor_failed
 
         # Sign-ins, sign-outs and failures go into the access log whatever
         # backend or page caused them (sign_ins.py says why signals here).
@@ -21,3 +22,6 @@ class AccessLogConfig(AppConfig):
         user_logged_out.connect(sign_ins.note_signed_out, dispatch_uid="skranke_log_sign_out")
         user_login_failed.connect(sign_ins.note_failed, dispatch_uid="skranke_log_sign_in_failed")
         user_locked_out.connect(sign_ins.note_locked_out, dispatch_uid="skranke_log_locked_out")
+        second_factor_failed.connect(
+            sign_ins.note_second_factor_failed, dispatch_uid="skranke_log_second_factor_failed"
+        )

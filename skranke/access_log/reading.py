@@ -8,14 +8,11 @@ The municipality, not the manager's own locations: a citizen's question is
 put to the municipality, and staff work across its locations.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from skranke.access_log.models import AccessRecord, SignInEvent
 from skranke.accounts.models import CONFIGURING_ROLES, User
 from skranke.accounts.scoping import municipality_scope
-from skranke.booking.booking import CODE_ALPHABET, CODE_LENGTH
-from skranke.booking.details import phone_for_lookup
-from skranke.booking.models import Booking
 
 PERMISSION = "access_log.read_access_log"
 
@@ -58,36 +55,12 @@ def visible_staff(*, user: object) -> QuerySet[User]:
     )
 
 
-def find_citizen_bookings(*, user: object, text: str) -> list[Booking]:
-    """The bookings, in `user`'s municipality, with this mobile number,
-    e-mail address or booking code."""
-    text = text.strip()[:254]
-    if len(text) < 2 or not may_read_access_log(user=user):
-        return []
-    matches = Q(code=text.upper()[:8])
-    if "@" in text:
-        matches = Q(email__iexact=text)
-    else:
-        number = phone_for_lookup(text)
-        if number is not None:
-            matches |= Q(phone=number)
-    return list(
-        Booking.objects.filter(
-            matches, municipality_scope(user=user, path="location__municipality")
-        ).only("pk", "code", "location_id")
-    )
-
-
-def records_of_citizen(*, user: object, text: str) -> tuple[list[Booking], QuerySet[AccessRecord]]:
-    """The citizen's bookings, and the rows about them, newest first. A
-    booking code also finds the rows of an erased booking, which keep it."""
-    bookings = find_citizen_bookings(user=user, text=text)
-    codes = {booking.code for booking in bookings}
-    code = text.strip().upper()
-    if len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET):
-        codes.add(code)
-    records = visible_records(user=user).filter(booking_code__in=codes) if codes else None
-    return bookings, _ordered(records if records is not None else AccessRecord.objects.none())
+def records_of_bookings(*, user: object, codes: set[str]) -> QuerySet[AccessRecord]:
+    """The rows about the bookings with these codes, newest first. The rows
+    keep a booking's code, so an erased booking's rows are found too."""
+    if not codes:
+        return AccessRecord.objects.none()
+    return _ordered(visible_records(user=user).filter(booking_code__in=codes))
 
 
 def records_of_staff(*, user: object, staff_id: int) -> QuerySet[AccessRecord]:

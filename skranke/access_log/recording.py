@@ -7,21 +7,23 @@ for one citizen; all of a page's rows in one INSERT (bulk_create), so a
 day's list of 40 bookings costs one statement, not 40.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from skranke.access_log.models import AccessRecord
 from skranke.accounts.models import IntegrationToken, User
-from skranke.booking.models import Booking
-from skranke.contact.models import Contact
 from skranke.core import clock
-from skranke.core.models import Desk, Location
-from skranke.queueing.models import Visit
+from skranke.core.models import Location
 
 Actor = User | IntegrationToken
+# A booking, a contact or a visit. The log names them (by their rows and a
+# booking's code) without knowing the apps that hold them, which stand
+# above it and call it; see docs/architecture.md.
+Subject = Any
 # For the views that record: `record_access(action=Action.VIEWED_BOOKING, …)`.
 Action = AccessRecord.Action
 
@@ -30,9 +32,9 @@ def record_access(
     *,
     actor: object,
     action: str,
-    booking: Booking | Iterable[Booking] | None = None,
-    contact: Contact | None = None,
-    visit: Visit | None = None,
+    booking: Subject | Iterable[Subject] | None = None,
+    contact: Subject | None = None,
+    visit: Subject | None = None,
     location: Location | None = None,
     once_a_day: bool = False,
 ) -> int:
@@ -48,67 +50,24 @@ def record_access(
     return save_records(records=records, once_a_day=once_a_day)
 
 
-def record_desk_view(
-    *, actor: object, desk: Desk, context: Mapping[str, object], with_current: bool = True
-) -> int:
-    """The desk page (desk/views.py's context): the citizen at the desk,
-    and the day's appointments with their names, noted once a day per staff
-    member and booking (the list refreshes itself every few seconds)."""
-    current = context.get("current") if with_current else None
-    appointments = context.get("appointments")
-    if not isinstance(appointments, list):
-        appointments = []
-    records = build_records(
-        actor=actor, action=AccessRecord.Action.VIEWED_DAY_LIST, booking=appointments
-    )
-    if isinstance(current, Visit) and current.booking_id is not None:
-        records += build_records(
-            actor=actor,
-            action=AccessRecord.Action.VIEWED_DESK_CITIZEN,
-            visit=current,
-            location=desk.location,
-        )
-    for record in records:
-        record.location = desk.location
-    return save_records(records=records, once_a_day=True)
-
-
-def record_visit_outcome(*, actor: object, visit: Visit, outcome: str, desk: Desk) -> int:
-    """A visit ended at `desk`: a no-show changes the citizen's booking,
-    so it is noted with who marked it; the other outcomes are not."""
-    if outcome != Visit.Outcome.NO_SHOW:
-        return 0
-    return record_access(
-        actor=actor, action=AccessRecord.Action.NO_SHOW, visit=visit, location=desk.location
-    )
-
-
-def record_contact(*, actor: object, contact: Contact) -> int:
-    """A contact was logged: noted when it holds something of the citizen
-    (a note, or the booking it was about); a bare count is not personal."""
-    if not contact.note and contact.booking_id is None:
-        return 0
-    return record_access(actor=actor, action=AccessRecord.Action.LOGGED_CONTACT, contact=contact)
-
-
 def build_records(
     *,
     actor: object,
     action: str,
-    booking: Booking | Iterable[Booking] | None = None,
-    contact: Contact | None = None,
-    visit: Visit | None = None,
+    booking: Subject | Iterable[Subject] | None = None,
+    contact: Subject | None = None,
+    visit: Subject | None = None,
     location: Location | None = None,
 ) -> list[AccessRecord]:
     """The unsaved rows for one action; a booking list gives one row each."""
     if not isinstance(actor, User | IntegrationToken):
         return []  # not a staff member or a system: nothing to note
-    if booking is None or isinstance(booking, Booking):
+    if booking is None or isinstance(booking, Model):
         if booking is None and visit is not None and visit.booking_id is not None:
             booking = visit.booking
         if booking is None and contact is not None and contact.booking_id is not None:
             booking = contact.booking
-        targets: list[tuple[Booking | None, Contact | None, Visit | None]] = [
+        targets: list[tuple[Subject | None, Subject | None, Subject | None]] = [
             (booking, contact, visit)
         ]
     else:

@@ -7,8 +7,8 @@ member in (password today, single sign-on as well), so no sign-in path can
 forget to call a function here; `user_login_failed` by `authenticate()`
 for any backend; `user_logged_out` by `logout()`, also when the session
 ends for want of use (staff_sessions.py). Axes sends `user_locked_out`.
-The second step of sign-in has no signal: mfa_views.py calls
-`record_second_factor_failure`.
+The second step of sign-in has no signal of Django's: accounts sends its
+own, `second_factor_failed` (accounts/signals.py).
 
 The address is kept as its network (IPv4 /24, IPv6 /48), like an address
 in a web statistics tool: the log's readers can tell a sign-in from the
@@ -27,9 +27,9 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 from skranke.access_log.models import SignInEvent
-from skranke.accounts.lockout import client_address
 from skranke.accounts.models import User
 from skranke.core import clock
+from skranke.web.client_address import client_address
 
 Kind = SignInEvent.Kind
 
@@ -65,11 +65,6 @@ def record_sign_in_event(
         network=network,
         at=clock.now(),
     )
-
-
-def record_second_factor_failure(*, request: HttpRequest, user: User) -> None:
-    """A wrong code (or passkey) in the second step of sign-in."""
-    record_sign_in_event(kind=Kind.SECOND_FACTOR_FAILED, user=user, request=request)
 
 
 def staff_member_named(username: object) -> User | None:
@@ -114,6 +109,14 @@ def note_failed(
     user = staff_member_named((credentials or {}).get(get_user_model().USERNAME_FIELD))
     kind = Kind.FAILED if user is not None else Kind.FAILED_UNKNOWN_NAME
     record_sign_in_event(kind=kind, user=user, request=request)
+
+
+def note_second_factor_failed(
+    *, request: HttpRequest | None = None, user: object = None, **_: Any
+) -> None:
+    """A wrong code (or passkey) in the second step of sign-in."""
+    if request is not None and isinstance(user, User):
+        record_sign_in_event(kind=Kind.SECOND_FACTOR_FAILED, user=user, request=request)
 
 
 def note_locked_out(

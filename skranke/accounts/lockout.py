@@ -52,19 +52,6 @@ class AccountOrAddressHandler(AxesDatabaseHandler):
         return removed
 
 
-def client_address(request: HttpRequest) -> str | None:
-    """The address a sign-in comes from. Behind TRUSTED_PROXY_COUNT proxies
-    it is the one the outermost proxy appended to X-Forwarded-For; the
-    entries before it are the client's own to make up."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
-        if len(addresses) >= proxies:
-            return addresses[-proxies]
-    return request.META.get("REMOTE_ADDR")
-
-
 def minutes_until_unlocked(*, request: HttpRequest, credentials: dict[str, Any] | None) -> int:
     """Whole minutes (at least one) until the lock on this sign-in lifts:
     the lockout time after the latest failure for the account or address."""

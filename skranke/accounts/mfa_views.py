@@ -18,7 +18,6 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from skranke.access_log.sign_ins import record_second_factor_failure
 from skranke.accounts.mfa import has_passed_second_factor
 from skranke.accounts.mfa_devices import (
     authenticator_qr_svg,
@@ -31,6 +30,7 @@ from skranke.accounts.mfa_devices import (
 )
 from skranke.accounts.models import User
 from skranke.accounts.passkeys import has_passkey, passkeys_of
+from skranke.accounts.signals import second_factor_failed
 
 
 def next_page(request: HttpRequest) -> str:
@@ -85,7 +85,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             "The code was not accepted. Type the code your app shows now, or one of "
             "your recovery codes. After several wrong codes you must wait a little."
         )
-        record_second_factor_failure(request=request, user=user)
+        second_factor_failed.send(sender=User, request=request, user=user)
     return render(
         request,
         "accounts/mfa_verify.html",

@@ -16,8 +16,8 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
-from skranke.access_log.sign_ins import record_second_factor_failure
 from skranke.accounts.models import User
+from skranke.accounts.signals import second_factor_failed
 
 
 class StaffOnly(exceptions.OTPWebAuthnApiError):
@@ -79,7 +79,7 @@ class CompletePasskeySignIn(CompleteCredentialAuthenticationView):
         # A passkey that did not verify, noted as a wrong code is.
         response: HttpResponse = super().handle_exception(exc)
         if isinstance(self.request.user, User) and response.status_code != StaffOnly.status_code:
-            record_second_factor_failure(request=self.request, user=self.request.user)
+            second_factor_failed.send(sender=User, request=self.request, user=self.request.user)
         return response
 
     def complete_auth(self, device: Any) -> None:

@@ -173,3 +173,16 @@ def may_import_calls(*, user: object) -> bool:
         and isinstance(user, User)
         and user.municipality_id is not None
     )
+
+
+def sees_operations_warnings(*, user: object) -> bool:
+    """Whether `user` is shown the staff pages' warnings about the running
+    system (the worker gone silent, text messages held by the hourly
+    budget): managers and administrators, who can act on them. Front-desk
+    staff and contact agents are not troubled with them."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (
+            getattr(user, "is_superuser", False) or getattr(user, "role", None) in CONFIGURING_ROLES
+        )
+    )

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from skranke.core import clock
-from skranke.core.database_down import DATABASE_ERRORS, database_down_response
+from skranke.web.database_down import DATABASE_ERRORS, database_down_response
 
 ACTIVE_AT_KEY = "staff_active_at"
 SIGNED_IN_AT_KEY = "staff_signed_in_at"

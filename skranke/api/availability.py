@@ -16,7 +16,7 @@ from skranke.booking.booking import check_service_bookable
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Location, Municipality, Service
-from skranke.core.sql import fetch_rows
+from skranke.database.sql import fetch_rows
 
 router = Router(tags=["availability"])
 
@@ -43,7 +43,7 @@ class AvailabilityOut(Schema):
 
 def find_location_and_service(location: str, service: str) -> tuple[Location, Service]:
     """The location (with its municipality) and a service offered there, in
-    one plain query, as it runs on every booking (see core/sql.py); 404 for
+    one plain query, as it runs on every booking (see database/sql.py); 404 for
     either unknown."""
     selected = ", ".join(
         f"{alias}.{field.column}"

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from skranke.booking.errors import BookingError
-from skranke.core.database_down import database_down_response
+from skranke.core.errors import DomainError
 from skranke.rate_limits.limits import RateLimited
 from skranke.rate_limits.responses import add_rate_limit_headers, too_many_message
+from skranke.web.database_down import database_down_response
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -44,8 +44,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request, error_body("invalid", _("Some of the input is not valid."), fields), status=422
         )
 
-    @api.exception_handler(BookingError)
-    def booking_refused(request: HttpRequest, error: BookingError) -> HttpResponse:
+    @api.exception_handler(DomainError)
+    def booking_refused(request: HttpRequest, error: DomainError) -> HttpResponse:
         fields = {error.field: str(error.message)} if error.field else {}
         return api.create_response(
             request, error_body(error.code, str(error.message), fields), status=error.status
@@ -72,7 +72,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(InterfaceError)
     def database_down(request: HttpRequest, error: Exception) -> HttpResponse:
         # 503 in the usual shape, one log line and no traceback
-        # (skranke/core/database_down.py).
+        # (skranke/web/database_down.py).
         return database_down_response(request, error)
 
     @api.exception_handler(Exception)

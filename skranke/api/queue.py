@@ -12,16 +12,16 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
-from skranke.access_log.recording import record_visit_outcome
 from skranke.accounts.devices import bearer_device
 from skranke.accounts.models import Device, User
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import location_scope, visible_desks
 from skranke.accounts.tokens import bearer_token
 from skranke.api.errors import ApiError
-from skranke.booking.details import normalize_phone
 from skranke.core.models import Desk, Location, Service
+from skranke.core.phone_numbers import normalize_phone
 from skranke.notifications.turn_soon import ask_for_turn_soon_message
+from skranke.queueing.access_records import record_visit_outcome
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
 from skranke.queueing.forecast import tell_expected_wait

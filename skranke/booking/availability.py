@@ -25,7 +25,7 @@ from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.core.opening_hours import days_of
 from skranke.core.schedule import Schedule, read_schedule, shifts_on
-from skranke.core.sql import as_utc, fetch_rows
+from skranke.database.sql import as_utc, fetch_rows
 
 
 @dataclass(frozen=True)

@@ -12,19 +12,21 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+import psycopg
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.models import User
 from skranke.booking.availability import Policy, Slot, find_slot, find_stranded_bookings
 from skranke.booking.details import CitizenDetails
-from skranke.booking.errors import IdempotencyKeyReused, InvalidBooking, LimitReached, SlotTaken
-from skranke.booking.locking import lock_citizen_and_day, lock_request
+from skranke.booking.errors import IdempotencyKeyReused, LimitReached, SlotTaken
+from skranke.booking.locking import is_lock_timeout, lock_citizen_and_day, lock_request
 from skranke.booking.models import Booking, BookingRequest
 from skranke.core import clock
+from skranke.core.errors import InvalidInput
 from skranke.core.models import Location, Service
-from skranke.core.sql import fetch_rows
+from skranke.database.sql import fetch_rows
 from skranke.notifications.models import Message
 from skranke.notifications.outbox import queue_booking_messages
 
@@ -48,14 +50,14 @@ def check_service_bookable(*, location: Location, service: Service, channel: str
     """Whether `service` can be booked through `channel`. The caller has
     found `service` among the services offered at `location`."""
     if not service.active or service.municipality_id != location.municipality_id:
-        raise InvalidBooking(_("This errand cannot be booked here."), field="service")
+        raise InvalidInput(_("This errand cannot be booked here."), field="service")
     if not service.booking_required:
-        raise InvalidBooking(
+        raise InvalidInput(
             _("You do not need to book a time for this errand. Just come during opening hours."),
             field="service",
         )
     if channel == Booking.Channel.WEB and not service.bookable_online:
-        raise InvalidBooking(
+        raise InvalidInput(
             _("This errand cannot be booked online. Please call us."), field="service"
         )
 
@@ -63,23 +65,23 @@ def check_service_bookable(*, location: Location, service: Service, channel: str
 def check_start(*, service: Service, start: datetime, policy: Policy) -> None:
     """The checks that need no lock: a real, future time on the grid."""
     if start.tzinfo is None:
-        raise InvalidBooking(_("Give the time with its time zone."), field="start")
+        raise InvalidInput(_("Give the time with its time zone."), field="start")
     try:
         local = start.astimezone(clock.LOCAL_ZONE)
     except OverflowError as error:  # year 1 or 9999 with an offset
-        raise InvalidBooking(_("This is not one of the offered times."), field="start") from error
+        raise InvalidInput(_("This is not one of the offered times."), field="start") from error
     if local.second or local.microsecond or (local.hour * 60 + local.minute) % service.slot_step:
-        raise InvalidBooking(_("This is not one of the offered times."), field="start")
+        raise InvalidInput(_("This is not one of the offered times."), field="start")
     now = policy.now()
     if start < now + policy.lead:
-        raise InvalidBooking(_("This time is too soon or has passed."), field="start")
+        raise InvalidInput(_("This time is too soon or has passed."), field="start")
     if local.date() > now.astimezone(clock.LOCAL_ZONE).date() + timedelta(days=policy.horizon_days):
-        raise InvalidBooking(_("This time is too far ahead to book yet."), field="start")
+        raise InvalidInput(_("This time is too far ahead to book yet."), field="start")
 
 
 def _explain_missing_slot(
     *, location: Location, service: Service, start: datetime, policy: Policy
-) -> InvalidBooking | SlotTaken:
+) -> InvalidInput | SlotTaken:
     """A time that is not free was either taken, or never offered at all
     (closed, outside a shift): the citizen deserves to know which."""
     ever_offered = find_slot(
@@ -90,14 +92,14 @@ def _explain_missing_slot(
         count_bookings=False,
     )
     if ever_offered is None:
-        return InvalidBooking(_("This is not one of the offered times."), field="start")
+        return InvalidInput(_("This is not one of the offered times."), field="start")
     return SlotTaken()
 
 
 def _held_services(*, citizen: CitizenDetails, location: Location, now: datetime) -> list[int]:
     """The services of the citizen's active bookings in this municipality,
     found by phone number or e-mail address. Plain SQL: it runs on every
-    booking (see core/sql.py)."""
+    booking (see database/sql.py)."""
     identity, params = "booking.phone = %s", [citizen.phone]
     if citizen.email:
         identity, params = (
@@ -146,7 +148,7 @@ def book_appointment(
     idempotency_key: str = "",
     fingerprint: str = "",
 ) -> Booking:
-    """Book `start` for the citizen. Raises InvalidBooking, SlotTaken or
+    """Book `start` for the citizen. Raises InvalidInput, SlotTaken or
     LimitReached; never books a desk's time twice.
 
     `squeeze_in` (managers only; the caller checks the role) books a time
@@ -185,6 +187,12 @@ def book_appointment(
             if earlier is not None:
                 return earlier
             raise SlotTaken() from error
+        except OperationalError as error:
+            # Another booking held the citizen or the day past the lock
+            # timeout (locking.py): a race lost by waiting, answered as one.
+            if is_lock_timeout(error):
+                raise SlotTaken() from error
+            raise
     raise SlotTaken()
 
 
@@ -211,10 +219,20 @@ def _earlier_booking(key: str, fingerprint: str) -> Booking | None:
     return earlier.booking
 
 
+# The booking code's unique constraint (Booking.Meta.constraints).
+CODE_CONSTRAINT = "booking_code_unique"
+
+
 def _is_code_collision(error: IntegrityError) -> bool:
-    # PostgreSQL: 'Key (code)=(…) already exists'; SQLite: 'booking_booking.code'.
-    message = str(error)
-    return "Key (code)=" in message or "booking_booking.code" in message
+    """Whether the booking code's constraint fired. PostgreSQL names the
+    constraint; its message, which lc_messages may have put in another
+    language, is not read. SQLite's messages are always English and name
+    the columns: 'UNIQUE constraint failed: booking_booking.code'."""
+    cause = error.__cause__
+    if isinstance(cause, psycopg.Error):
+        return cause.diag.constraint_name == CODE_CONSTRAINT
+    column = f"{Booking._meta.db_table}.{Booking._meta.get_field('code').column}"
+    return str(error) == f"UNIQUE constraint failed: {column}"
 
 
 def _book(
@@ -289,7 +307,7 @@ def cancel_appointment(*, booking: Booking) -> Booking:
     with transaction.atomic(durable=True):
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         if current.status == Booking.Status.BOOKED and current.end <= clock.now():
-            raise InvalidBooking(_("This booking can no longer be changed."))
+            raise InvalidInput(_("This booking can no longer be changed."))
         if current.status == Booking.Status.BOOKED:
             _cancel(current, kind=Message.Kind.CANCELLED)
     return current
@@ -311,7 +329,7 @@ def reschedule_appointment(
     taken and the old one released in one update, so a failure leaves the
     booking as it was."""
     if booking.status != Booking.Status.BOOKED or booking.end <= policy.now():
-        raise InvalidBooking(_("This booking can no longer be changed."))
+        raise InvalidInput(_("This booking can no longer be changed."))
     location, service = booking.location, booking.service
     check_service_bookable(location=location, service=service, channel=channel)
     check_start(service=service, start=start, policy=policy)
@@ -326,7 +344,7 @@ def reschedule_appointment(
             )
             current = Booking.objects.select_for_update().get(pk=booking.pk)
             if current.status != Booking.Status.BOOKED:
-                raise InvalidBooking(_("This booking can no longer be changed."))
+                raise InvalidInput(_("This booking can no longer be changed."))
             slot: Slot | None = find_slot(
                 location=location,
                 service=service,
@@ -348,6 +366,10 @@ def reschedule_appointment(
             queue_booking_messages(booking=current, kind=Message.Kind.RESCHEDULED)
     except IntegrityError as error:
         raise SlotTaken() from error
+    except OperationalError as error:
+        if is_lock_timeout(error):  # as in book_appointment
+            raise SlotTaken() from error
+        raise
     return current
 
 

@@ -15,9 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from skranke.booking.details import format_phone
 from skranke.core import clock
 from skranke.core.models import Desk, Location, Service
+from skranke.core.phone_numbers import format_phone
 
 
 class Booking(models.Model):

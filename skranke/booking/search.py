@@ -4,10 +4,11 @@ code (the first thing a caller is asked)."""
 
 from django.db.models import Q, QuerySet
 
-from skranke.booking.details import phone_for_lookup
+from skranke.booking.booking import CODE_ALPHABET, CODE_LENGTH
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Location
+from skranke.core.phone_numbers import phone_for_lookup
 
 # A search answers a person at the counter or on the phone: a screenful.
 SEARCH_LIMIT = 50
@@ -53,3 +54,26 @@ def search_bookings(*, locations: QuerySet[Location], text: str) -> list[Booking
     coming = sorted((b for b in found if b.end > now), key=lambda b: b.start)
     past = [b for b in found if b.end <= now]
     return coming + past
+
+
+def find_bookings_of_citizen(*, scope: Q, text: str) -> list[Booking]:
+    """The bookings within `scope` (a staff member's municipality) with
+    this mobile number, e-mail address or booking code: what a citizen
+    gives when they ask who has seen their data."""
+    text = text.strip()[:254]
+    if len(text) < 2:
+        return []
+    matches = Q(code=text.upper()[:8])
+    if "@" in text:
+        matches = Q(email__iexact=text)
+    else:
+        number = phone_for_lookup(text)
+        if number is not None:
+            matches |= Q(phone=number)
+    return list(Booking.objects.filter(matches, scope).only("pk", "code", "location_id"))
+
+
+def looks_like_booking_code(text: str) -> bool:
+    """Whether `text` could be a booking's code, even one erased since."""
+    code = text.strip().upper()
+    return len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)

@@ -9,13 +9,12 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from skranke.accounts.models import User
-from skranke.booking.details import clean_text
-from skranke.booking.errors import InvalidBooking
 from skranke.booking.models import Booking
 from skranke.contact.errors import InvalidContact
 from skranke.contact.models import Contact, Topic
 from skranke.core import clock
-from skranke.core.free_text import validate_free_text
+from skranke.core.errors import InvalidInput
+from skranke.core.free_text import clean_text, validate_free_text
 
 NOTE_MAX = 500
 CODE_MAX = 8
@@ -67,7 +66,7 @@ def log_contact(
             raise InvalidContact(_("There is no booking with this code."), field="booking")
     try:  # the same rules as a booking's note
         note = clean_text(note, field="note", limit=NOTE_MAX, required=False)
-    except InvalidBooking as refused:
+    except InvalidInput as refused:
         raise InvalidContact(refused.message, field="note") from refused
     try:
         validate_free_text(note)

@@ -12,10 +12,10 @@ from skranke.accounts.permissions import role_allows
 from skranke.contact.kpis import ANSWER_STEPS, Kpis, compute_kpis, targets_of
 from skranke.contact.models import TopicGroup
 from skranke.core import clock
-from skranke.core.chart import draw_chart
-from skranke.core.csv_export import csv_response, decimal_comma
-from skranke.core.date_parameters import read_date_parameter
 from skranke.core.periods import KINDS, period_containing
+from skranke.web.chart import draw_chart
+from skranke.web.csv_export import csv_response, decimal_comma
+from skranke.web.date_parameters import read_date_parameter
 
 
 @login_required

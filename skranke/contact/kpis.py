@@ -18,7 +18,7 @@ from skranke.contact.models import Call, Contact, KpiTargets, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Municipality
 from skranke.core.periods import Period
-from skranke.core.seconds_between import SecondsBetween
+from skranke.database.seconds_between import SecondsBetween
 
 # Aggregates are named n_…: a name like "abandoned" would shadow the field.
 # The fixed steps of the answer-time distribution, in seconds, as the

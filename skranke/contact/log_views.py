@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from skranke.access_log.recording import record_contact
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
+from skranke.contact.access_records import record_contact
 from skranke.contact.contact_log import contacts_logged_today, log_contact, topics_for
 from skranke.contact.errors import InvalidContact
 from skranke.contact.models import Contact

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from skranke.core import clock
-from skranke.core.database_down import remember_contact
 from skranke.core.models import Municipality
+from skranke.web.database_down import remember_contact
 
 
 def current_municipality() -> Municipality | None:

@@ -341,7 +341,7 @@ class OpeningHours(models.Model):
 
     def clean(self) -> None:
         # Overlap with the day's other intervals is checked by the admin's
-        # formset, which sees all of them at once (core/admin.py).
+        # formset, which sees all of them at once (configuration/admin.py).
         check_interval_order(self.opens, self.closes)
 
 

@@ -34,7 +34,7 @@ from skranke.core.models import (
     SpecialDay,
     SpecialDayHours,
 )
-from skranke.core.sql import as_date, as_time, fetch_rows
+from skranke.database.sql import as_date, as_time, fetch_rows
 
 
 @dataclass(frozen=True)

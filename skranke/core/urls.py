@@ -1,13 +1,10 @@
 from django.urls import path
 
-from skranke.core import health, views
+from skranke.core import views
 
 app_name = "core"
 urlpatterns = [
     path("", views.start, name="start"),
     # Browsers and the admin ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon, name="favicon"),
-    # For the load balancer and monitoring (docs/install.md).
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
 ]

@@ -12,9 +12,9 @@ from django.utils.translation import get_language
 
 from skranke.core import clock
 from skranke.core.context_processors import current_municipality
-from skranke.core.kept import keep_value, row_fingerprint
 from skranke.core.models import Location, Municipality, Service
 from skranke.core.opening_hours import describe_week, opening_calendar, weekly_intervals
+from skranke.database.kept import keep_value, row_fingerprint
 
 DAYS_OF_SPECIAL_HOURS_SHOWN = 60
 # The page's content changes a few times a year, but rendering it was two

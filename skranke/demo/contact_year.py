@@ -24,7 +24,7 @@ from django.db.models.functions import TruncDate
 from skranke.contact.models import Call, Contact, Topic, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Municipality
-from skranke.core.sql import insert_rows
+from skranke.database.sql import insert_rows
 
 CALLS_PER_YEAR = 103_972
 # Seconds waited, as (lowest, highest) bands, and the calls in each: the

@@ -19,9 +19,9 @@ from skranke.accounts.models import Device, User
 from skranke.booking.availability import Policy, find_slots
 from skranke.booking.booking import book_appointment
 from skranke.booking.details import CitizenDetails
-from skranke.booking.errors import BookingError
 from skranke.booking.models import Booking
 from skranke.core import clock
+from skranke.core.errors import DomainError
 from skranke.core.models import (
     Desk,
     DeskShift,
@@ -276,7 +276,7 @@ def _book_demo_citizens(location: Location, now: datetime) -> None:
         )
         if not slots:
             continue
-        with contextlib.suppress(BookingError):
+        with contextlib.suppress(DomainError):
             book_appointment(
                 location=location,
                 service=services[slug],
@@ -305,7 +305,7 @@ def _load_phone_meetings_today(location: Location, today: date, policy: Policy) 
         )
         if not slots:
             continue
-        with contextlib.suppress(BookingError):
+        with contextlib.suppress(DomainError):
             book_appointment(
                 location=location,
                 service=services[slug],

@@ -34,7 +34,7 @@ from django.db import transaction
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, Location, Service
-from skranke.core.sql import insert_objects
+from skranke.database.sql import insert_objects
 from skranke.demo import data
 from skranke.demo.contact_year import deal
 from skranke.demo.survey_history import SURVEYS_2019, SurveyWave, survey_answers

@@ -3,6 +3,8 @@ call the next citizen, and start, finish, transfer or mark them as not
 come. Every action is a POST to one view that calls one domain function;
 a second click is told that nothing changed."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from skranke.access_log.recording import record_desk_view, record_visit_outcome
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_desks
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, Service
+from skranke.desk.access_records import record_desk_view
+from skranke.queueing.access_records import record_visit_outcome
 from skranke.queueing.calling import call_next, current_visit, desk_services, waiting_visits
 from skranke.queueing.errors import NotChanged, QueueRefused
 from skranke.queueing.models import Visit
@@ -74,7 +77,7 @@ def _number(value: object) -> int:
         return 0
 
 
-def _desk_context(desk: Desk) -> dict[str, object]:
+def _desk_context(desk: Desk) -> dict[str, Any]:
     now = clock.now()
     today = clock.today()
     handles = desk_services(desk=desk, moment=now)
@@ -123,7 +126,9 @@ def _desk_context(desk: Desk) -> dict[str, object]:
 def desk_page(request: HttpRequest, desk_id: int) -> HttpResponse:
     user, desk = _desk(request, desk_id)
     context = _desk_context(desk)
-    record_desk_view(actor=user, desk=desk, context=context)
+    record_desk_view(
+        actor=user, desk=desk, appointments=context["appointments"], current=context["current"]
+    )
     return render(request, "desk/desk.html", context)
 
 
@@ -133,7 +138,8 @@ def desk_queue(request: HttpRequest, desk_id: int) -> HttpResponse:
     """The lists part of the desk page, which refreshes itself."""
     user, desk = _desk(request, desk_id)
     context = _desk_context(desk)
-    record_desk_view(actor=user, desk=desk, context=context, with_current=False)
+    # The lists show no citizen at the desk.
+    record_desk_view(actor=user, desk=desk, appointments=context["appointments"], current=None)
     return render(request, "desk/queue.html", context)
 
 

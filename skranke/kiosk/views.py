@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from skranke.accounts.devices import device_page
 from skranke.accounts.models import Device
-from skranke.booking.errors import InvalidBooking
 from skranke.booking.models import Booking
+from skranke.core.errors import InvalidInput
 from skranke.core.models import Location
 from skranke.notifications.models import Message
 from skranke.notifications.turn_soon import TURN_SOON_MINUTES, ask_for_turn_soon_message
@@ -129,7 +129,7 @@ def ticket(request: HttpRequest) -> HttpResponse:
                 phone=request.POST.get("phone", "")[:FIELD_MAX],
                 language=get_language() or "da",
             )
-        except (InvalidBooking, QueueRefused) as refused:
+        except (InvalidInput, QueueRefused) as refused:
             error = str(refused.message)
         else:
             return redirect("kiosk:ticket")

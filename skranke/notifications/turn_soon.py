@@ -8,9 +8,9 @@ first. It carries the ticket number and the place, nothing personal."""
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from skranke.booking.details import normalize_phone
 from skranke.core import clock
 from skranke.core.models import Location
+from skranke.core.phone_numbers import normalize_phone
 from skranke.notifications.models import Message
 from skranke.queueing.errors import QueueRefused
 from skranke.queueing.forecast import waits_for_visits
@@ -22,7 +22,7 @@ TURN_SOON_MINUTES = 10
 
 def ask_for_turn_soon_message(*, visit: Visit, phone: str, language: str) -> Message:
     """Hold a "your turn is soon" message to `phone` (any form a citizen
-    types; InvalidBooking when it is no mobile number) for a waiting visit.
+    types; InvalidInput when it is no mobile number) for a waiting visit.
     Asking again changes the number of the message not yet sent."""
     recipient = normalize_phone(phone)
     if visit.status != Visit.Status.WAITING:

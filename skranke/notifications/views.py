@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
-from skranke.core.date_parameters import read_date_parameter
 from skranke.notifications.delivery import retry_message
 from skranke.notifications.models import Message
+from skranke.web.date_parameters import read_date_parameter
 
 DAYS_SHOWN = 14
 

@@ -4,10 +4,10 @@ page (or, later, the API) can answer them the same way."""
 
 from django.utils.translation import gettext_lazy as _
 
-from skranke.booking.errors import BookingError
+from skranke.core.errors import DomainError
 
 
-class MeetingRefused(BookingError):
+class MeetingRefused(DomainError):
     """The action cannot be done on the meeting as it stands."""
 
     code = "refused"

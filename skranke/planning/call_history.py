@@ -14,7 +14,7 @@ from django.db.models import Count, Q, Sum
 
 from skranke.contact.models import Call
 from skranke.core.models import Municipality
-from skranke.core.seconds_between import SecondsBetween
+from skranke.database.seconds_between import SecondsBetween
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from skranke.core import clock
 from skranke.core.models import Location, Municipality
 from skranke.core.opening_hours import days_of, public_holiday_name
 from skranke.core.schedule import read_schedule
-from skranke.core.seconds_between import EpochSeconds
-from skranke.core.sql import fetch_columns
+from skranke.database.seconds_between import EpochSeconds
+from skranke.database.sql import fetch_columns
 from skranke.planning.counter_model import history_period
 from skranke.planning.forecast import Forecast, Lift, TooLittleHistory, forecast_arrivals
 from skranke.planning.models import ForecastEvent

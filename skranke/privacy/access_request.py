@@ -23,10 +23,10 @@ from skranke.access_log.models import AccessRecord
 from skranke.access_log.reading import PERMISSION
 from skranke.accounts.models import Role, User
 from skranke.accounts.scoping import municipality_scope
-from skranke.booking.details import format_phone, phone_for_lookup
 from skranke.booking.models import Booking
 from skranke.contact.models import Contact
 from skranke.core import clock
+from skranke.core.phone_numbers import format_phone, phone_for_lookup
 from skranke.notifications.models import Message
 from skranke.queueing.models import Visit
 from skranke.surveys.models import Invitation

@@ -9,12 +9,12 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from skranke.booking.details import normalize_phone
-from skranke.booking.errors import InvalidBooking
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.dates import format_day
+from skranke.core.errors import InvalidInput
 from skranke.core.models import Location, Service
+from skranke.core.phone_numbers import normalize_phone
 from skranke.queueing.board import touch_board
 from skranke.queueing.errors import CheckInRefused, QueueRefused
 from skranke.queueing.forecast import desk_is_free, open_desks
@@ -66,7 +66,7 @@ def find_booking_to_check_in(*, location: Location, code: str = "", phone: str =
     if phone.strip():
         try:
             number = normalize_phone(phone)
-        except InvalidBooking as error:
+        except InvalidInput as error:
             raise CheckInRefused(error.message, code="invalid_phone") from error
     if code.strip():
         cleaned = "".join(char for char in code.upper() if char.isalnum())[:CODE_MAX]

@@ -5,11 +5,11 @@ from datetime import datetime
 
 from django.utils.functional import Promise
 
-from skranke.booking.errors import BookingError
 from skranke.booking.models import Booking
+from skranke.core.errors import DomainError
 
 
-class QueueRefused(BookingError):
+class QueueRefused(DomainError):
     """The request cannot be done as asked (an errand that needs a booking,
     a desk that does not handle the service, a visit already ended)."""
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from skranke.core import clock
 from skranke.core.dates import format_day
-from skranke.core.kept import keep_value
 from skranke.core.models import Location
 from skranke.core.opening_hours import is_open_at, next_opening
+from skranke.database.kept import keep_value
 from skranke.queueing.board import board_version, latest_calls, waiting_count
 from skranke.queueing.checkin import walk_in_services
 from skranke.queueing.forecast import wait_for_walk_in

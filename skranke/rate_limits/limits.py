@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
-from skranke.accounts.lockout import client_address
 from skranke.rate_limits.allowance import Decision, spend_allowance
+from skranke.web.client_address import client_address
 
 
 @dataclass(frozen=True)

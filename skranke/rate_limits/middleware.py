@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from skranke.accounts.devices import find_device
 from skranke.accounts.models import IntegrationToken
 from skranke.accounts.tokens import bearer_token, find_holder
-from skranke.core.database_down import DATABASE_ERRORS, database_down_response
 from skranke.rate_limits.limits import ANONYMOUS_API_PER_ADDRESS, address_of, spend
 from skranke.rate_limits.responses import add_rate_limit_headers, too_many_json
+from skranke.web.database_down import DATABASE_ERRORS, database_down_response
 
 API_PREFIX = "/api/"
 # The description of the API is the same for everyone and reads no data.

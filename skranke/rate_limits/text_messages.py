@@ -5,9 +5,9 @@ SMS_PER_HOUR messages an hour for the whole installation (beyond it they
 wait for the next hour, none is dropped), and none to numbers outside
 Denmark unless SMS_TO_FOREIGN_NUMBERS allows it."""
 
-import phonenumbers
 from django.conf import settings
 
+from skranke.core.phone_numbers import is_danish_number
 from skranke.rate_limits.allowance import Decision, count_hits, spend_allowance
 from skranke.rate_limits.limits import keyed_hash
 
@@ -21,13 +21,7 @@ def may_text(*, phone: str) -> bool:
     numbers are not told apart as mobile or fixed (the numbering plan
     mixes them), so every Danish number may; the provider refuses a
     fixed line by itself."""
-    if settings.SMS_TO_FOREIGN_NUMBERS:
-        return True
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.region_code_for_number(number) == "DK"
+    return settings.SMS_TO_FOREIGN_NUMBERS or is_danish_number(phone)
 
 
 def spend_confirmation_text(*, phone: str) -> bool:

@@ -21,8 +21,8 @@ from django.db.models import FilteredRelation, Q
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Service
-from skranke.core.seconds_between import EpochSeconds, SecondsBetween
-from skranke.core.sql import fetch_columns
+from skranke.database.seconds_between import EpochSeconds, SecondsBetween
+from skranke.database.sql import fetch_columns
 from skranke.stats.local_time import local_days
 from skranke.stats.robust import TimeFigure, summarise_minutes
 

@@ -22,7 +22,7 @@ from skranke.core.intervals import Interval
 from skranke.core.models import Desk, Location, Service
 from skranke.core.opening_hours import days_of
 from skranke.core.schedule import read_schedule, shifts_on
-from skranke.core.seconds_between import SecondsBetween
+from skranke.database.seconds_between import SecondsBetween
 from skranke.stats.local_time import DAY, utc_offsets
 from skranke.stats.visits import NONE, TRUSTED, VisitTable
 

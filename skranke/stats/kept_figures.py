@@ -24,8 +24,8 @@ from django.utils import translation
 
 from skranke.booking.models import Booking
 from skranke.core import clock
-from skranke.core.kept import keep_value
 from skranke.core.models import Desk, Location
+from skranke.database.kept import keep_value
 from skranke.queueing.models import Visit
 from skranke.surveys.models import Answer, Invitation
 from skranke.tallies.models import Tally

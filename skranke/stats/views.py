@@ -16,9 +16,6 @@ from skranke.accounts.permissions import staff_of_a_municipality
 from skranke.accounts.scoping import visible_locations
 from skranke.booking.models import Booking
 from skranke.core import clock
-from skranke.core.chart import draw_chart
-from skranke.core.csv_export import csv_response
-from skranke.core.date_parameters import read_date_parameter
 from skranke.core.models import Location, Service
 from skranke.core.periods import KINDS, period_containing
 from skranke.stats import labels
@@ -36,6 +33,9 @@ from skranke.stats.pdf import render_report_pdf
 from skranke.stats.report import AnnualReport, build_annual_report
 from skranke.stats.spreadsheet import write_workbook
 from skranke.surveys.results import Share, SurveyFigures, survey_questions
+from skranke.web.chart import draw_chart
+from skranke.web.csv_export import csv_response
+from skranke.web.date_parameters import read_date_parameter
 
 T = TypeVar("T")
 

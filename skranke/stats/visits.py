@@ -20,8 +20,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from skranke.core.seconds_between import EpochDays, EpochSeconds, SecondsBetween
-from skranke.core.sql import fetch_columns
+from skranke.database.seconds_between import EpochDays, EpochSeconds, SecondsBetween
+from skranke.database.sql import fetch_columns
 from skranke.queueing.models import Visit
 from skranke.stats.local_time import local_hours
 from skranke.stats.robust import NOT_ENDED_BY_STAFF, TIMES_WRONG, TimeFigure, summarise_minutes

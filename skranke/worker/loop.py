@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from django.db import close_old_connections, connections
 
-from skranke.core.database_down import DATABASE_ERRORS, describe_database_error
+from skranke.web.database_down import DATABASE_ERRORS, describe_database_error
 from skranke.worker.backoff import backoff_seconds
 from skranke.worker.heartbeat import HeartbeatWriter
 

@@ -11,9 +11,9 @@ from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.test import Client, RequestFactory
 
-from skranke.accounts.lockout import client_address
 from skranke.accounts.models import Role
 from skranke.core.models import Location
+from skranke.web.client_address import client_address
 from tests.booking.test_staff_booking import member
 
 LOCKED = "Too many failed attempts. Try again in 15 minutes or ask your administrator."

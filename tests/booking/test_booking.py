@@ -10,9 +10,10 @@ from skranke.booking.booking import (
     reschedule_appointment,
 )
 from skranke.booking.details import clean_citizen_details
-from skranke.booking.errors import IdempotencyKeyReused, InvalidBooking, LimitReached, SlotTaken
+from skranke.booking.errors import IdempotencyKeyReused, LimitReached, SlotTaken
 from skranke.booking.models import Booking
 from skranke.core import clock
+from skranke.core.errors import InvalidInput
 from skranke.core.models import Location, Municipality, Service
 from tests.centre import at, citizen
 
@@ -53,23 +54,23 @@ def test_the_last_free_desk_can_be_taken_only_once(centre: Location, passport: S
 def test_a_time_that_is_never_offered_is_not_called_taken(
     centre: Location, passport: Service
 ) -> None:
-    with pytest.raises(InvalidBooking, match="not one of the offered times"):
+    with pytest.raises(InvalidInput, match="not one of the offered times"):
         book(centre, passport, at(12, 10))  # a Saturday: closed
-    with pytest.raises(InvalidBooking, match="not one of the offered times"):
+    with pytest.raises(InvalidInput, match="not one of the offered times"):
         book(centre, passport, at(8, 10, 5))  # off the 20-minute grid
 
 
 def test_past_and_too_distant_times_are_refused(centre: Location, passport: Service) -> None:
-    with pytest.raises(InvalidBooking, match="too soon"):
+    with pytest.raises(InvalidInput, match="too soon"):
         book(centre, passport, at(7, 9))
-    with pytest.raises(InvalidBooking, match="too far ahead"):
+    with pytest.raises(InvalidInput, match="too far ahead"):
         book(centre, passport, at(7, 10) + timedelta(days=70))
 
 
 def test_services_without_booking_say_so(centre: Location, passport: Service) -> None:
     passport.booking_required = False
     passport.save()
-    with pytest.raises(InvalidBooking, match="do not need to book"):
+    with pytest.raises(InvalidInput, match="do not need to book"):
         book(centre, passport, at(8, 10))
 
 
@@ -181,7 +182,7 @@ def test_a_booking_whose_time_has_passed_cannot_be_cancelled(
 ) -> None:
     booking = book(centre, passport, at(8, 10))
     clock.set_now(at(8, 11))
-    with pytest.raises(InvalidBooking, match="no longer be changed"):
+    with pytest.raises(InvalidInput, match="no longer be changed"):
         cancel_appointment(booking=booking)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.BOOKED
@@ -193,7 +194,7 @@ def test_a_booking_cannot_be_moved_once_its_service_is_withdrawn_online(
     booking = book(centre, passport, at(8, 10))
     passport.bookable_online = False
     passport.save()
-    with pytest.raises(InvalidBooking, match="cannot be booked online"):
+    with pytest.raises(InvalidInput, match="cannot be booked online"):
         reschedule_appointment(booking=booking, start=at(8, 11), policy=Policy.for_citizens(centre))
 
 
@@ -235,7 +236,7 @@ def test_limits_count_only_the_bookings_in_this_municipality(
 )
 def test_bad_details_name_the_field(field: str, values: dict[str, str]) -> None:
     details = {"name": "Ane Hansen", "phone": "20 12 34 56"} | values
-    with pytest.raises(InvalidBooking) as error:
+    with pytest.raises(InvalidInput) as error:
         clean_citizen_details(**details)
     assert error.value.field == field
 
@@ -262,7 +263,7 @@ def test_a_note_typed_on_several_lines_is_kept() -> None:
 def test_squeezing_in_never_goes_outside_the_opening_hours(
     centre: Location, passport: Service
 ) -> None:
-    with pytest.raises(InvalidBooking, match="not one of the offered times"):
+    with pytest.raises(InvalidInput, match="not one of the offered times"):
         book(centre, passport, at(12, 10), squeeze_in=True, policy=Policy.for_staff(centre))
 
 

@@ -13,9 +13,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from skranke.booking.availability import Policy
 from skranke.booking.booking import book_appointment, cancel_appointment, reschedule_appointment
-from skranke.booking.errors import BookingError
 from skranke.booking.models import Booking
 from skranke.core import clock
+from skranke.core.errors import DomainError
 from skranke.core.models import Desk, DeskShift, Location, Municipality, OpeningHours, Service
 from tests.centre import MONDAY, citizen
 
@@ -65,7 +65,7 @@ class Bookings(RuleBasedStateMachine):
         minute=st.sampled_from([0, 10, 20, 30, 40, 60, 90]),
     )
     def book(self, person: int, service: int, day: int, minute: int) -> None:
-        with contextlib.suppress(BookingError):
+        with contextlib.suppress(DomainError):
             book_appointment(
                 location=self.location,
                 service=self.services[service],
@@ -86,7 +86,7 @@ class Bookings(RuleBasedStateMachine):
         bookings = list(Booking.objects.filter(location=self.location).order_by("pk"))
         if not bookings:
             return
-        with contextlib.suppress(BookingError):
+        with contextlib.suppress(DomainError):
             reschedule_appointment(
                 booking=bookings[pick % len(bookings)],
                 start=self.start(day, minute),

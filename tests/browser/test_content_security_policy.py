@@ -70,7 +70,7 @@ def test_desk_kiosk_and_display_run_under_the_policy(
 def test_the_harness_catches_what_the_policy_refuses(browser: Any) -> None:
     # A self-check: an inline script under the project's own policy must
     # be reported, or the checks above would prove nothing.
-    from skranke.core.security_headers import CONTENT_SECURITY_POLICY
+    from skranke.web.security_headers import CONTENT_SECURITY_POLICY
 
     context = browser.new_context()
     page = context.new_page()

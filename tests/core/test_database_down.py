@@ -17,9 +17,9 @@ from django.db.utils import OperationalError
 from django.test import Client, RequestFactory
 
 from skranke.accounts.models import Role
-from skranke.core.database_down import forget_contact
-from skranke.core.error_pages import server_error
 from skranke.core.models import Location
+from skranke.web.database_down import forget_contact
+from skranke.web.error_pages import server_error
 from tests.booking.test_staff_booking import member
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.views.debug import ExceptionReporter
 
 from skranke.booking.models import Booking
-from skranke.core.error_reports import PrivateExceptionReporter
 from skranke.core.models import Location, Service
+from skranke.web.error_reports import PrivateExceptionReporter
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """The start page and the list of errands are rendered once and kept
-(skranke/core/kept.py), yet a change made in the admin shows on the very
+(skranke/database/kept.py), yet a change made in the admin shows on the very
 next page: the kept copy is found by a fingerprint of everything it shows."""
 
 from datetime import date, time

@@ -187,7 +187,7 @@ def test_static_files_keep_their_own_caching() -> None:
     # Served by WhiteNoise ahead of the middleware (by Django's own static
     # view under runserver, which this does not test).
     assert settings.MIDDLEWARE.index(
-        "skranke.core.security_headers.SecurityHeadersMiddleware"
+        "skranke.web.security_headers.SecurityHeadersMiddleware"
     ) > settings.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware")
 
 

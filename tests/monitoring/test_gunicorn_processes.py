@@ -127,7 +127,7 @@ def test_metrics_add_up_the_requests_of_every_process(server: Server) -> None:
     for _ in range(6):
         status, text = server.get("/metrics", token=TOKEN)
         assert status == 200
-        assert requests_counted(text, route="core:healthz") == sent
+        assert requests_counted(text, route="monitoring:healthz") == sent
 
 
 def test_the_folder_the_processes_count_in_goes_when_the_server_stops(server: Server) -> None:
@@ -146,6 +146,6 @@ def test_with_json_logs_every_line_gunicorn_writes_is_json(tmp_path: Path) -> No
     lines = server.log.read_text().splitlines()
     entries = [json.loads(line) for line in lines]
     assert any(entry["logger"] == "gunicorn.error" for entry in entries)
-    [request] = [entry for entry in entries if entry.get("route") == "core:healthz"]
+    [request] = [entry for entry in entries if entry.get("route") == "monitoring:healthz"]
     assert request["status"] == 200
     assert "postnummer" not in server.log.read_text()

@@ -11,12 +11,12 @@ from django.test import Client
 
 from skranke.accounts.models import Role, User
 from skranke.core import clock
-from skranke.core.chart import draw_chart
 from skranke.core.models import Location, Municipality
 from skranke.demo.contact_year import load_contact_history
 from skranke.demo.loading import load_demo_data
 from skranke.demo.visit_history import load_visit_history
 from skranke.planning.models import ForecastEvent
+from skranke.web.chart import draw_chart
 from tests.booking.test_staff_booking import member
 
 pytestmark = pytest.mark.django_db

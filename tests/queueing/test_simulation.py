@@ -16,9 +16,9 @@ import pytest
 from skranke.accounts.models import Role, User
 from skranke.booking.availability import Policy, find_slots
 from skranke.booking.booking import book_appointment
-from skranke.booking.errors import BookingError
 from skranke.booking.models import Booking
 from skranke.core import clock
+from skranke.core.errors import DomainError
 from skranke.core.models import Desk, Location, Service
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
@@ -75,7 +75,7 @@ def book_the_day(
                     policy=policy,
                 )
             )
-        except BookingError:
+        except DomainError:
             continue
     return bookings
 

@@ -8,13 +8,13 @@ from django import template
 
 from skranke.access_log import reading
 from skranke.access_log.models import AccessRecord
-from skranke.booking.models import Booking
+from skranke.access_log.recording import Subject
 
 register = template.Library()
 
 
 @register.inclusion_tag("access_log/booking_history.html")
-def booking_history(booking: Booking) -> dict[str, Any]:
+def booking_history(booking: Subject) -> dict[str, Any]:
     changes = list(
         AccessRecord.objects.filter(booking=booking, action__in=AccessRecord.CHANGES)
         .select_related("user")

@@ -21,10 +21,10 @@ from skranke.booking.booking import (
 )
 from skranke.booking.forms import CentreCancellationForm
 from skranke.core import clock
-from skranke.core.date_parameters import read_date_parameter
 from skranke.core.models import Location
 from skranke.notifications.composing import preview_message
 from skranke.notifications.models import Message
+from skranke.web.date_parameters import read_date_parameter
 
 
 @login_required

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from skranke.booking.availability import Policy, Slot, find_slot, find_slots
 from skranke.booking.booking import book_appointment, check_service_bookable
 from skranke.booking.details import CitizenDetails
-from skranke.booking.errors import BookingError, SlotTaken
+from skranke.booking.errors import SlotTaken
 from skranke.booking.forms import DetailsForm
 from skranke.booking.models import Booking
 from skranke.booking.views.access import remember_access
@@ -39,13 +39,14 @@ from skranke.booking.views.drafts import drop_draft, keep_draft, read_draft, rep
 from skranke.challenge.form import FormChallenge
 from skranke.core import clock
 from skranke.core.context_processors import current_municipality
-from skranke.core.kept import keep_value, row_fingerprint
+from skranke.core.errors import DomainError
 from skranke.core.models import Location, Municipality, Service
+from skranke.database.kept import keep_value, row_fingerprint
 from skranke.rate_limits.limits import spend_booking_allowance
 from skranke.rate_limits.responses import too_many_page
 
 STEPS = 6
-# How long a rendered list of errands is kept unasked (skranke/core/kept.py).
+# How long a rendered list of errands is kept unasked (skranke/database/kept.py).
 KEPT_SECONDS = 3600
 # How many other free times a refused or lost time offers instead.
 NEAREST_TIMES = 5
@@ -110,7 +111,7 @@ def _back_unless_bookable(
     that cannot be booked online here."""
     try:
         check_service_bookable(location=place, service=errand, channel=Booking.Channel.WEB)
-    except BookingError as error:
+    except DomainError as error:
         messages.error(request, str(error.message))
         return redirect("booking:choose_service")
     return None
@@ -338,7 +339,7 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
             context["error"] = error.message
             context["next_free"] = nearest_free_times(place=place, errand=errand, start=start)
             return render(request, "booking/review.html", context, status=409)
-        except BookingError as error:
+        except DomainError as error:
             context["error"] = error.message
             return render(request, "booking/review.html", context, status=422)
         drop_draft(request, draft)

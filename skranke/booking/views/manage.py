@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from skranke.booking.availability import Policy, find_slots
 from skranke.booking.booking import cancel_appointment, reschedule_appointment
 from skranke.booking.calendar_file import booking_calendar
-from skranke.booking.errors import BookingError
 from skranke.booking.models import Booking
 from skranke.booking.qr_code import booking_code_svg
 from skranke.booking.views.access import citizen_booking_view
@@ -24,6 +23,7 @@ from skranke.booking.views.choosing import (
     parse_start,
 )
 from skranke.core import clock
+from skranke.core.errors import DomainError
 
 
 def manage_link(request: HttpRequest, booking: Booking) -> str:
@@ -90,7 +90,7 @@ def cancel(request: HttpRequest, booking: Booking) -> HttpResponse:
     if request.method == "POST":
         try:
             cancel_appointment(booking=booking)
-        except BookingError as error:
+        except DomainError as error:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("Your booking is cancelled."))
@@ -144,7 +144,7 @@ def move_choose_time(request: HttpRequest, booking: Booking, day: str) -> HttpRe
                 policy=policy,
                 channel=Booking.Channel.WEB,
             )
-        except BookingError as error:
+        except DomainError as error:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("Your booking has been moved."))

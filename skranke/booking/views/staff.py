@@ -19,12 +19,12 @@ from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
 from skranke.booking.availability import Policy, find_slots
 from skranke.booking.booking import book_appointment, cancel_appointment, reschedule_appointment
-from skranke.booking.errors import BookingError
 from skranke.booking.forms import StaffBookingForm
 from skranke.booking.models import Booking
 from skranke.booking.search import SEARCH_LIMIT, search_bookings
 from skranke.booking.views.choosing import in_reach, parse_day, parse_start
 from skranke.core import clock
+from skranke.core.errors import DomainError
 from skranke.core.models import Location, Service
 
 
@@ -137,7 +137,7 @@ def book_for_citizen(request: HttpRequest) -> HttpResponse:
                 booked_by=user,
                 squeeze_in=squeeze_in,
             )
-        except BookingError as error:
+        except DomainError as error:
             messages.error(request, str(error.message))
         else:
             messages.success(
@@ -213,7 +213,7 @@ def booking_detail(request: HttpRequest, code: str) -> HttpResponse:
                 policy=Policy.for_staff(booking.location),
                 channel=Booking.Channel.PHONE,
             )
-        except BookingError as error:
+        except DomainError as error:
             messages.error(request, str(error.message))
         else:
             record_access(actor=user, action=Action.MOVED, booking=booking)
@@ -254,7 +254,7 @@ def cancel_for_citizen(request: HttpRequest, code: str) -> HttpResponse:
     booking = _booking(user, code)
     try:
         cancel_appointment(booking=booking)
-    except BookingError as error:
+    except DomainError as error:
         messages.error(request, str(error.message))
     else:
         record_access(actor=user, action=Action.CANCELLED, booking=booking)

@@ -17,8 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from skranke.accounts.models import User
 from skranke.contact.models import TopicGroup
 from skranke.core import clock
-from skranke.core.chart import Bar, Mark, draw_chart
-from skranke.core.date_parameters import read_date_parameter
 from skranke.core.intervals import time_of_minute
 from skranke.core.models import Municipality, Service
 from skranke.planning.demand import Demand, forecast_calls, forecast_visits
@@ -26,6 +24,8 @@ from skranke.planning.forecast import BACKTEST_WEEKS, FEWEST_DAYS, INTERVAL_MINU
 from skranke.planning.forms import ForecastEventForm
 from skranke.planning.models import ForecastEvent
 from skranke.planning.views.access import chosen_place, planning_manager
+from skranke.web.chart import Bar, Mark, draw_chart
+from skranke.web.date_parameters import read_date_parameter
 
 PHONES = "telefoner"  # ?sted= for the telephones instead of a place's counter
 

@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from skranke.core import clock
-from skranke.core.chart import Chart, draw_chart
-from skranke.core.date_parameters import read_date_parameter
 from skranke.planning.phones import (
     DayPlan,
     IntervalPlan,
@@ -22,6 +20,8 @@ from skranke.planning.phones import (
     plan_phones,
 )
 from skranke.planning.views.access import chosen_place, planning_manager
+from skranke.web.chart import Chart, draw_chart
+from skranke.web.date_parameters import read_date_parameter
 
 DEFAULT_OCCUPANCY = 85
 DEFAULT_SHRINKAGE = 30

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from skranke.core import clock
-from skranke.core.chart import PLOT_HEIGHT, TOP, Chart, draw_chart, round_top
 from skranke.core.models import Desk, Location
 from skranke.planning.counter_need import (
     MAX_OCCUPANCY,
@@ -53,6 +52,7 @@ from skranke.planning.simulation import simulate_week
 from skranke.planning.views.access import chosen_place, planning_manager
 from skranke.planning.views.comparison import compare_weeks
 from skranke.planning.views.phones import DEFAULT_OCCUPANCY, DEFAULT_SHRINKAGE
+from skranke.web.chart import PLOT_HEIGHT, TOP, Chart, draw_chart, round_top
 
 # The page answers within a few seconds whatever the patterns: the solver
 # stops here with the best rota found (a town hall's week takes far less).

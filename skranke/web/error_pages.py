@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from skranke.core.database_down import DATABASE_ERRORS, database_down_response
+from skranke.web.database_down import DATABASE_ERRORS, database_down_response
 
 API_PREFIX = "/api/"
 

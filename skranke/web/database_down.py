@@ -6,7 +6,7 @@ Django turns an exception into a response at every middleware, so nothing
 can wrap the whole request in a try. Instead DatabaseDownMiddleware catches
 the error where views and their templates raise it (process_exception),
 the API's own handler catches it inside the API (skranke/api/errors.py),
-and the 500 handler (skranke/core/error_pages.py) passes on to here what a
+and the 500 handler (skranke/web/error_pages.py) passes on to here what a
 middleware raised, e.g. a session that could not be saved.
 
 The page reads nothing from the database. It gives the municipality's phone

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.accounts import device_views
+from skranke.sign_in import device_views
 
 app_name = "devices"
 urlpatterns = [

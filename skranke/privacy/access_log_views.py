@@ -1,4 +1,4 @@
-"""The access log page: managers, administrators and the data-protection
+"""The access log page (/personale/adgangslog/): managers, administrators and the data-protection
 officer find who has seen a citizen's bookings, or what one staff member
 has seen, and take the answer as a CSV file. A third search lists the
 staff's sign-ins, sign-outs and failed attempts (models.SignInEvent).
@@ -19,15 +19,17 @@ from django.views.decorators.http import require_http_methods
 from skranke.access_log.models import AccessRecord, SignInEvent
 from skranke.access_log.reading import (
     may_read_access_log,
-    records_of_citizen,
+    records_of_bookings,
     records_of_staff,
     visible_sign_in_events,
     visible_staff,
 )
 from skranke.access_log.recording import record_access
+from skranke.accounts.scoping import municipality_scope
 from skranke.booking.models import Booking
+from skranke.booking.search import find_bookings_of_citizen, looks_like_booking_code
 from skranke.core import clock
-from skranke.core.csv_export import csv_response
+from skranke.web.csv_export import csv_response
 
 PER_PAGE = 50
 # A file for a person's question, not a dump of the whole log.
@@ -48,7 +50,7 @@ def access_log_page(request: HttpRequest) -> HttpResponse:
     records: QuerySet[AccessRecord] | None = None
     events: QuerySet[SignInEvent] | None = None
     if kind == "citizen" and text.strip():
-        bookings, records = records_of_citizen(user=user, text=text)
+        bookings, records = _records_of_citizen(user=user, text=text)
     elif kind == "staff" and staff.filter(pk=staff_id).exists():
         records = records_of_staff(user=user, staff_id=staff_id)
     elif kind == "sign_ins" and (staff_id == 0 or staff.filter(pk=staff_id).exists()):
@@ -77,6 +79,18 @@ def access_log_page(request: HttpRequest) -> HttpResponse:
     # after the answer is made, so that it does not list its own reading.
     record_access(actor=user, action=action, booking=bookings)
     return response
+
+
+def _records_of_citizen(*, user: object, text: str) -> tuple[list[Booking], QuerySet[AccessRecord]]:
+    """The citizen's bookings in `user`'s municipality, and the rows about
+    them; a booking code also finds the rows of an erased booking."""
+    bookings = find_bookings_of_citizen(
+        scope=municipality_scope(user=user, path="location__municipality"), text=text
+    )
+    codes = {booking.code for booking in bookings}
+    if looks_like_booking_code(text):
+        codes.add(text.strip().upper())
+    return bookings, records_of_bookings(user=user, codes=codes)
 
 
 def _export(records: QuerySet[AccessRecord]) -> HttpResponse:

@@ -29,7 +29,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         error = _("This token is unknown or revoked. Make a new one in the administration.")
     return render(
         request,
-        "accounts/device_sign_in.html",
+        "sign_in/device_sign_in.html",
         {"error": error},
         status=400 if error else 200,
     )

@@ -1,0 +1,11 @@
+"""What happens in sign-in that Django's own authentication signals do not
+tell. Django sends `user_logged_in`, `user_logged_out` and
+`user_login_failed`, and axes `user_locked_out`; a wrong code or passkey
+in the second step of sign-in is sent here. The access log, which stands
+above accounts, listens to all of them (access_log/apps.py), so that
+sign-in never calls the log and no path can forget it."""
+
+from django.dispatch import Signal
+
+# Sent with `request` and `user` (the staff member who passed the password).
+second_factor_failed = Signal()
