@@ -20,13 +20,13 @@ from skranke.accounts.tokens import bearer_token
 from skranke.api.errors import ApiError
 from skranke.core.models import Desk, Location, Service
 from skranke.core.phone_numbers import normalize_phone
-from skranke.notifications.turn_soon import ask_for_turn_soon_message
 from skranke.queueing.access_records import record_visit_outcome
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
 from skranke.queueing.forecast import tell_expected_wait
 from skranke.queueing.models import Visit
 from skranke.queueing.serving import finish_visit, start_visit
+from skranke.queueing.turn_soon import ask_for_turn_soon_message
 from skranke.queueing.waiting_room import board_etag, board_json_for
 from skranke.rate_limits.limits import CHECK_INS_PER_DEVICE, refuse_unless_allowed, spend
 

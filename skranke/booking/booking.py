@@ -28,7 +28,7 @@ from skranke.core.errors import InvalidInput
 from skranke.core.models import Location, Service
 from skranke.database.sql import fetch_rows
 from skranke.notifications.models import Message
-from skranke.notifications.outbox import queue_booking_messages
+from skranke.booking.messages import queue_booking_messages
 
 # Letters and digits that cannot be mistaken for one another when read
 # aloud on the phone or typed at a kiosk (no 0/O, 1/I/L, 5/S, 8/B).

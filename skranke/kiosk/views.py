@@ -16,11 +16,11 @@ from skranke.booking.models import Booking
 from skranke.core.errors import InvalidInput
 from skranke.core.models import Location
 from skranke.notifications.models import Message
-from skranke.notifications.turn_soon import TURN_SOON_MINUTES, ask_for_turn_soon_message
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket, walk_in_services
 from skranke.queueing.errors import CheckInRefused, QueueRefused
 from skranke.queueing.forecast import tell_expected_wait
 from skranke.queueing.models import Visit
+from skranke.queueing.turn_soon import TURN_SOON_MINUTES, ask_for_turn_soon_message
 from skranke.rate_limits.limits import CHECK_INS_PER_DEVICE
 from skranke.rate_limits.responses import limit_rate
 

@@ -24,9 +24,9 @@ from skranke.core.dates import format_day
 from skranke.core.models import Location, Service
 from skranke.notifications.models import Message, MessageText
 from skranke.notifications.segments import count_segments
-from skranke.notifications.turn_soon import TURN_SOON_MINUTES
 from skranke.queueing.forecast import wait_for_visit
 from skranke.queueing.models import Visit
+from skranke.queueing.turn_soon import TURN_SOON_MINUTES
 from skranke.surveys.models import Invitation
 
 # The centre's reason goes into every text message of a cancellation by

@@ -19,11 +19,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from skranke.accounts.models import User
+from skranke.booking.messages import queue_booking_messages
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Service
 from skranke.notifications.models import Message
-from skranke.notifications.outbox import queue_booking_messages
 from skranke.phone_meetings.errors import CallTaken, MeetingNotChanged, MeetingRefused
 from skranke.phone_meetings.models import MeetingCall
 

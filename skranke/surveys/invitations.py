@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
+from skranke.booking.messages import queue_booking_messages
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.notifications.models import Message
-from skranke.notifications.outbox import queue_booking_messages
 from skranke.phone_meetings.models import MeetingCall
 from skranke.queueing.models import Visit
 from skranke.surveys.models import Invitation

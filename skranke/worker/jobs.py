@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from skranke.challenge.spent import forget_spent_proofs
 from skranke.notifications.delivery import deliver_due_messages
-from skranke.notifications.turn_soon import release_turn_soon_messages
 from skranke.privacy.erasure import erase_personal_data
 from skranke.queueing.closing import close_past_visits, mark_no_shows
+from skranke.queueing.turn_soon import release_turn_soon_messages
 from skranke.rate_limits.allowance import forget_old_windows
 from skranke.surveys.invitations import invite_to_surveys
 

@@ -14,11 +14,11 @@ from skranke.core.models import Desk, Location, Service
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.models import Message, MessageText
 from skranke.notifications.segments import count_segments
-from skranke.notifications.turn_soon import ask_for_turn_soon_message, release_turn_soon_messages
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import issue_walk_in_ticket
 from skranke.queueing.models import Visit
 from skranke.queueing.serving import finish_visit, start_visit
+from skranke.queueing.turn_soon import ask_for_turn_soon_message, release_turn_soon_messages
 from tests.centre import at, device_token
 from tests.notifications.test_outbox import sent_texts
 

@@ -26,11 +26,11 @@ from skranke.contact.models import Contact, Topic
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.notifications.delivery import deliver_due_messages
-from skranke.notifications.turn_soon import ask_for_turn_soon_message, release_turn_soon_messages
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
 from skranke.queueing.closing import close_past_visits, mark_no_shows
 from skranke.queueing.serving import finish_visit, open_desk, start_visit
+from skranke.queueing.turn_soon import ask_for_turn_soon_message, release_turn_soon_messages
 from skranke.surveys.answering import Answers, answer_survey
 from skranke.surveys.invitations import invite_to_surveys
 from skranke.surveys.models import Invitation

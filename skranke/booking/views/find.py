@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from skranke.booking.messages import queue_link_again
 from skranke.booking.search import find_own_booking
-from skranke.notifications.outbox import queue_link_again
 
 
 class FindBookingForm(forms.Form):

@@ -1,6 +1,6 @@
-"""Putting messages in the outbox. Called inside the transaction that
-changes the booking, so the message exists exactly when the change does;
-the worker sends it (delivery.py)."""
+"""Putting a booking's messages in the outbox (notifications). Called inside
+the transaction that changes the booking, so the message exists exactly
+when the change does; the worker sends it (notifications/delivery.py)."""
 
 from datetime import timedelta
 
