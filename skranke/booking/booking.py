@@ -22,13 +22,13 @@ from skranke.booking.availability import Policy, Slot, find_slot, find_stranded_
 from skranke.booking.details import CitizenDetails
 from skranke.booking.errors import IdempotencyKeyReused, LimitReached, SlotTaken
 from skranke.booking.locking import is_lock_timeout, lock_citizen_and_day, lock_request
+from skranke.booking.messages import queue_booking_messages
 from skranke.booking.models import Booking, BookingRequest
 from skranke.core import clock
 from skranke.core.errors import InvalidInput
 from skranke.core.models import Location, Service
 from skranke.database.sql import fetch_rows
 from skranke.notifications.models import Message
-from skranke.booking.messages import queue_booking_messages
 
 # Letters and digits that cannot be mistaken for one another when read
 # aloud on the phone or typed at a kiosk (no 0/O, 1/I/L, 5/S, 8/B).

@@ -1,51 +1,40 @@
 """Checking the signature on GatewayAPI's status reports: each carries a
 JSON Web Token signed with HMAC-SHA256 and the secret set on the webhook
-(header X-Gwapi-Signature). A few lines, so no JWT library."""
+(header X-Gwapi-Signature). Checked with joserfc, as single sign-on checks
+its ID tokens (accounts/single_sign_on.py)."""
 
-import base64
-import binascii
-import hashlib
-import hmac
-import json
 from datetime import datetime, timedelta
 from typing import Any
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+from joserfc.jws import JWSRegistry
+
+# GatewayAPI signs with HS256. The token's header may not choose another
+# way to be checked: not "none", not another algorithm.
+ALGORITHM = "HS256"
+# Only the algorithm is pinned: other header fields are let through, as
+# GatewayAPI may add some (a `crit` joserfc does not know is still refused).
+_REGISTRY = JWSRegistry(algorithms=[ALGORITHM], strict_check_header=False)
+# The times a token may carry (RFC 7519, 4.1.4-6); its other claims are the
+# report, which the caller compares with the body.
+TIME_CLAIMS = ("exp", "nbf", "iat")
 
 
 class BadSignature(Exception):
     pass
 
 
-def _decode_part(part: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-    except (binascii.Error, ValueError) as error:
-        raise BadSignature from error
-
-
 def verify_hs256_token(*, token: str, secret: str) -> dict[str, Any]:
     """The token's claims, if it is signed with `secret` using HS256."""
     if not secret:
         raise BadSignature  # no secret configured: accept nothing
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise BadSignature
-    header_part, claims_part, signature_part = parts
     try:
-        header = json.loads(_decode_part(header_part))
-        claims = json.loads(_decode_part(claims_part))
-    except (ValueError, UnicodeDecodeError) as error:
+        decoded = jwt.decode(token, OctKey.import_key(secret), registry=_REGISTRY)
+    except (JoseError, ValueError, TypeError) as error:
         raise BadSignature from error
-    # Only HS256: a token may not choose a weaker way to be checked ("none").
-    if not isinstance(header, dict) or header.get("alg") != "HS256":
-        raise BadSignature
-    expected = hmac.new(
-        secret.encode(), f"{header_part}.{claims_part}".encode(), hashlib.sha256
-    ).digest()
-    if not hmac.compare_digest(expected, _decode_part(signature_part)):
-        raise BadSignature
-    if not isinstance(claims, dict):
-        raise BadSignature
-    return claims
+    return decoded.claims
 
 
 def check_token_times(
@@ -54,30 +43,20 @@ def check_token_times(
     """RFC 7519's times, where the token carries them: not expired (exp),
     not used before its time (nbf), issued (iat) neither in the future nor
     longer than `max_age` ago. `leeway` allows for the two clocks."""
-    moment = now.timestamp()
-    times = {name: claims[name] for name in ("exp", "nbf", "iat") if name in claims}
-    if any(not _is_number(value) for value in times.values()):
-        raise BadSignature
-    if "exp" in times and moment > times["exp"] + leeway.total_seconds():
-        raise BadSignature
-    for name in ("nbf", "iat"):
-        if name in times and times[name] > moment + leeway.total_seconds():
-            raise BadSignature
+    moment = int(now.timestamp())
+    times = {name: claims[name] for name in TIME_CLAIMS if name in claims}
+    registry = jwt.JWTClaimsRegistry(now=moment, leeway=int(leeway.total_seconds()))
+    try:
+        registry.validate(times)
+    except JoseError as error:
+        raise BadSignature from error
+    # How old a token may be is the application's to say (RFC 7519, 4.1.6).
     if "iat" in times and moment - times["iat"] > (max_age + leeway).total_seconds():
         raise BadSignature
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def sign_hs256_token(*, claims: dict[str, Any], secret: str) -> str:
     """A token as GatewayAPI makes them; for tests and the fake provider."""
-
-    def encode(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    header = encode(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    body = encode(json.dumps(claims).encode())
-    signature = hmac.new(secret.encode(), f"{header}.{body}".encode(), hashlib.sha256).digest()
-    return f"{header}.{body}.{encode(signature)}"
+    return jwt.encode(
+        {"alg": ALGORITHM}, dict(claims), OctKey.import_key(secret), registry=_REGISTRY
+    )

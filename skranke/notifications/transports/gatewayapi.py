@@ -8,11 +8,9 @@ every delivery status report, so a report finds its message), and
 […]}`. Texts outside the GSM alphabet are sent with `"encoding": "UCS2"`.
 """
 
-import base64
-import json
-import urllib.error
-import urllib.request
+from typing import Any
 
+import requests
 from django.conf import settings
 from django.urls import reverse
 
@@ -24,7 +22,7 @@ from skranke.notifications.transports import DeliveryFailed
 
 class GatewayApiTransport:
     def send(self, *, message: Message, composed: Composed) -> str:
-        payload: dict[str, object] = {
+        payload: dict[str, Any] = {
             "sender": settings.GATEWAYAPI_SENDER,
             "message": composed.body,
             "recipients": [{"msisdn": int(message.recipient.lstrip("+"))}],
@@ -33,30 +31,32 @@ class GatewayApiTransport:
         }
         if not is_gsm7(composed.body):
             payload["encoding"] = "UCS2"
-        credentials = base64.b64encode(f"{settings.GATEWAYAPI_TOKEN}:".encode()).decode()
-        request = urllib.request.Request(  # noqa: S310 - the configured https address
-            settings.GATEWAYAPI_URL,
-            data=json.dumps(payload).encode(),
-            method="POST",
-            headers={
-                "Authorization": f"Basic {credentials}",
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-            },
-        )
         try:
-            timeout = settings.GATEWAYAPI_TIMEOUT_SECONDS
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                answer = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
+            response = requests.post(
+                settings.GATEWAYAPI_URL,
+                json=payload,
+                auth=(settings.GATEWAYAPI_TOKEN, ""),
+                headers={"Accept": "application/json"},
+                # Each wait (to connect, for the next bytes) this long at most.
+                timeout=settings.GATEWAYAPI_TIMEOUT_SECONDS,
+                # GatewayAPI answers where it is asked. A redirect means a
+                # wrong address, for the operator to fix, not one to follow
+                # with the token.
+                allow_redirects=False,
+            )
+        except (requests.RequestException, ValueError) as error:
+            raise DeliveryFailed(f"GatewayAPI did not answer: {error}") from error
+        if not 200 <= response.status_code < 300:
             # 400 and 422: GatewayAPI will never take this message. 401 and
             # 403 (a wrong token or address) are fixed by the operator, and
             # the message goes once they are; 5xx passes.
-            permanent = error.code in (400, 422)
             raise DeliveryFailed(
-                f"GatewayAPI answered {error.code}", permanent=permanent
-            ) from error
-        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as error:
+                f"GatewayAPI answered {response.status_code}",
+                permanent=response.status_code in (400, 422),
+            )
+        try:
+            answer = response.json() if response.content else {}
+        except ValueError as error:
             raise DeliveryFailed(f"GatewayAPI did not answer: {error}") from error
         ids = answer.get("ids") if isinstance(answer, dict) else None
         return str(ids[0]) if ids else ""
