@@ -3,7 +3,14 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-PYTHON ?= python3.11
+# The Pythons Skranke runs on (requires-python in pyproject.toml), newest
+# first. .venv is made with the newest that starts here (Debian 12 has 3.11,
+# Ubuntu 24.04 3.12, Debian 13 3.13), or with PYTHON=…; once made it is kept:
+# `make clean` to switch. An interpreter counts if it starts, not if its name
+# is on PATH: pyenv puts a shim there for every version it has.
+PYTHON_VERSIONS := 3.13 3.12 3.11
+runs = $(shell $(1) -c '' >/dev/null 2>&1 && echo $(1))
+PYTHON ?= $(firstword $(foreach version,$(PYTHON_VERSIONS),$(call runs,python$(version))) python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
@@ -30,6 +37,11 @@ $(VENV)/.base-installed: requirements/base.txt | $(PY)
 $(VENV)/.dev-installed: requirements/dev.txt | $(PY)
 	$(PY) -m pip install -qq -r requirements/dev.txt
 	touch $(VENV)/.base-installed $@
+
+# Locust and what it needs (gevent, Flask, ZeroMQ): only for `make bench`.
+$(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.dev-installed
+	$(PY) -m pip install -qq -r requirements/bench.txt
+	touch $@
 
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -62,9 +74,11 @@ run: setup
 dev: setup
 	$(MANAGE) runsystem --dev --port $(PORT)
 
+# The apps' layers are a contract in .importlinter (docs/architecture.md).
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy skranke
@@ -115,7 +129,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/skranke_bench
 # The release-morning load test (Locust) starts `make run`'s server itself, on
 # SQLite and on a PostgreSQL database of its own, with `make run`'s pool.
 bench: export DATABASE_POOL_MAX_SIZE = 80
-bench: $(VENV)/.dev-installed messages
+bench: $(VENV)/.bench-installed messages
 	scripts/ensure-postgres
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.booking
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.display
@@ -128,9 +142,12 @@ bench: $(VENV)/.dev-installed messages
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.access_log
 	$(PY) -m bench.release_morning
 
+# One lock for Python 3.11 to 3.13 (--universal); tests run exactly what
+# production runs (dev is resolved within base), benchmarks within dev.
 lock: $(VENV)/.dev-installed
-	$(VENV)/bin/uv pip compile pyproject.toml -o requirements/base.txt --python-version 3.11 --no-header -q
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements/dev.txt --python-version 3.11 --no-header -q
+	$(VENV)/bin/uv pip compile pyproject.toml -o requirements/base.txt --universal --python-version 3.11 --no-header -q
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -c requirements/base.txt -o requirements/dev.txt --universal --python-version 3.11 --no-header -q
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra bench -c requirements/dev.txt -o requirements/bench.txt --universal --python-version 3.11 --no-header -q
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .mypy_cache .ruff_cache .pytest_cache
