@@ -1,5 +1,10 @@
+import ast
+import re
+import sys
+import types
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -52,6 +57,90 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if not text:
         return None
     return f"clock moved: the machine's time is {clock.local_now():%Y-%m-%d %H:%M %Z} (--at={text})"
+
+
+# --- Which tests run alone ------------------------------------------------------
+
+# `make test` runs the suite on every core (pytest-xdist), except the tests
+# marked serial here, which run one at a time afterwards: those whose outcome
+# depends on timing that another test on the machine would disturb. They
+# drive the browser (tests/browser), start servers (tests/server, and any
+# module that starts a process beside the test with Popen), or race threads
+# against a barrier or a timeout, or a stand-in server on a thread of its own
+# (any module that uses threads). A module counts with the modules of tests/
+# it imports from: a helper that starts a server makes its users serial.
+# A process run to its end (subprocess.run: `manage.py check`) is no race.
+_SERIAL_FOLDERS = ("browser", "server")
+_WORKS_BESIDE_THE_TEST = re.compile(
+    r"threading|Thread\w*|Barrier|\w*PoolExecutor|multiprocessing|Popen|\w*HTTPServer|live_server"
+)
+_TESTS = Path(__file__).resolve().parent
+
+
+def _names_used(module: types.ModuleType | None) -> set[str]:
+    """The names the module's code uses (not its comments or texts)."""
+    if module is None or not module.__file__ or not module.__file__.endswith(".py"):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(Path(module.__file__).read_text())):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.alias):
+            names.update(node.name.split("."))
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return names
+
+
+def _defined_in(value: object) -> str | None:
+    try:
+        name = getattr(value, "__module__", None)
+    except Exception:  # a lazy object that cannot say
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _works_beside_the_test(module_name: str, seen: dict[str, bool]) -> bool:
+    """Whether the module, or a module of tests/ it imports from, starts
+    threads, processes or servers."""
+    if module_name in seen:
+        return seen[module_name]
+    seen[module_name] = False  # for now, while a cycle of imports is followed
+    module = sys.modules.get(module_name)
+    found = any(_WORKS_BESIDE_THE_TEST.fullmatch(name) for name in _names_used(module))
+    for value in list(vars(module).values()) if module and not found else []:
+        name = value.__name__ if isinstance(value, types.ModuleType) else _defined_in(value)
+        if name and name.split(".")[0] == "tests" and name != module_name:
+            found = _works_beside_the_test(name, seen)
+            if found:
+                break
+    seen[module_name] = found
+    return found
+
+
+def _runs_alone(item: pytest.Item, seen: dict[str, bool]) -> bool:
+    folder = Path(item.path).resolve().relative_to(_TESTS).parts[0]
+    if folder in _SERIAL_FOLDERS or "live_server" in getattr(item, "fixturenames", ()):
+        return True
+    modules = {item.module.__name__} if isinstance(item, pytest.Function) else set()
+    # The fixtures' modules too (a conftest.py's stand-in server).
+    fixture_info = getattr(item, "_fixtureinfo", None)
+    for definitions in fixture_info.name2fixturedefs.values() if fixture_info else ():
+        for definition in definitions:
+            modules.add(getattr(definition.func, "__module__", "") or "")
+    return any(
+        _works_beside_the_test(name, seen) for name in modules if name.split(".")[0] == "tests"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m chooses by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    seen: dict[str, bool] = {}
+    for item in items:
+        if _runs_alone(item, seen):
+            item.add_marker(pytest.mark.serial)
 
 
 @pytest.fixture(autouse=True)
