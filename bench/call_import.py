@@ -31,8 +31,8 @@ django.setup()
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from skranke.contact.call_import import BATCH, import_call_records
-from skranke.contact.models import Call, CallRecordFormat
+from skranke.contact_centre.call_import import BATCH, import_call_records
+from skranke.contact_centre.models import Call, CallRecordFormat
 from skranke.core import clock
 from skranke.core.models import Municipality
 

@@ -23,7 +23,7 @@ from django.test import Client
 
 from bench.booking import RESULTS, prepare_database
 from skranke.accounts.models import Role, User
-from skranke.contact.models import Call
+from skranke.contact_centre.models import Call
 from skranke.core.models import Municipality
 from skranke.demo.contact_year import load_contact_history
 

@@ -17,7 +17,7 @@ from pydantic import AwareDatetime, ConfigDict, RootModel, model_validator
 from skranke.accounts.models import IntegrationToken
 from skranke.accounts.tokens import bearer_token, find_holder
 from skranke.api.errors import ApiError
-from skranke.contact.call_records import (
+from skranke.contact_centre.call_records import (
     TEXT_LIMIT,
     CallRecord,
     InvalidCallRecord,

@@ -14,7 +14,7 @@ from pydantic import Field
 from skranke.accounts.models import IntegrationToken, User
 from skranke.api.errors import ApiError
 from skranke.api.statistics import Bearer, ManagerSession
-from skranke.contact.models import KpiTargets
+from skranke.contact_centre.models import KpiTargets
 from skranke.core import clock
 from skranke.core.models import Municipality
 from skranke.planning.call_history import read_call_history

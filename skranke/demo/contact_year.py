@@ -21,7 +21,7 @@ import holidays
 from django.db import transaction
 from django.db.models.functions import TruncDate
 
-from skranke.contact.models import Call, Contact, Topic, TopicGroup
+from skranke.contact_centre.models import Call, Contact, Topic, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Municipality
 from skranke.database.sql import insert_rows

@@ -38,9 +38,9 @@ from skranke.database.sql import insert_objects
 from skranke.demo import data
 from skranke.demo.contact_year import deal
 from skranke.demo.survey_history import SURVEYS_2019, SurveyWave, survey_answers
+from skranke.information_and_cash_desks.models import Tally
 from skranke.queueing.models import Visit
 from skranke.stats.models import YearFigures
-from skranke.tallies.models import Tally
 
 # The report's services, by the demo's slugs.
 VISITS_2019_BY_SERVICE = {

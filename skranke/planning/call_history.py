@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q, Sum
 
-from skranke.contact.models import Call
+from skranke.contact_centre.models import Call
 from skranke.core.models import Municipality
 from skranke.database.seconds_between import SecondsBetween
 

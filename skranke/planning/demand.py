@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 from django.db.models import Max
 
-from skranke.contact.models import Call
+from skranke.contact_centre.models import Call
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
 from skranke.core.opening_hours import days_of, public_holiday_name

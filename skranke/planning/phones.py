@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
-from skranke.contact.kpis import targets_for
+from skranke.contact_centre.kpis import targets_for
 from skranke.core import clock
 from skranke.core.models import Municipality
 from skranke.planning.call_history import CallHistory, read_call_history

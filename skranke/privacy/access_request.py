@@ -24,7 +24,7 @@ from skranke.access_log.reading import PERMISSION
 from skranke.accounts.models import Role, User
 from skranke.accounts.scoping import municipality_scope
 from skranke.booking.models import Booking
-from skranke.contact.models import Contact
+from skranke.contact_centre.models import Contact
 from skranke.core import clock
 from skranke.core.phone_numbers import format_phone, phone_for_lookup
 from skranke.notifications.models import Message

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skranke.access_log.retention import count_access_records, erase_access_records
 from skranke.booking.models import Booking, BookingRequest
-from skranke.contact.models import Call, Contact
+from skranke.contact_centre.models import Call, Contact
 from skranke.core import clock
 from skranke.core.models import Municipality
 from skranke.notifications.models import Message

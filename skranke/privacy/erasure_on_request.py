@@ -22,7 +22,7 @@ from skranke.access_log.models import AccessRecord
 from skranke.access_log.recording import record_access
 from skranke.accounts.models import User
 from skranke.booking.models import Booking, BookingRequest
-from skranke.contact.models import Contact
+from skranke.contact_centre.models import Contact
 from skranke.core import clock
 from skranke.notifications.models import Message
 from skranke.privacy.access_request import CitizenData

@@ -13,11 +13,11 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from skranke.booking.models import Booking
-from skranke.contact.models import Contact
+from skranke.contact_centre.models import Contact
 from skranke.core.models import Municipality, Service, localized
 from skranke.core.periods import period_containing
+from skranke.information_and_cash_desks.models import Tally
 from skranke.queueing.models import Visit
-from skranke.tallies.models import Tally
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, Location
 from skranke.database.kept import keep_value
+from skranke.information_and_cash_desks.models import Tally
 from skranke.queueing.models import Visit
 from skranke.surveys.models import Answer, Invitation
-from skranke.tallies.models import Tally
 
 T = TypeVar("T")
 

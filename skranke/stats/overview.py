@@ -12,6 +12,7 @@ from django.db.models import Count
 
 from skranke.core.models import Location, Service
 from skranke.core.periods import Period
+from skranke.information_and_cash_desks.models import Tally
 from skranke.stats.bookings import (
     BookingFigures,
     PhoneMeetingFigures,
@@ -30,7 +31,6 @@ from skranke.surveys.results import (
     summarise_answers,
     summarise_answers_by,
 )
-from skranke.tallies.models import Tally
 
 GROUPINGS = ("service", "weekday", "hour", "location", "desk", "month", "quarter")
 

@@ -17,16 +17,17 @@ from datetime import date, datetime, time
 from django.db.models import Count
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
-from skranke.contact.kpis import (
+from skranke.contact_centre.kpis import (
     CallFigures,
     ContactFigures,
     contact_figures_by_quarter,
     count_calls,
 )
-from skranke.contact.models import TopicGroup
+from skranke.contact_centre.models import TopicGroup
 from skranke.core import clock
 from skranke.core.models import Location, Municipality, Service
 from skranke.core.periods import period_containing
+from skranke.information_and_cash_desks.models import Tally
 from skranke.queueing.models import Visit
 from skranke.stats.bookings import (
     BookingFigures,
@@ -45,7 +46,6 @@ from skranke.surveys.results import (
     summarise_answers,
     summarise_answers_by,
 )
-from skranke.tallies.models import Tally
 
 YEARS_IN_SERIES = 4
 

@@ -10,7 +10,7 @@ from skranke.access_log.models import AccessRecord
 from skranke.access_log.recording import Action, record_access
 from skranke.accounts.models import IntegrationToken, Role, User
 from skranke.booking.models import Booking
-from skranke.contact.models import Topic
+from skranke.contact_centre.models import Topic
 from skranke.core import clock
 from skranke.core.models import Desk, Location
 from skranke.queueing.checkin import check_in_booking

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
-from skranke.contact.models import Contact
+from skranke.contact_centre.models import Contact
 from skranke.core import clock
 from skranke.demo.contact_year import load_topics
 from skranke.demo.data import DEMO_PASSWORD

@@ -11,7 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.demo.loading import load_demo_data
-from skranke.tallies.models import Tally
+from skranke.information_and_cash_desks.models import Tally
 from tests.browser.conftest import assert_accessible, has_horizontal_scroll
 from tests.browser.test_contact_centre import sign_in
 from tests.stats.visits import make_visit

@@ -15,7 +15,7 @@ from django.test import Client
 from skranke.accounts.models import Role, User
 from skranke.booking.forms import DetailsForm, StaffBookingForm
 from skranke.booking.models import Booking
-from skranke.contact.models import Contact, Topic
+from skranke.contact_centre.models import Contact, Topic
 from skranke.core.free_text import validate_free_text
 from skranke.core.models import Desk, DeskShift, Location, Service
 from skranke.surveys.forms import SurveyForm

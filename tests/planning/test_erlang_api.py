@@ -9,12 +9,12 @@ import pytest
 from django.test import Client
 
 from skranke.accounts.models import Role, User
-from skranke.contact.models import Call
+from skranke.contact_centre.models import Call
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
 from skranke.planning.call_history import read_call_history
 from tests.booking.test_staff_booking import member
-from tests.contact.test_calls_api import make_token
+from tests.contact_centre.test_calls_api import make_token
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from skranke.accounts.models import Role, User
-from skranke.contact.models import Call, KpiTargets
+from skranke.contact_centre.models import Call, KpiTargets
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
 from skranke.demo.contact_year import load_contact_history

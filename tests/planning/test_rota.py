@@ -16,7 +16,7 @@ from django.test import Client
 from skranke.accounts.models import Role, User
 from skranke.booking.availability import Policy, find_slots
 from skranke.booking.models import Booking
-from skranke.contact.models import Call
+from skranke.contact_centre.models import Call
 from skranke.core import clock
 from skranke.core.models import Desk, DeskShift, Location, Municipality, Service
 from skranke.demo.contact_year import load_contact_history

@@ -19,8 +19,8 @@ from skranke.accounts.models import Role, User
 from skranke.booking.availability import Policy
 from skranke.booking.booking import book_appointment
 from skranke.booking.models import Booking
-from skranke.contact.contact_log import log_contact
-from skranke.contact.models import Contact, Topic
+from skranke.contact_centre.contact_log import log_contact
+from skranke.contact_centre.models import Contact, Topic
 from skranke.core import clock
 from skranke.core.models import Location, Municipality, Service
 from skranke.notifications.delivery import deliver_due_messages

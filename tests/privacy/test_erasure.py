@@ -20,7 +20,7 @@ from skranke.access_log.models import AccessRecord
 from skranke.access_log.recording import record_access
 from skranke.accounts.models import Role, User
 from skranke.booking.models import Booking
-from skranke.contact.models import Call, Contact, Topic
+from skranke.contact_centre.models import Call, Contact, Topic
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.notifications.models import Message

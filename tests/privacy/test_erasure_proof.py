@@ -9,7 +9,7 @@ import time_machine
 from django.db.models import Count
 
 from skranke.booking.models import Booking
-from skranke.contact.models import Call, Contact
+from skranke.contact_centre.models import Call, Contact
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.core.periods import period_containing

@@ -11,7 +11,7 @@ from skranke.accounts.models import Role, User
 from skranke.core import clock
 from skranke.core.models import Location, Municipality, Service
 from tests.booking.test_staff_booking import member
-from tests.contact.test_calls_api import make_token
+from tests.contact_centre.test_calls_api import make_token
 from tests.stats.visits import make_visit
 
 pytestmark = pytest.mark.django_db

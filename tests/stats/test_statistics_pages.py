@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 
 from skranke.accounts.models import Role, User
-from skranke.contact.models import Contact, Topic, TopicGroup
+from skranke.contact_centre.models import Contact, Topic, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Location, Service
+from skranke.information_and_cash_desks.models import Tally
 from skranke.queueing.models import Visit
-from skranke.tallies.models import Tally
 from tests.booking.test_staff_booking import member
 from tests.stats.visits import make_visit
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from skranke.accounts.models import User
-from skranke.contact.models import TopicGroup
+from skranke.contact_centre.models import TopicGroup
 from skranke.core import clock
 from skranke.core.intervals import time_of_minute
 from skranke.core.models import Municipality, Service

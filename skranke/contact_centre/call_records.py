@@ -16,7 +16,7 @@ from django.db.models import Field
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from skranke.contact.models import Call
+from skranke.contact_centre.models import Call
 from skranke.core import clock
 from skranke.core.models import Municipality
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from skranke.accounts.models import IntegrationToken
 from skranke.accounts.tokens import issue_token, revoke_token
-from skranke.contact.models import Call
+from skranke.contact_centre.models import Call
 from skranke.core.models import Municipality
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from skranke.accounts.models import Role, User
 from skranke.booking.availability import Policy
 from skranke.booking.booking import book_appointment
 from skranke.booking.models import Booking
-from skranke.contact.models import Contact, Topic, TopicGroup
+from skranke.contact_centre.models import Contact, Topic, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Location, Municipality, Service
 from skranke.demo.contact_year import load_contact_history

@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.admin_site import ScopedAdmin
-from skranke.contact.call_import import COLUMN_SETTINGS
-from skranke.contact.models import CallRecordFormat, KpiTargets, Topic, TopicGroup
+from skranke.contact_centre.call_import import COLUMN_SETTINGS
+from skranke.contact_centre.models import CallRecordFormat, KpiTargets, Topic, TopicGroup
 
 # The delimiters phone systems write. A choice, because a tab cannot be
 # typed into a text field.

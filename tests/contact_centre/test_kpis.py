@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from skranke.contact.kpis import compute_kpis, count_calls, targets_of
-from skranke.contact.models import Call, Contact, KpiTargets, Topic, TopicGroup
+from skranke.contact_centre.kpis import compute_kpis, count_calls, targets_of
+from skranke.contact_centre.models import Call, Contact, KpiTargets, Topic, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
 from skranke.core.periods import period_containing

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
-from skranke.contact.kpis import ANSWER_STEPS, Kpis, compute_kpis, targets_of
-from skranke.contact.models import TopicGroup
+from skranke.contact_centre.kpis import ANSWER_STEPS, Kpis, compute_kpis, targets_of
+from skranke.contact_centre.models import TopicGroup
 from skranke.core import clock
 from skranke.core.periods import KINDS, period_containing
 from skranke.web.chart import draw_chart

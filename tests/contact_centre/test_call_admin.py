@@ -10,7 +10,7 @@ from django.test import Client
 
 from skranke.accounts.models import IntegrationToken, Role, User
 from skranke.accounts.tokens import hash_token
-from skranke.contact.models import CallRecordFormat
+from skranke.contact_centre.models import CallRecordFormat
 from skranke.core.models import Location, Municipality
 from tests.booking.test_staff_booking import member
 

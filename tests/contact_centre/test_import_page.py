@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from skranke.accounts.models import Role, User
-from skranke.contact.models import Call, CallRecordFormat
+from skranke.contact_centre.models import Call, CallRecordFormat
 from skranke.core.models import Location, Municipality
 from tests.booking.test_staff_booking import member
 

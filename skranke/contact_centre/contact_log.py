@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from skranke.accounts.models import User
 from skranke.booking.models import Booking
-from skranke.contact.errors import InvalidContact
-from skranke.contact.models import Contact, Topic
+from skranke.contact_centre.errors import InvalidContact
+from skranke.contact_centre.models import Contact, Topic
 from skranke.core import clock
 from skranke.core.errors import InvalidInput
 from skranke.core.free_text import clean_text, validate_free_text

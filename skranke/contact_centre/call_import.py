@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
 
-from skranke.contact.call_records import CallRecord, InvalidCallRecord, record_calls
-from skranke.contact.models import CallRecordFormat
+from skranke.contact_centre.call_records import CallRecord, InvalidCallRecord, record_calls
+from skranke.contact_centre.models import CallRecordFormat
 from skranke.core.clock import LOCAL_ZONE
 from skranke.core.models import Municipality
 

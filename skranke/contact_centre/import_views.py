@@ -17,14 +17,14 @@ from django.views.decorators.http import require_http_methods
 
 from skranke.accounts.models import User
 from skranke.accounts.permissions import may_import_calls, role_may
-from skranke.contact.call_import import (
+from skranke.contact_centre.call_import import (
     COLUMN_SETTINGS,
     CallFileError,
     ImportReport,
     find_call_record_format,
     import_call_records,
 )
-from skranke.contact.models import Call, CallRecordFormat
+from skranke.contact_centre.models import Call, CallRecordFormat
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from skranke.contact.call_import import (
+from skranke.contact_centre.call_import import (
     CallFileError,
     find_call_record_format,
     import_call_records,

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
-from skranke.tallies.counting import count_tally, count_today, undo_last_tally
-from skranke.tallies.models import Tally
+from skranke.information_and_cash_desks.counting import count_tally, count_today, undo_last_tally
+from skranke.information_and_cash_desks.models import Tally
 
 
 @login_required

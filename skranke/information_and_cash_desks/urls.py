@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.tallies import views
+from skranke.information_and_cash_desks import views
 
 app_name = "tallies"
 urlpatterns = [path("", views.tally_page, name="count")]

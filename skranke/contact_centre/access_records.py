@@ -1,7 +1,7 @@
 """What the access log notes of a logged contact (access_log/recording.py)."""
 
 from skranke.access_log.recording import Action, record_access
-from skranke.contact.models import Contact
+from skranke.contact_centre.models import Contact
 
 
 def record_contact(*, actor: object, contact: Contact) -> int:

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
-from skranke.contact.access_records import record_contact
-from skranke.contact.contact_log import contacts_logged_today, log_contact, topics_for
-from skranke.contact.errors import InvalidContact
-from skranke.contact.models import Contact
+from skranke.contact_centre.access_records import record_contact
+from skranke.contact_centre.contact_log import contacts_logged_today, log_contact, topics_for
+from skranke.contact_centre.errors import InvalidContact
+from skranke.contact_centre.models import Contact
 
 CHANNEL_KEY = "contact_channel"
 SHOWN = 10

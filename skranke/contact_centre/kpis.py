@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from skranke.contact.models import Call, Contact, KpiTargets, TopicGroup
+from skranke.contact_centre.models import Call, Contact, KpiTargets, TopicGroup
 from skranke.core import clock
 from skranke.core.models import Municipality
 from skranke.core.periods import Period

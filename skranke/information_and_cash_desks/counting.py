@@ -6,7 +6,7 @@ from django.db.models import Count
 from skranke.accounts.models import User
 from skranke.core import clock
 from skranke.core.models import Location
-from skranke.tallies.models import Tally
+from skranke.information_and_cash_desks.models import Tally
 
 
 def count_tally(*, location: Location, kind: str, staff: User) -> Tally:

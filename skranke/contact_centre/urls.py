@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.contact import import_views, kpi_views, log_views
+from skranke.contact_centre import import_views, kpi_views, log_views
 
 app_name = "contact"
 urlpatterns = [

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from skranke.contact.call_import import (
+from skranke.contact_centre.call_import import (
     ERRORS_KEPT,
     CallFileError,
     ImportReport,
     find_call_record_format,
     import_call_records,
 )
-from skranke.contact.models import Call, CallRecordFormat
+from skranke.contact_centre.models import Call, CallRecordFormat
 from skranke.core.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_a_call_repeated_in_one_file_counts_once(
     municipality: Municipality, fmt: CallRecordFormat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Small batches, so that the repeat falls in a later batch as well.
-    monkeypatch.setattr("skranke.contact.call_import.BATCH", 2)
+    monkeypatch.setattr("skranke.contact_centre.call_import.BATCH", 2)
     line = "R1;Pas;07-12-2026 10:00:00;;;1;"
     report = import_lines(municipality, fmt, line, line, "R2;Pas;07-12-2026 10:01:00;;;1;", line)
     assert (report.rows_read, report.imported, report.already_there) == (4, 2, 2)
