@@ -11,12 +11,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from skranke.booking.details import NAME_MAX, NOTE_MAX, CitizenDetails, clean_citizen_details
+from skranke.booking.message_texts import REASON_MAX
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.errors import InvalidInput
 from skranke.core.free_text import NOT_TO_WRITE, NOT_TO_WRITE_FOR_STAFF, validate_free_text
 from skranke.core.models import Desk, Location
-from skranke.notifications.composing import REASON_MAX
 
 
 class DetailsForm(forms.Form):

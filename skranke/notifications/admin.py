@@ -2,12 +2,18 @@
 managers, with a preview filled in from an example booking."""
 
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.admin_site import ScopedAdmin
-from skranke.notifications.composing import FIELDS, NOT_IN_SMS, TURN_SOON_FIELDS, preview_text
-from skranke.notifications.models import MessageText
+from skranke.notifications.composing import NOT_IN_SMS, preview_text
+from skranke.notifications.message_kinds import registered_kinds
+from skranke.notifications.models import Message, MessageText
+
+
+def _braced(names: frozenset[str]) -> str:
+    return ", ".join(f"{{{name}}}" for name in sorted(names))
 
 
 @admin.register(MessageText)
@@ -28,15 +34,26 @@ class MessageTextAdmin(ScopedAdmin):
 
     @admin.display(description=_("Fields you can use"))
     def fields_you_can_use(self, obj: MessageText | None) -> str:
-        usable = ", ".join(f"{{{name}}}" for name in sorted(FIELDS))
-        private = ", ".join(f"{{{name}}}" for name in sorted(NOT_IN_SMS))
-        turn_soon = ", ".join(f"{{{name}}}" for name in sorted(TURN_SOON_FIELDS))
-        return format_html(
-            "{}<br>{}<br>{}",
-            usable,
-            _("Not in text messages: %(fields)s.") % {"fields": private},
-            _("“Your turn is soon” (a text message): %(fields)s.") % {"fields": turn_soon},
-        )
+        """The fields most kinds share (a booking's) first, then the kinds
+        with fields of their own."""
+        kinds = registered_kinds()
+        field_sets = [message_kind.fields for message_kind in kinds]
+        common = max(field_sets, key=field_sets.count)
+        lines = [
+            _braced(common),
+            _("Not in text messages: %(fields)s.") % {"fields": _braced(NOT_IN_SMS)},
+        ]
+        for message_kind in kinds:
+            if message_kind.fields == common:
+                continue
+            wording = (
+                _("“%(kind)s” (a text message): %(fields)s.")
+                if message_kind.sms_only
+                else _("“%(kind)s”: %(fields)s.")
+            )
+            label = Message.Kind(message_kind.kind).label
+            lines.append(wording % {"kind": label, "fields": _braced(message_kind.fields)})
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     @admin.display(description=_("Preview with an example booking"))
     def preview(self, obj: MessageText | None) -> str:

@@ -20,13 +20,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.notifications.composing import compose_message
+from skranke.notifications.message_kinds import message_kind
 from skranke.notifications.models import Message
 from skranke.notifications.segments import count_segments
 from skranke.notifications.transports import DeliveryFailed, transport_for
-from skranke.queueing.models import Visit
 from skranke.rate_limits.text_messages import may_text, spend_text_budget
 
 BATCH = 50
@@ -98,19 +97,9 @@ def deliver_message(*, message_id: int) -> str:
 
 
 def _still_wanted(message: Message) -> bool:
-    """A reminder is sent only for the booking as it still stands: not
-    cancelled, not moved since (the moved booking has its own reminder).
-    "Your turn is soon" only while the citizen still waits."""
-    if message.visit is not None:
-        return message.visit.status == Visit.Status.WAITING
-    if message.kind != Message.Kind.REMINDER:
-        return True
-    booking = message.booking
-    return (
-        booking is not None
-        and booking.status == Booking.Status.BOOKED
-        and booking.sequence == message.sequence
-    )
+    """Whether a message that waited is still to go, as the app that sends
+    it says (a reminder for a booking since cancelled or moved is not)."""
+    return message_kind(message.kind).still_wanted(message)
 
 
 def _finish(message: Message, claimed_at: datetime, *, status: str, **changes: object) -> str:

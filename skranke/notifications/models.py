@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from skranke.booking.models import Booking
 from skranke.core import clock
 
 
@@ -43,9 +42,10 @@ class Message(models.Model):
     OPEN = (Status.PENDING, Status.SENDING)
 
     # A message is about a booking, or (a walk-in's "your turn is soon")
-    # about a visit.
+    # about a visit. Named by label: the outbox stands below the apps that
+    # send messages and imports none of them (message_kinds.py).
     booking = models.ForeignKey(
-        Booking,
+        "booking.Booking",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -166,7 +166,7 @@ class MessageText(models.Model):
         return f"{self.get_kind_display()} ({self.get_channel_display()}, {self.language})"
 
     def clean(self) -> None:
-        # Imported here: composing reads this model.
+        # Imported here: composing reads this model (a cycle within the app).
         from skranke.notifications.composing import check_message_text
 
         check_message_text(

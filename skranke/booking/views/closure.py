@@ -20,9 +20,9 @@ from skranke.booking.booking import (
     reason_in_language,
 )
 from skranke.booking.forms import CentreCancellationForm
+from skranke.booking.message_texts import preview_message
 from skranke.core import clock
 from skranke.core.models import Location
-from skranke.notifications.composing import preview_message
 from skranke.notifications.models import Message
 from skranke.web.date_parameters import read_date_parameter
 

@@ -10,7 +10,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from skranke.notifications.composing import Composed
+from skranke.notifications.composed import Composed
 from skranke.notifications.models import Message
 
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from skranke.notifications.composing import Composed
+from skranke.notifications.composed import Composed
 from skranke.notifications.models import Message
 
 

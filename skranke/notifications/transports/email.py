@@ -1,7 +1,6 @@
 """E-mail through Django's e-mail backend (SMTP in production, set with
-the EMAIL_* settings). Every e-mail carries the booking's calendar file as
-it is now (a cancellation's removes the event), so the citizen's calendar
-follows the booking."""
+the EMAIL_* settings), with the files the message was composed with (a
+booking's calendar file)."""
 
 import smtplib
 from email.utils import make_msgid
@@ -9,15 +8,13 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from skranke.booking.calendar_file import booking_calendar
-from skranke.notifications.composing import Composed, manage_url
+from skranke.notifications.composed import Composed
 from skranke.notifications.models import Message
 from skranke.notifications.transports import DeliveryFailed
 
 
 class EmailTransport:
     def send(self, *, message: Message, composed: Composed) -> str:
-        booking = message.booking
         message_id = make_msgid(idstring=f"skranke-{message.pk}")
         email = EmailMessage(
             subject=composed.subject,
@@ -26,12 +23,8 @@ class EmailTransport:
             to=[message.recipient],
             headers={"Message-ID": message_id},
         )
-        if booking is not None:  # "your turn is soon" has no e-mail, nor a time to keep
-            email.attach(
-                f"borgerservice-{booking.code}.ics",
-                booking_calendar(booking=booking, manage_url=manage_url(booking=booking)),
-                "text/calendar",
-            )
+        for attachment in composed.attachments:
+            email.attach(attachment.filename, attachment.content, attachment.mimetype)
         try:
             email.send()
         except smtplib.SMTPRecipientsRefused as error:

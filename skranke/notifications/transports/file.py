@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from skranke.notifications.composing import Composed
+from skranke.notifications.composed import Composed
 from skranke.notifications.models import Message
 
 

@@ -14,7 +14,7 @@ import requests
 from django.conf import settings
 from django.urls import reverse
 
-from skranke.notifications.composing import Composed
+from skranke.notifications.composed import Composed
 from skranke.notifications.models import Message
 from skranke.notifications.segments import is_gsm7
 from skranke.notifications.transports import DeliveryFailed
