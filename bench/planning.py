@@ -29,11 +29,11 @@ from skranke.accounts.models import Role, User
 from skranke.core import clock
 from skranke.core.models import Location
 from skranke.demo.data import TOWN_HALL
-from skranke.planning.counter_model import read_counter_model
+from skranke.planning.counter.minutes import recommend_minutes
+from skranke.planning.counter.model import read_counter_model
+from skranke.planning.counter.simulation import CounterWeek, simulate_one_week, simulate_week
 from skranke.planning.demand import forecast_calls, forecast_visits
-from skranke.planning.minutes import recommend_minutes
-from skranke.planning.phones import plan_phones
-from skranke.planning.simulation import CounterWeek, simulate_one_week, simulate_week
+from skranke.planning.phones.plan import plan_phones
 
 PLANNING = "/personale/planlaegning/"
 PAGES = {

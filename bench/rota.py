@@ -38,11 +38,11 @@ from skranke.core.models import Desk, Location
 from skranke.demo.contact_year import load_contact_history
 from skranke.demo.loading import load_demo_data
 from skranke.demo.visit_history import load_visit_history
-from skranke.planning.counter_need import plan_counter_need
+from skranke.planning.counter.need import plan_counter_need
 from skranke.planning.models import DEFAULT_HOURLY_COST, ShiftPattern
-from skranke.planning.phone_need import plan_phone_need
-from skranke.planning.rota import Pattern, plan_rota
-from skranke.planning.shift_patterns import read_patterns
+from skranke.planning.phones.need import plan_phone_need
+from skranke.planning.rota.patterns import Pattern, read_patterns
+from skranke.planning.rota.solver import plan_rota
 
 LOADED_ON = datetime(2026, 11, 30, 8, 0, tzinfo=clock.LOCAL_ZONE)
 WEEK = date(2026, 12, 14)

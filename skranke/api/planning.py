@@ -17,8 +17,14 @@ from skranke.api.statistics import Bearer, ManagerSession
 from skranke.contact_centre.models import KpiTargets
 from skranke.core import clock
 from skranke.core.models import Municipality
-from skranke.planning.call_history import read_call_history
-from skranke.planning.erlang import ImpossibleLoad, Load, Targets, plan_erlang_a, plan_erlang_c
+from skranke.planning.phones.call_history import read_call_history
+from skranke.planning.phones.erlang import (
+    ImpossibleLoad,
+    Load,
+    Targets,
+    plan_erlang_a,
+    plan_erlang_c,
+)
 
 router = Router(tags=["planning"])
 

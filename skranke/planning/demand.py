@@ -3,7 +3,7 @@ a location's counter (and how they split over the services), calls to the
 municipality's telephones, with the events the manager has entered.
 
 The history is the last half year that has arrivals, as in
-counter_model.py: a demo whose history is last year, or a centre back
+counter/model.py: a demo whose history is last year, or a centre back
 from a closed month, still gets a forecast from its own days.
 """
 
@@ -21,7 +21,7 @@ from skranke.core.opening_hours import days_of, public_holiday_name
 from skranke.core.schedule import read_schedule
 from skranke.database.seconds_between import EpochSeconds
 from skranke.database.sql import fetch_columns
-from skranke.planning.counter_model import history_period
+from skranke.planning.counter.model import history_period
 from skranke.planning.forecast import Forecast, Lift, TooLittleHistory, forecast_arrivals
 from skranke.planning.models import ForecastEvent
 from skranke.stats.local_time import local_days

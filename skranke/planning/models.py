@@ -82,7 +82,7 @@ class MinutesChange(models.Model):
         return f"{self.service}: {self.old_minutes} → {self.new_minutes}"
 
 
-# The rota is planned by the half hour (planning/rota.py), so a pattern's
+# The rota is planned by the half hour (planning/rota/), so a pattern's
 # times fall on whole and half hours.
 HALF_HOUR = 30
 WEEKDAY_DIGITS = RegexValidator(

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from skranke.planning.erlang import (
+from skranke.planning.phones.erlang import (
     ImpossibleLoad,
     Load,
     Targets,

@@ -12,7 +12,7 @@ from skranke.accounts.models import Role, User
 from skranke.contact_centre.models import Call
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
-from skranke.planning.call_history import read_call_history
+from skranke.planning.phones.call_history import read_call_history
 from tests.booking.test_staff_booking import member
 from tests.contact_centre.test_calls_api import make_token
 

@@ -8,7 +8,7 @@ import pytest
 
 from skranke.core import clock
 from skranke.core.models import Location, Service
-from skranke.planning.minutes import advise_minutes, recommended_share
+from skranke.planning.counter.minutes import advise_minutes, recommended_share
 from tests.stats.visits import make_visit
 
 pytestmark = pytest.mark.django_db

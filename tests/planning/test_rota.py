@@ -1,16 +1,19 @@
 """The rota: the solver covers the need with fewer hours than staffing for
 the peak and names what it cannot cover; applying it writes dated desk
 shifts that change the times offered, or refuses and changes nothing
-when a booking would lose its desk; the telephones get their own rota
-from their own patterns, shown but never applied; and only managers of
-the place see the page."""
+when a booking would lose its desk or bookings hold its days past the
+lock timeout; the telephones get their own rota from their own patterns,
+shown but never applied; and only managers of the place see the page."""
 
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
+import psycopg.errors
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.test import Client
 
 from skranke.accounts.models import Role, User
@@ -23,15 +26,17 @@ from skranke.demo.contact_year import load_contact_history
 from skranke.demo.loading import load_demo_data
 from skranke.demo.shift_patterns import PHONE_PATTERNS
 from skranke.demo.visit_history import load_visit_history
-from skranke.planning.counter_need import plan_counter_need
+from skranke.planning.counter.need import plan_counter_need
 from skranke.planning.models import RotaSettings, ShiftPattern
-from skranke.planning.phone_need import plan_phone_need
-from skranke.planning.rota import Pattern, Rota, build_rota, peak_hours, plan_rota
-from skranke.planning.rota_apply import RotaRefused, apply_rota
-from skranke.planning.shift_patterns import read_patterns
+from skranke.planning.phones.need import plan_phone_need
+from skranke.planning.rota.apply import RotaRefused, apply_rota
+from skranke.planning.rota.patterns import Pattern, read_patterns
+from skranke.planning.rota.rota import Rota, build_rota, peak_hours
+from skranke.planning.rota.solver import plan_rota
 from tests.booking.test_staff_booking import member
+from tests.centre import MONDAY
 from tests.planning.test_phones import make_calls
-from tests.stats.visits import make_booking
+from tests.stats.visits import make_booking, make_visit
 
 TUESDAY = date(2026, 12, 8)
 URL = "/personale/planlaegning/vagtplan/"
@@ -158,9 +163,12 @@ def test_the_demo_week_meets_the_targets_and_the_page_shows_it(
         cover_share=0.98,
         time_limit_seconds=10,
     )
+    # What the rota promises, however soon the solver stopped: how long it
+    # takes is bench/rota.py's to measure (R1), not a test's.
     assert rota.covered_share >= 0.98
+    assert all(gap.missing == 1 for gap in rota.uncovered)
+    assert all(max(day.planned) <= 6 for day in rota.days)
     assert rota.hours <= 0.9 * rota.peak_hours
-    assert rota.solve_seconds < 10  # loosely: bench/rota.py measures it
 
     RotaSettings.objects.create(municipality=town_hall.municipality, hourly_cost=400)
     manager = User.objects.get(username="leder")
@@ -204,8 +212,8 @@ def test_the_demo_telephones_week_is_covered_and_shown_without_an_apply_button(
         time_limit_seconds=10,
     )
     assert rota.covered_share >= 0.98
+    assert all(gap.missing == 1 for gap in rota.uncovered)
     assert rota.hours < rota.peak_hours
-    assert rota.solve_seconds < 10
     assert {shift.pattern.name for day in rota.days for shift in day.shifts} <= {
         name for name, *_fields in PHONE_PATTERNS
     }
@@ -413,6 +421,87 @@ def test_a_rota_for_today_is_refused(centre: Location) -> None:
     )
     with pytest.raises(RotaRefused):
         apply_rota(location=centre, rota=today, user=member(Role.MANAGER, centre))
+    assert not DeskShift.objects.filter(date__isnull=False).exists()
+
+
+LOCK_TIMEOUT_REFUSAL = "times on those days are being booked or changed right now"
+
+
+def lock_timeout(**_arguments: object) -> None:
+    """What a lock taken on PostgreSQL raises past the lock timeout
+    (booking/locking.py): Django's OperationalError from psycopg's
+    LockNotAvailable."""
+    cause = psycopg.errors.LockNotAvailable("canceling statement due to lock timeout")
+    raise OperationalError(str(cause)) from cause
+
+
+# SQLite never reaches a lock timeout (its writers queue for the whole
+# database), so these make the locks raise what PostgreSQL's do: they check
+# what applying a rota does with that error, not the timeout itself, which
+# test_rota_locks.py checks on PostgreSQL with a real holder of the day.
+@pytest.mark.parametrize(
+    "timed_out",
+    [
+        # The day's lock, while bookings hold it.
+        "skranke.planning.rota.apply.lock_days",
+        # A row lock after the shifts are written: the timeout covers the
+        # rest of the transaction.
+        "skranke.planning.rota.apply.mark_schedule_changed",
+    ],
+)
+@pytest.mark.django_db
+def test_a_rota_held_up_past_the_lock_timeout_is_refused_and_changes_nothing(
+    centre: Location, passport: Service, monkeypatch: pytest.MonkeyPatch, timed_out: str
+) -> None:
+    before = times_on(centre, passport, TUESDAY)
+    shifts = list(DeskShift.objects.order_by("pk").values_list("pk", "date", "starts", "ends"))
+    monkeypatch.setattr(timed_out, lock_timeout)
+
+    with pytest.raises(RotaRefused) as refused:
+        apply_rota(
+            location=centre, rota=one_forenoon_on_tuesday(), user=member(Role.MANAGER, centre)
+        )
+
+    assert LOCK_TIMEOUT_REFUSAL in refused.value.message
+    assert refused.value.bookings == []
+    assert (
+        list(DeskShift.objects.order_by("pk").values_list("pk", "date", "starts", "ends")) == shifts
+    )
+    assert times_on(centre, passport, TUESDAY) == before
+
+
+def visits_for_three_weeks(centre: Location, passport: Service) -> None:
+    """Enough history for the counter's forecast: four passports on each
+    weekday of the three weeks before the clock's Monday."""
+    for offset in range(21, 0, -1):
+        day = MONDAY.date() - timedelta(days=offset)
+        if day.weekday() < 5:
+            for hour in (10, 11, 12, 13):
+                arrived = datetime.combine(day, time(hour), tzinfo=clock.LOCAL_ZONE)
+                make_visit(location=centre, service=passport, arrived=arrived)
+
+
+@pytest.mark.django_db
+def test_the_manager_reads_a_lock_timeout_as_a_refusal_in_danish_not_an_error_page(
+    centre: Location,
+    passport: Service,
+    staff_client: Callable[[User], Client],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    visits_for_three_weeks(centre, passport)
+    ShiftPattern.objects.create(
+        location=centre, name="Skranke", starts=time(10), length_minutes=300, most_staff=2
+    )
+    client = staff_client(member(Role.MANAGER, centre))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
+    page = client.get(f"{URL}?sted={centre.pk}&uge=2026-12-14&daekning=100")
+    reviewed = {"sted": centre.pk, "uge": "2026-12-14", "daekning": "100"}
+    monkeypatch.setattr("skranke.planning.rota.apply.lock_days", lock_timeout)
+
+    answer = client.post(f"{URL}anvend/", {**reviewed, "plan": page.context["plan"]}, follow=True)
+
+    assert answer.status_code == 200
+    assert "der bliver booket eller ændret tider på de dage lige nu" in answer.content.decode()
     assert not DeskShift.objects.filter(date__isnull=False).exists()
 
 

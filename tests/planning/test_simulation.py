@@ -8,9 +8,9 @@ import pytest
 
 from skranke.booking.models import Booking
 from skranke.core.models import Location, Service, slot_step_for
-from skranke.planning import simulation
-from skranke.planning.counter_model import read_counter_model
-from skranke.planning.simulation import (
+from skranke.planning.counter import simulation
+from skranke.planning.counter.model import read_counter_model
+from skranke.planning.counter.simulation import (
     CounterWeek,
     DeskPlan,
     ServicePlan,

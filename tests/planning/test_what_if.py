@@ -9,8 +9,8 @@ from django.test import Client
 
 from skranke.accounts.models import Role, User
 from skranke.core.models import Location, Service
-from skranke.planning.simulation import simulate_week
-from skranke.planning.what_if import (
+from skranke.planning.counter.simulation import simulate_week
+from skranke.planning.counter.what_if import (
     ChangeRefused,
     ExtraDesk,
     HeldBack,

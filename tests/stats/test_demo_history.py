@@ -17,8 +17,8 @@ from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.demo.loading import load_demo_data
 from skranke.demo.visit_history import drawn_mean, drawn_p80, load_visit_history
+from skranke.planning.counter.minutes import advise_minutes
 from skranke.planning.demand import forecast_visits
-from skranke.planning.minutes import advise_minutes
 from skranke.stats.report import build_annual_report
 from skranke.stats.visits import measure_visits_by, read_visits
 

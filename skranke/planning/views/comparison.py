@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from skranke.planning.simulation import Spread, WeekFigures
+from skranke.planning.counter.simulation import Spread, WeekFigures
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from skranke.core import clock
 from skranke.core.models import Service
-from skranke.planning.counter_model import read_counter_model
-from skranke.planning.minutes import recommend_minutes
-from skranke.planning.minutes_change import MinutesRefused, change_minutes
-from skranke.planning.simulation import simulate_week
+from skranke.planning.counter.minutes import recommend_minutes
+from skranke.planning.counter.minutes_change import MinutesRefused, change_minutes
+from skranke.planning.counter.model import read_counter_model
+from skranke.planning.counter.simulation import simulate_week
 from skranke.planning.views.access import chosen_place, planning_manager
 from skranke.planning.views.comparison import compare_weeks
 

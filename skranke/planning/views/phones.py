@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from skranke.core import clock
-from skranke.planning.phones import (
+from skranke.planning.phones.plan import (
     DayPlan,
     IntervalPlan,
     PhonePlan,

@@ -27,28 +27,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from skranke.core import clock
 from skranke.core.models import Desk, Location
-from skranke.planning.counter_need import (
+from skranke.planning.counter.need import (
     MAX_OCCUPANCY,
     WAIT_MINUTES,
     WAIT_SHARE,
     plan_counter_need,
     simulate_rota_week,
 )
+from skranke.planning.counter.simulation import simulate_week
 from skranke.planning.forecast import INTERVAL_MINUTES
 from skranke.planning.models import ShiftPattern, hourly_cost_of
-from skranke.planning.phone_need import plan_phone_need
-from skranke.planning.phones import PhonePlanRefused
-from skranke.planning.rota import (
-    Pattern,
-    Rota,
-    RotaDay,
-    build_day,
-    interval_label,
-    plan_rota,
-)
-from skranke.planning.rota_apply import RotaRefused, apply_rota
-from skranke.planning.shift_patterns import read_patterns
-from skranke.planning.simulation import simulate_week
+from skranke.planning.phones.need import plan_phone_need
+from skranke.planning.phones.plan import PhonePlanRefused
+from skranke.planning.rota.apply import RotaRefused, apply_rota
+from skranke.planning.rota.patterns import Pattern, read_patterns
+from skranke.planning.rota.rota import Rota, RotaDay, build_day, interval_label
+from skranke.planning.rota.solver import plan_rota
 from skranke.planning.views.access import chosen_place, planning_manager
 from skranke.planning.views.comparison import compare_weeks
 from skranke.planning.views.phones import DEFAULT_OCCUPANCY, DEFAULT_SHRINKAGE

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_GET
 from skranke.core import clock
 from skranke.core.intervals import format_minutes
 from skranke.core.models import Weekday
-from skranke.planning.counter_model import read_counter_model
-from skranke.planning.simulation import CounterWeek, simulate_week
+from skranke.planning.counter.model import read_counter_model
+from skranke.planning.counter.simulation import CounterWeek, simulate_week
+from skranke.planning.counter.what_if import ChangeRefused, change_week
+from skranke.planning.counter.what_if_forms import FORMS
 from skranke.planning.views.access import chosen_place, planning_manager
 from skranke.planning.views.comparison import compare_weeks
-from skranke.planning.what_if import ChangeRefused, change_week
-from skranke.planning.what_if_forms import FORMS
 
 RUNS = 20
 

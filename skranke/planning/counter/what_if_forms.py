@@ -7,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from skranke.core.models import Service, Weekday
-from skranke.planning.simulation import CounterWeek
-from skranke.planning.what_if import (
+from skranke.planning.counter.simulation import CounterWeek
+from skranke.planning.counter.what_if import (
     MOST_HELD_BACK,
     Change,
     ExtraDesk,

@@ -25,12 +25,12 @@ import numpy as np
 from skranke.core.models import Location
 from skranke.core.opening_hours import days_of
 from skranke.core.schedule import read_schedule
-from skranke.planning.counter_model import CounterModel, read_counter_model
+from skranke.planning.counter.model import CounterModel, read_counter_model
+from skranke.planning.counter.simulation import DeskPlan, WeekFigures, simulate_week
 from skranke.planning.demand import forecast_visits
-from skranke.planning.erlang import ImpossibleLoad, Load, Targets, plan_erlang_c
 from skranke.planning.forecast import INTERVAL_MINUTES, INTERVALS
-from skranke.planning.rota import Rota
-from skranke.planning.simulation import DeskPlan, WeekFigures, simulate_week
+from skranke.planning.phones.erlang import ImpossibleLoad, Load, Targets, plan_erlang_c
+from skranke.planning.rota.rota import Rota
 
 WAIT_MINUTES = 10
 WAIT_SHARE = 0.80

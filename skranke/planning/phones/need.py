@@ -1,5 +1,5 @@
 """The telephones' need as the rota takes it: agents with shrinkage per
-half hour of the days asked for, from the Erlang A plan (phones.py).
+half hour of the days asked for, from the Erlang A plan (plan.py).
 
 The contact centre's agents answer from wherever they sit, so unlike the
 counter's need there is no desk limit and nothing to simulate here: the
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from skranke.core.models import Municipality
-from skranke.planning.phones import plan_phones
-from skranke.planning.rota import NeedByDay
+from skranke.planning.phones.plan import plan_phones
+from skranke.planning.rota.rota import NeedByDay
 
 
 def plan_phone_need(

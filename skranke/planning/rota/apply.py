@@ -21,6 +21,12 @@ the bookings on the rota's days are checked by availability's own rule
 its desk that handles its service for its whole time). If any booking
 would lose its desk, the transaction is rolled back, so nothing is
 half-applied, and the refusal lists those bookings.
+
+The day locks are the ones every booking takes (booking/locking.py). On
+PostgreSQL they give up after the lock timeout, as does every row lock
+after them in the transaction: when bookings hold the days that long, the
+rota is refused like any other refusal (try again in a moment), never an
+error page, and nothing is written.
 """
 
 import logging
@@ -28,20 +34,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from skranke.accounts.models import User
 from skranke.booking.availability import find_stranded_bookings
-from skranke.booking.locking import lock_days
+from skranke.booking.locking import is_lock_timeout, lock_days
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, DeskShift, Location, Service
 from skranke.core.opening_hours import days_of
 from skranke.core.schedule import mark_schedule_changed, read_schedule
 from skranke.planning.forecast import INTERVAL_MINUTES
-from skranke.planning.rota import Pattern, Rota
+from skranke.planning.rota.patterns import Pattern
+from skranke.planning.rota.rota import Rota
 
 Span = tuple[int, int]  # [start, end) in minutes from local midnight
 OFF_MARKER_MINUTES = 1
@@ -81,7 +88,8 @@ def apply_rota(*, location: Location, rota: Rota, user: User) -> AppliedRota:
     """Write the rota's days as dated desk shifts at `location`'s counter
     desks, or change nothing and raise RotaRefused. Takes the location's
     capacity lock for each of the rota's days (booking/locking.py), so no
-    booking is made on them while the check and the write happen."""
+    booking is made on them while the check and the write happen; refused
+    when the locks are not had within the lock timeout."""
     days = sorted(day.day for day in rota.days)
     if not days:
         raise RotaRefused(_("The rota has no days."))
@@ -93,6 +101,29 @@ def apply_rota(*, location: Location, rota: Rota, user: User) -> AppliedRota:
     )
     if not desks:
         raise RotaRefused(_("The place has no desks to put the rota on."))
+    try:
+        written = _apply(location=location, rota=rota, desks=desks, days=days)
+    except OperationalError as error:
+        # Bookings (or a colleague's rota) held the days past the lock
+        # timeout; the transaction was rolled back, so nothing is written.
+        if is_lock_timeout(error):
+            raise RotaRefused(
+                _(
+                    "The rota was not applied: times on those days are being booked or "
+                    "changed right now. Nothing was changed; try again in a moment."
+                )
+            ) from error
+        raise
+    logger.info(
+        "Rota applied at location %s for %s–%s by user %s", location.pk, days[0], days[-1], user.pk
+    )
+    return AppliedRota(days=days, shifts_written=written)
+
+
+def _apply(*, location: Location, rota: Rota, desks: list[Desk], days: list[date]) -> int:
+    """In one transaction under the days' locks: write the rota's shifts,
+    or roll them back and raise RotaRefused when a booking would lose its
+    desk. Past the lock timeout, OperationalError (is_lock_timeout)."""
     with transaction.atomic():
         lock_days(location=location, days=days)
         written = _write(location=location, rota=rota, desks=desks, days=days)
@@ -120,10 +151,7 @@ def apply_rota(*, location: Location, rota: Rota, user: User) -> AppliedRota:
                 % {"count": len(held)},
                 held,
             )
-    logger.info(
-        "Rota applied at location %s for %s–%s by user %s", location.pk, days[0], days[-1], user.pk
-    )
-    return AppliedRota(days=days, shifts_written=written)
+    return written
 
 
 def _write(*, location: Location, rota: Rota, desks: list[Desk], days: list[date]) -> int:

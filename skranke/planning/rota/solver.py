@@ -1,10 +1,7 @@
-"""The rota: how many staff work each shift pattern on each day, so that
-every half hour has the staff it needs, with as few hours as possible.
-
-The need comes from elsewhere as `dict[date, list[int]]`, the staff
-wanted in each of a day's 48 half hours: the counter's from
-planning/counter_need.py, the telephones' from Erlang A (phones.py).
-The solver knows neither; it covers numbers.
+"""The rota with the fewest hours that covers the need: how many staff
+work each shift pattern on each day, so that every half hour has the
+staff it needs. The solver knows neither the counter nor the telephones;
+it covers numbers.
 
 Each day is one small integer programme, solved with OR-Tools CP-SAT:
 
@@ -19,12 +16,9 @@ Each day is one small integer programme, solved with OR-Tools CP-SAT:
   any shift that fills a gap is worth its hours: the rota covers all it
   can, and among those that do, it is the one with the fewest hours.
 
-Hours count the whole shift, break included, as a paid break is usual
-in a municipal office; the saving against staffing for the peak is then
-a lower bound.
-
 Days are independent, so each is solved on its own within its share of
-the time limit; a week of a town hall's patterns solves in milliseconds.
+the time limit; a week of a town hall's patterns solves in milliseconds
+(bench/rota.py measures it).
 
 A manager may accept a little less than full cover (`cover_share`, say
 98 % of the half hours): a second model over the whole week then finds
@@ -34,206 +28,15 @@ and none more than one desk short, starting from the full-cover rota.
 
 import math
 import time as timer
-from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from typing import TYPE_CHECKING
 
-from skranke.core.intervals import format_minutes
-from skranke.planning.forecast import INTERVAL_MINUTES, INTERVALS
+from skranke.planning.forecast import INTERVALS
+from skranke.planning.rota.patterns import Pattern, RotaInputError
+from skranke.planning.rota.rota import NeedByDay, Rota, build_rota
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
-
-NeedByDay = dict[date, list[int]]
-
-
-class RotaInputError(ValueError):
-    """The need or the patterns cannot be planned with (wrong shape)."""
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """A shift pattern in half hours (planning.models.ShiftPattern, or a
-    test's own)."""
-
-    key: str
-    name: str
-    start: int  # the half hour it starts in, 0 = 00:00–00:30
-    length: int  # half hours, the break included
-    break_start: int = 0  # half hours after the start
-    break_length: int = 0
-    weekdays: frozenset[int] = frozenset(range(7))
-    most_staff: int = 1
-    # Patterns of one group (one ShiftPattern's start times) share its
-    # staff: at most `most_staff` of them all on a day. Empty: on its own.
-    group: str = ""
-
-    def __post_init__(self) -> None:
-        if self.length < 1 or self.start < 0 or self.start + self.length > INTERVALS:
-            raise RotaInputError(f"pattern {self.name!r} does not fit in a day")
-        if self.break_length and not (
-            self.break_start > 0 and self.break_start + self.break_length < self.length
-        ):
-            raise RotaInputError(f"the break of pattern {self.name!r} is not inside it")
-
-    @classmethod
-    def variants(
-        cls,
-        *,
-        key: int,
-        name: str,
-        starts: time,
-        latest_start: time | None,
-        length_minutes: int,
-        break_minutes: int,
-        break_after_minutes: int,
-        weekdays: frozenset[int],
-        most_staff: int,
-    ) -> list["Pattern"]:
-        """A ShiftPattern's fields as patterns, one per start time it
-        allows (every half hour from `starts` to `latest_start`), all of
-        one group. Its times must fall on half hours."""
-        half = INTERVAL_MINUTES
-        first = starts.hour * 60 + starts.minute
-        last = first if latest_start is None else latest_start.hour * 60 + latest_start.minute
-        if any(value % half for value in (first, last, length_minutes, break_minutes)) or (
-            break_minutes and break_after_minutes % half
-        ):
-            raise RotaInputError(f"pattern {name!r} is not on the half hours")
-        return [
-            cls(
-                key=f"{key}@{start // half}",
-                name=name,
-                start=start // half,
-                length=length_minutes // half,
-                break_start=break_after_minutes // half if break_minutes else 0,
-                break_length=break_minutes // half,
-                weekdays=weekdays,
-                most_staff=most_staff,
-                group=str(key),
-            )
-            for start in range(first, max(first, last) + 1, half)
-            if start + length_minutes <= 24 * 60
-        ]
-
-    @property
-    def end(self) -> int:
-        return self.start + self.length
-
-    @property
-    def label(self) -> str:
-        """ "08:00–16:00"."""
-        return format_minutes(self.start * INTERVAL_MINUTES, self.end * INTERVAL_MINUTES)
-
-    @property
-    def break_label(self) -> str:
-        """ "12:00–12:30", or empty without a break."""
-        if not self.break_length:
-            return ""
-        first = self.start + self.break_start
-        return format_minutes(
-            first * INTERVAL_MINUTES, (first + self.break_length) * INTERVAL_MINUTES
-        )
-
-    @property
-    def hours(self) -> float:
-        return self.length * INTERVAL_MINUTES / 60
-
-    def works(self, interval: int) -> bool:
-        """Whether someone on this pattern is at the desk in `interval`."""
-        if not self.start <= interval < self.end:
-            return False
-        offset = interval - self.start
-        return not (self.break_start <= offset < self.break_start + self.break_length)
-
-    @property
-    def parts(self) -> list[tuple[int, int]]:
-        """The half hours worked, [start, end), before and after the break."""
-        if not self.break_length:
-            return [(self.start, self.end)]
-        resumes = self.start + self.break_start + self.break_length
-        return [(self.start, self.start + self.break_start), (resumes, self.end)]
-
-
-@dataclass(frozen=True)
-class PlannedShift:
-    pattern: Pattern
-    staff: int
-
-
-@dataclass(frozen=True)
-class RotaDay:
-    day: date
-    need: tuple[int, ...]
-    planned: tuple[int, ...]  # staff at the desk per half hour
-    shifts: tuple[PlannedShift, ...]
-
-    @property
-    def hours(self) -> float:
-        return sum(shift.pattern.hours * shift.staff for shift in self.shifts)
-
-
-@dataclass(frozen=True)
-class Uncovered:
-    day: date
-    interval: int
-    missing: int
-
-    @property
-    def label(self) -> str:
-        return interval_label(self.interval)
-
-
-@dataclass(frozen=True)
-class Rota:
-    days: tuple[RotaDay, ...]
-    solved_optimally: bool
-    solve_seconds: float
-
-    @property
-    def hours(self) -> float:
-        return sum(day.hours for day in self.days)
-
-    @property
-    def uncovered(self) -> list[Uncovered]:
-        return [
-            Uncovered(day.day, interval, need - planned)
-            for day in self.days
-            for interval, (need, planned) in enumerate(zip(day.need, day.planned, strict=True))
-            if planned < need
-        ]
-
-    @property
-    def required_intervals(self) -> int:
-        return sum(1 for day in self.days for need in day.need if need > 0)
-
-    @property
-    def covered_share(self) -> float:
-        """The share of the half hours with a need that have all of it."""
-        required = self.required_intervals
-        return 1.0 if not required else 1 - len(self.uncovered) / required
-
-    @property
-    def peak_hours(self) -> float:
-        return peak_hours({day.day: list(day.need) for day in self.days})
-
-
-def interval_label(interval: int) -> str:
-    """ "10:00–10:30" for the half hour starting at 10:00."""
-    return format_minutes(interval * INTERVAL_MINUTES, (interval + 1) * INTERVAL_MINUTES)
-
-
-def peak_hours(need: NeedByDay) -> float:
-    """The hours of staffing every open half hour of a day for that day's
-    peak, as a centre without a rota would: open being from the first half
-    hour with a need to the last."""
-    total = 0.0
-    for counts in need.values():
-        open_intervals = [index for index, count in enumerate(counts) if count > 0]
-        if open_intervals:
-            span = open_intervals[-1] - open_intervals[0] + 1
-            total += max(counts) * span * INTERVAL_MINUTES / 60
-    return total
 
 
 def plan_rota(
@@ -299,35 +102,6 @@ def plan_rota(
         solved_optimally=optimal,
         solve_seconds=timer.perf_counter() - began,
     )
-
-
-def build_rota(*, need: NeedByDay, counts: dict[date, dict[Pattern, int]]) -> Rota:
-    return Rota(
-        days=tuple(
-            build_day(day=day, need=need[day], counts=counts.get(day, {})) for day in sorted(need)
-        ),
-        solved_optimally=True,
-        solve_seconds=0.0,
-    )
-
-
-def build_day(*, day: date, need: list[int], counts: dict[Pattern, int]) -> RotaDay:
-    """A day of a rota from how many staff work each pattern: what the
-    solver returns, and what a reviewed rota is rebuilt from."""
-    planned = [
-        sum(staff for pattern, staff in counts.items() if pattern.works(interval))
-        for interval in range(INTERVALS)
-    ]
-    shifts = tuple(
-        PlannedShift(pattern, staff)
-        for pattern, staff in sorted(counts.items(), key=lambda item: _order(item[0]))
-        if staff > 0
-    )
-    return RotaDay(day=day, need=tuple(need), planned=tuple(planned), shifts=shifts)
-
-
-def _order(pattern: Pattern) -> tuple[int, int, str]:
-    return pattern.start, pattern.length, pattern.name
 
 
 def _check_need(need: NeedByDay) -> None:

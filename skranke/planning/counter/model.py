@@ -18,8 +18,8 @@ from django.db.models import Max
 
 from skranke.core.models import Desk, Location, Service
 from skranke.core.schedule import read_schedule
-from skranke.planning.minutes import measure_times
-from skranke.planning.simulation import CounterWeek, DeskPlan, ServicePlan, Window
+from skranke.planning.counter.minutes import measure_times
+from skranke.planning.counter.simulation import CounterWeek, DeskPlan, ServicePlan, Window
 from skranke.queueing.models import Visit
 from skranke.stats.bookings import NO_SHOW, read_bookings
 from skranke.stats.local_time import local_days

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
-from skranke.planning.simulation import CounterWeek, DeskPlan, ServicePlan, Window
+from skranke.planning.counter.simulation import CounterWeek, DeskPlan, ServicePlan, Window
 
 MOST_HELD_BACK = 0.8  # a share above this leaves almost nothing to book
 

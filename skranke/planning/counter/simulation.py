@@ -21,7 +21,7 @@ One run is one random week; `simulate_week` plays many and reports each
 figure's mean with the spread between runs (the 10th and 90th
 percentile), so a manager can tell a real difference from chance.
 
-Nothing here reads the database or the clock (planning/counter_model.py
+Nothing here reads the database or the clock (planning/counter/model.py
 builds the week from the history).
 """
 

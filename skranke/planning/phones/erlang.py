@@ -4,10 +4,10 @@ Erlang A, which also knows that callers hang up.
 Erlang C (M/M/N) assumes every caller waits for ever; it is the classic
 staffing formula and overstaffs a line whose callers give up. Erlang A
 (M/M/N+M, Palm's model) adds exponential patience with the mean
-estimated from the call records (contact/patience.py): abandonments
+estimated from the call records (call_history.py): abandonments
 shorten the queue, so fewer agents reach the same answered-within target.
 
-The figures follow the contact centre's own definitions (contact/kpis.py):
+The figures follow the contact centre's own definitions (contact_centre/kpis.py):
 the service level is the share of *answered* calls answered within the
 target time; "abandoned" is the share of *offered* calls that hung up
 after waiting longer than the target time.

@@ -2,7 +2,7 @@
 Erlang C and Erlang A side by side, from the call forecast and what the
 call records say about handling time and callers' patience.
 
-The half hours come from the call forecast (demand.py), so the plan covers
+The half hours come from the call forecast (planning/demand.py), so the plan covers
 the same days as the forecast page, the week gone included: a manager can
 hold last week's plan against what came. Handling time and patience are
 measured over the forecast's own history period, so the plan and the
@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from skranke.contact_centre.kpis import targets_for
 from skranke.core import clock
 from skranke.core.models import Municipality
-from skranke.planning.call_history import CallHistory, read_call_history
 from skranke.planning.demand import DAYS_AHEAD, Demand, forecast_calls
-from skranke.planning.erlang import (
+from skranke.planning.forecast import INTERVAL_MINUTES, INTERVALS, DayForecast
+from skranke.planning.phones.call_history import CallHistory, read_call_history
+from skranke.planning.phones.erlang import (
     MOST_AGENTS,
     ErlangA,
     ErlangC,
@@ -34,7 +35,6 @@ from skranke.planning.erlang import (
     plan_erlang_a,
     plan_erlang_c,
 )
-from skranke.planning.forecast import INTERVAL_MINUTES, INTERVALS, DayForecast
 
 INTERVAL_SECONDS = INTERVAL_MINUTES * 60
 HOURS_PER_INTERVAL = INTERVAL_MINUTES / 60

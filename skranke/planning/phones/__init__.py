@@ -1,0 +1,2 @@
+"""The telephones: agents per half hour by Erlang C and Erlang A, from the
+call forecast and what the call records say."""
