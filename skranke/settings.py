@@ -142,9 +142,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff who must use a second factor see nothing until they have given it.
-    "skranke.accounts.mfa.SecondFactorMiddleware",
+    "skranke.sign_in.mfa.SecondFactorMiddleware",
     # Signs out staff after STAFF_IDLE_MINUTES without use or a working day.
-    "skranke.accounts.staff_sessions.StaffSessionLimitsMiddleware",
+    "skranke.sign_in.staff_sessions.StaffSessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into its page.
     "axes.middleware.AxesMiddleware",
@@ -249,7 +249,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "sign_in:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "core:start"
 
@@ -306,7 +306,7 @@ if PRODUCTION and SKRANKE_CLOCK_START:
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 # Staff are signed out after this many minutes without a request, and a
-# working day after they signed in however busy (skranke/accounts/staff_sessions.py).
+# working day after they signed in however busy (skranke/sign_in/staff_sessions.py).
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", default=30)
 STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", default=10)
 SESSION_COOKIE_AGE = 60 * 60 * STAFF_SESSION_HOURS
@@ -361,12 +361,12 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", default=15)
-AXES_HANDLER = "skranke.accounts.lockout.AccountOrAddressHandler"
+AXES_HANDLER = "skranke.sign_in.lockout.AccountOrAddressHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "skranke.accounts.lockout.locked_out"
+AXES_LOCKOUT_CALLABLE = "skranke.sign_in.lockout.locked_out"
 # The unlock is an action on the staff member in the admin; axes' own
 # pages would show every address and every login to superusers alone.
 AXES_ENABLE_ADMIN = False

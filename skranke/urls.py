@@ -21,6 +21,7 @@ urlpatterns = [
     path("personale/indsigt/", include("skranke.privacy.urls")),
     path("api/v1/", api.urls),
     path("personale/", include("skranke.accounts.urls")),
+    path("personale/", include("skranke.sign_in.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # /healthz, /readyz and /metrics (docs/monitoring.md).

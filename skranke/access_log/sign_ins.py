@@ -6,9 +6,10 @@ Django's authentication signals are the hook, connected in apps.py:
 member in (password today, single sign-on as well), so no sign-in path can
 forget to call a function here; `user_login_failed` by `authenticate()`
 for any backend; `user_logged_out` by `logout()`, also when the session
-ends for want of use (staff_sessions.py). Axes sends `user_locked_out`.
-The second step of sign-in has no signal of Django's: accounts sends its
-own, `second_factor_failed` (accounts/signals.py).
+ends for want of use (sign_in/staff_sessions.py). Axes sends
+`user_locked_out`. The second step of sign-in has no signal of Django's:
+sign_in sends `second_factor_failed`, defined below both apps in
+accounts/signals.py.
 
 The address is kept as its network (IPv4 /24, IPv6 /48), like an address
 in a web statistics tool: the log's readers can tell a sign-in from the

@@ -1,5 +1,7 @@
 """Staff accounts in the admin. An administrator manages the staff of their
-own municipality and can give no one more than a municipality role."""
+own municipality and can give no one more than a municipality role.
+Sign-in adds its actions and the single sign-on identity to the staff
+member's page (skranke/sign_in/admin.py)."""
 
 from typing import Any
 
@@ -16,8 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.admin_site import ScopedPermissionsMixin
 from skranke.accounts.models import Device, IntegrationToken, User
-from skranke.accounts.sign_in_admin import reset_second_factors, unlock_sign_ins
-from skranke.accounts.single_sign_on_admin import StaffIdentityInline
 from skranke.accounts.tokens import Holder, issue_token, revoke_token
 
 
@@ -26,8 +26,6 @@ class StaffAdmin(ScopedPermissionsMixin, UserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "locations"]
     add_form = AdminUserCreationForm
-    actions = [unlock_sign_ins, reset_second_factors]
-    inlines = [StaffIdentityInline]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email"]}),

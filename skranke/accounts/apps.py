@@ -9,14 +9,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Staff")
 
-    def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
-
-        from skranke.accounts.staff_sessions import note_sign_in
-
-        # The working day of a staff session starts when they sign in.
-        user_logged_in.connect(note_sign_in, dispatch_uid="skranke_note_sign_in")
-
 
 class SkrankeAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with Skranke's role-scoped site as the default site."""

@@ -119,7 +119,7 @@ class IntegrationToken(models.Model):
 
 class SignInSettings(models.Model):
     """How a municipality's staff sign in. Administrators and managers give
-    a second factor whatever this says (skranke/accounts/mfa.py)."""
+    a second factor whatever this says (skranke/sign_in/mfa.py)."""
 
     STAFF_SCOPE = ("municipality", "municipality")
 
@@ -178,7 +178,7 @@ def validate_subject_claim(value: str) -> None:
 class SingleSignOn(models.Model):
     """A municipality's identity provider (Entra ID, Keycloak …), through
     which its staff may sign in by OpenID Connect instead of a password
-    (skranke/accounts/single_sign_on.py). Who they are in Skranke, their
+    (skranke/sign_in/single_sign_on.py). Who they are in Skranke, their
     role and locations, stays Skranke's: the provider only vouches for a
     StaffIdentity an administrator has entered."""
 

@@ -1,4 +1,6 @@
-"""The staff sign-in forms (the staff pages' and the admin's).
+"""The staff sign-in forms (the staff pages' and the admin's). They are
+here, below sign_in, because the admin site (admin_site.py) needs its
+form; sign_in's page (sign_in/views.py) uses the other.
 
 Django's sign-in form sets the user name's max_length after the field is
 made, so nothing checks it: a name of any length reached authenticate(),

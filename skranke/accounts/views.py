@@ -1,11 +1,9 @@
-"""Staff sign-in and the staff start page."""
+"""The staff start page: what a staff member's role lets them do, and where."""
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from skranke.accounts.mfa import second_factor_url, user_awaiting_second_factor
 from skranke.accounts.permissions import (
     may_import_calls,
     may_use_admin,
@@ -13,25 +11,6 @@ from skranke.accounts.permissions import (
     role_allows,
 )
 from skranke.accounts.scoping import visible_locations
-from skranke.accounts.sign_in_forms import StaffAuthenticationForm
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    authentication_form = StaffAuthenticationForm
-    redirect_authenticated_user = True
-
-    def get_success_url(self) -> str:
-        # After the password, the second factor where one is needed, then on.
-        wanted = super().get_success_url()
-        user = user_awaiting_second_factor(request=self.request)
-        if user is None:
-            return wanted
-        return second_factor_url(user=user, next_url=wanted)
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
 
 
 @login_required

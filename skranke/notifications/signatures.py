@@ -1,7 +1,7 @@
 """Checking the signature on GatewayAPI's status reports: each carries a
 JSON Web Token signed with HMAC-SHA256 and the secret set on the webhook
 (header X-Gwapi-Signature). Checked with joserfc, as single sign-on checks
-its ID tokens (accounts/single_sign_on.py)."""
+its ID tokens (sign_in/single_sign_on.py)."""
 
 from datetime import datetime, timedelta
 from typing import Any
