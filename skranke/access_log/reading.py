@@ -8,7 +8,7 @@ The municipality, not the manager's own locations: a citizen's question is
 put to the municipality, and staff work across its locations.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from skranke.access_log.models import AccessRecord, SignInEvent
 from skranke.accounts.models import CONFIGURING_ROLES, User
@@ -55,12 +55,11 @@ def visible_staff(*, user: object) -> QuerySet[User]:
     )
 
 
-def records_of_bookings(*, user: object, codes: set[str]) -> QuerySet[AccessRecord]:
-    """The rows about the bookings with these codes, newest first. The rows
-    keep a booking's code, so an erased booking's rows are found too."""
-    if not codes:
-        return AccessRecord.objects.none()
-    return _ordered(visible_records(user=user).filter(booking_code__in=codes))
+def records_about(*, user: object, about: Q) -> QuerySet[AccessRecord]:
+    """The rows `about` picks (by the bookings, contacts and visits they
+    name), newest first. The rows keep a booking's code, so an erased
+    booking's rows are found by it too."""
+    return _ordered(visible_records(user=user).filter(about))
 
 
 def records_of_staff(*, user: object, staff_id: int) -> QuerySet[AccessRecord]:

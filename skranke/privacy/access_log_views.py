@@ -7,10 +7,12 @@ Every search is posted (with the CSRF token), the page number and the
 export too: a mobile number or an e-mail address never goes into an
 address, which ends up in logs and browser histories."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,16 +21,15 @@ from django.views.decorators.http import require_http_methods
 from skranke.access_log.models import AccessRecord, SignInEvent
 from skranke.access_log.reading import (
     may_read_access_log,
-    records_of_bookings,
+    records_about,
     records_of_staff,
     visible_sign_in_events,
     visible_staff,
 )
 from skranke.access_log.recording import record_access
-from skranke.accounts.scoping import municipality_scope
-from skranke.booking.models import Booking
-from skranke.booking.search import find_bookings_of_citizen, looks_like_booking_code
 from skranke.core import clock
+from skranke.core.personal_data_registry import CitizenSearch
+from skranke.privacy.access_request import in_municipality_of, shown_personal_data
 from skranke.web.csv_export import csv_response
 
 PER_PAGE = 50
@@ -46,7 +47,7 @@ def access_log_page(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     text = request.POST.get("query", "")[:254] if kind == "citizen" else ""
     staff_id = _number(request.POST.get("staff")) if kind in ("staff", "sign_ins") else 0
-    bookings: list[Booking] = []
+    bookings: list[Any] = []
     records: QuerySet[AccessRecord] | None = None
     events: QuerySet[SignInEvent] | None = None
     if kind == "citizen" and text.strip():
@@ -81,16 +82,22 @@ def access_log_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _records_of_citizen(*, user: object, text: str) -> tuple[list[Booking], QuerySet[AccessRecord]]:
+def _records_of_citizen(*, user: object, text: str) -> tuple[list[Any], QuerySet[AccessRecord]]:
     """The citizen's bookings in `user`'s municipality, and the rows about
-    them; a booking code also finds the rows of an erased booking."""
-    bookings = find_bookings_of_citizen(
-        scope=municipality_scope(user=user, path="location__municipality"), text=text
-    )
-    codes = {booking.code for booking in bookings}
-    if looks_like_booking_code(text):
-        codes.add(text.strip().upper())
-    return bookings, records_of_bookings(user=user, codes=codes)
+    them; a booking code also finds the rows of an erased booking. How the
+    text finds bookings, and how the log names them, booking declares
+    (booking/personal_data.py)."""
+    search = CitizenSearch(in_municipality=in_municipality_of(user=user), text=text)
+    bookings: list[Any] = []
+    about = Q(pk__in=[])
+    for _data, how in shown_personal_data():
+        if not how.are_bookings or how.find_by_text is None:
+            continue
+        found = how.find_by_text(search)
+        bookings.extend(found)
+        if how.records_about is not None:
+            about |= how.records_about(found, search)
+    return bookings, records_about(user=user, about=about)
 
 
 def _export(records: QuerySet[AccessRecord]) -> HttpResponse:

@@ -7,15 +7,20 @@ permission (`access_log.read_access_log`, e.g. the data-protection
 officer) may look. Managers may not: they read the access log, not the
 citizen's whole record.
 
-What is found: the bookings with that number or address; the visits of
-those bookings; the contacts logged about them (a contact holds no phone
-number); the messages sent to that number or address, or about those
-bookings; the survey invitations of those bookings (a survey answer is
-not linked to anyone, by design: surveys/models.py); and the access log's
-rows about any of them.
+What is found, and how it is shown, each app that holds it declares in
+its personal_data.py (core/personal_data_registry.py): the bookings with
+that number or address; the visits of those bookings; the contacts logged
+about them (a contact holds no phone number); the messages sent to that
+number or address, or about those bookings; the survey invitations of
+those bookings (a survey answer is not linked to anyone, by design:
+surveys/models.py). Privacy adds the access log's rows about any of them.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import reduce
+from operator import or_
+from typing import Any
 
 from django.db.models import Q
 
@@ -23,13 +28,15 @@ from skranke.access_log.models import AccessRecord
 from skranke.access_log.reading import PERMISSION
 from skranke.accounts.models import Role, User
 from skranke.accounts.scoping import municipality_scope
-from skranke.booking.models import Booking
-from skranke.contact_centre.models import Contact
 from skranke.core import clock
+from skranke.core.personal_data_registry import (
+    CitizenSearch,
+    PersonalData,
+    Shown,
+    exported_moment,
+    registered_personal_data,
+)
 from skranke.core.phone_numbers import format_phone, phone_for_lookup
-from skranke.notifications.models import Message
-from skranke.queueing.models import Visit
-from skranke.surveys.models import Invitation
 
 
 def may_see_citizen_data(*, user: object) -> bool:
@@ -71,162 +78,111 @@ def read_citizen(*, phone: str, email: str) -> Citizen:
     return Citizen(phone=number or "", email=address if "@" in address else "")
 
 
+@dataclass(frozen=True)
+class Section:
+    """One kind's part of the answer: how it is shown, and the rows found."""
+
+    kind: str
+    shown: Shown
+    rows: list[Any]
+
+    @property
+    def template(self) -> str:
+        return self.shown.template
+
+
 @dataclass
 class CitizenData:
     citizen: Citizen
-    bookings: list[Booking] = field(default_factory=list)
-    visits: list[Visit] = field(default_factory=list)
-    contacts: list[Contact] = field(default_factory=list)
-    messages: list[Message] = field(default_factory=list)
-    invitations: list[Invitation] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     records: list[AccessRecord] = field(default_factory=list)
 
     @property
+    def bookings(self) -> list[Any]:
+        """The citizen's bookings found: the access log notes each one."""
+        return [
+            row for section in self.sections if section.shown.are_bookings for row in section.rows
+        ]
+
+    @property
     def found(self) -> bool:
-        return bool(self.bookings or self.messages)
+        return any(section.rows for section in self.sections)
+
+    def rows_of(self, kind: str) -> list[Any]:
+        """The rows found of one kind; none of a kind that is not shown."""
+        return next((section.rows for section in self.sections if section.kind == kind), [])
+
+
+def shown_personal_data() -> list[tuple[PersonalData, Shown]]:
+    """The kinds a request for access shows, in their order."""
+    return [(data, data.shown) for data in registered_personal_data() if data.shown is not None]
+
+
+def in_municipality_of(*, user: object) -> Callable[[str], Q]:
+    """The filter keeping rows of `user`'s municipality, by the path to it."""
+    return lambda path: municipality_scope(user=user, path=path)
 
 
 def find_citizen_data(*, user: object, citizen: Citizen) -> CitizenData:
     """Everything held about `citizen` in `user`'s municipality (nothing
     when `user` may not look, or nothing was given to look by)."""
-    data = CitizenData(citizen=citizen)
-    if not citizen.given or not may_see_citizen_data(user=user):
-        return data
-    by_booking = Q(pk__in=[])
-    by_recipient = Q(pk__in=[])
-    if citizen.phone:
-        by_booking |= Q(phone=citizen.phone)
-        by_recipient |= Q(recipient=citizen.phone)
-    if citizen.email:
-        by_booking |= Q(email__iexact=citizen.email)
-        by_recipient |= Q(recipient__iexact=citizen.email)
-    data.bookings = list(
-        Booking.objects.filter(
-            by_booking, municipality_scope(user=user, path="location__municipality")
+    shown = shown_personal_data()
+    found: dict[str, list[Any]] = {data.kind: [] for data, _how in shown}
+    records: list[AccessRecord] = []
+    if citizen.given and may_see_citizen_data(user=user):
+        search = CitizenSearch(
+            in_municipality=in_municipality_of(user=user),
+            phone=citizen.phone,
+            email=citizen.email,
         )
-        .select_related("location", "service")
-        .order_by("-start", "-pk")
-    )
-    booking_ids = [booking.pk for booking in data.bookings]
-    data.visits = list(
-        Visit.objects.filter(booking_id__in=booking_ids)
-        .select_related("location", "service")
-        .order_by("-arrived_at", "-pk")
-    )
-    data.contacts = list(
-        Contact.objects.filter(
-            municipality_scope(user=user, path="municipality"), booking_id__in=booking_ids
+        # The bookings first, by number and address: the other kinds are
+        # found through them.
+        for data, how in shown:
+            if how.are_bookings:
+                found[data.kind] = how.find(search)
+        search = replace(
+            search,
+            booking_ids=[
+                row.pk for data, how in shown if how.are_bookings for row in found[data.kind]
+            ],
         )
-        .select_related("topic", "booking")
-        .order_by("-at", "-pk")
+        for data, how in shown:
+            if not how.are_bookings:
+                found[data.kind] = how.find(search)
+        about = reduce(
+            or_,
+            (
+                how.records_about(found[data.kind], search)
+                for data, how in shown
+                if how.records_about is not None
+            ),
+            Q(pk__in=[]),
+        )
+        records = list(
+            AccessRecord.objects.filter(about, municipality_scope(user=user, path="municipality"))
+            .select_related("user", "location")
+            .order_by("-at", "-pk")
+        )
+    return CitizenData(
+        citizen=citizen,
+        sections=[Section(kind=data.kind, shown=how, rows=found[data.kind]) for data, how in shown],
+        records=records,
     )
-    in_municipality = municipality_scope(
-        user=user, path="booking__location__municipality"
-    ) | municipality_scope(user=user, path="visit__location__municipality")
-    data.messages = list(
-        Message.objects.filter(by_recipient | Q(booking_id__in=booking_ids))
-        .filter(in_municipality)
-        .select_related("booking")
-        .order_by("-due_at", "-pk")
-    )
-    data.invitations = list(
-        Invitation.objects.filter(booking_id__in=booking_ids).select_related("booking")
-    )
-    about = Q(booking_code__in={booking.code for booking in data.bookings})
-    about |= Q(visit_id__in=[visit.pk for visit in data.visits])
-    about |= Q(contact_id__in=[contact.pk for contact in data.contacts])
-    data.records = list(
-        AccessRecord.objects.filter(about, municipality_scope(user=user, path="municipality"))
-        .select_related("user", "location")
-        .order_by("-at", "-pk")
-    )
-    return data
 
 
 def citizen_data_as_json(*, data: CitizenData) -> dict[str, object]:
     """The answer to the citizen, as data: their own details in full (it is
     they who asked), the staff who looked at them by name."""
-
-    def moment(value: object) -> str | None:
-        return value.astimezone(clock.LOCAL_ZONE).isoformat() if value else None  # type: ignore[attr-defined]
-
     return {
-        "made_at": moment(clock.now()),
+        "made_at": exported_moment(clock.now()),
         "citizen": {"phone": data.citizen.phone, "email": data.citizen.email},
-        "bookings": [
-            {
-                "code": booking.code,
-                "location": booking.location.name,
-                "service": booking.service.name,
-                "start": moment(booking.start),
-                "end": moment(booking.end),
-                "status": booking.status,
-                "name": booking.name,
-                "phone": booking.phone,
-                "email": booking.email,
-                "language": booking.language,
-                "channel": booking.channel,
-                "sms_consent": booking.sms_consent,
-                "survey_consent": booking.survey_consent,
-                "note": booking.note,
-                "created_at": moment(booking.created_at),
-                "cancelled_at": moment(booking.cancelled_at),
-            }
-            for booking in data.bookings
-        ],
-        "visits": [
-            {
-                "booking_code": visit.booking.code if visit.booking else "",
-                "location": visit.location.name,
-                "service": visit.service.name,
-                "day": visit.day.isoformat(),
-                "ticket": f"{visit.ticket_letter}{visit.ticket_number}",
-                "status": visit.status,
-                "outcome": visit.outcome,
-                "arrived_at": moment(visit.arrived_at),
-                "called_at": moment(visit.called_at),
-                "started_at": moment(visit.started_at),
-                "ended_at": moment(visit.ended_at),
-            }
-            for visit in data.visits
-        ],
-        "contacts": [
-            {
-                "booking_code": contact.booking.code if contact.booking else "",
-                "at": moment(contact.at),
-                "channel": contact.channel,
-                "topic": contact.topic.name,
-                "outcome": contact.outcome,
-                "note": contact.note,
-            }
-            for contact in data.contacts
-        ],
-        "messages": [
-            {
-                "booking_code": message.booking.code if message.booking else "",
-                "kind": message.kind,
-                "channel": message.channel,
-                "recipient": message.recipient,
-                "status": message.status,
-                "due_at": moment(message.due_at),
-                "sent_at": moment(message.sent_at),
-                "subject": message.subject,
-                "text": message.body,
-            }
-            for message in data.messages
-        ],
-        "survey_invitations": [
-            {
-                "booking_code": invitation.booking.code,
-                "sent": invitation.sent,
-                "created_at": moment(invitation.created_at),
-                "answered_at": moment(invitation.answered_at),
-            }
-            for invitation in data.invitations
-        ],
+        **{
+            section.shown.key: [section.shown.as_json(row) for row in section.rows]
+            for section in data.sections
+        },
         "access_log": [
             {
-                "at": moment(record.at),
+                "at": exported_moment(record.at),
                 "who": record.actor_name,
                 "action": record.action,
                 "booking_code": record.booking_code,

@@ -1,7 +1,8 @@
 """Erasing citizens' personal data when its retention period is over.
 
-Every place Skranke keeps something about a citizen is declared here, with
-the setting that says how long it is kept (privacy/models.py) and the
+Every place Skranke keeps something about a citizen is declared by the app
+that holds it, in its personal_data.py (core/personal_data_registry.py),
+with the setting that says how long it is kept (privacy/models.py) and the
 moment that period counts from. When the time is up the personal fields
 are blanked, or a row that is nothing but personal is deleted. The rows
 the statistics count (bookings, visits, contacts, calls, messages, survey
@@ -10,9 +11,10 @@ goes: no name, phone number, e-mail address, note, comment or secret
 link survives.
 
 Visits, telephone-meeting calls and tallies hold nothing about the
-citizen. Staff accounts are not citizens' data. The staff access log has
-its own, longer setting (access_log_days); its rows are deleted through its
-own app's one way out (access_log/retention.py).
+citizen. Staff accounts are not citizens' data. Two kinds are privacy's
+own: expired sessions, and the staff access log, which has its own,
+longer setting (access_log_days); its rows are deleted through its own
+app's one way out (access_log/retention.py).
 
 The worker takes a pass once an hour (erase_personal_data), a batch of
 each kind per round until nothing is due. Erasing is idempotent: a row
@@ -20,174 +22,64 @@ erased is no longer due, so a second pass changes nothing.
 """
 
 import logging
-import secrets
 from collections import defaultdict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.sessions.models import Session
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from skranke.access_log.retention import count_access_records, erase_access_records
-from skranke.booking.models import Booking, BookingRequest
-from skranke.contact_centre.models import Call, Contact
 from skranke.core import clock
 from skranke.core.models import Municipality
-from skranke.notifications.models import Message
+from skranke.core.personal_data_registry import (
+    PersonalData,
+    Retention,
+    registered_personal_data,
+)
 from skranke.privacy.models import DEFAULT_DAYS, ErasurePass
-from skranke.surveys.models import Answer, Invitation
 
 logger = logging.getLogger("skranke.privacy")
 
 BATCH = 500
 PASS_EVERY = timedelta(hours=1)
-# What an erased survey comment reads: not empty, so that the results
-# still count the answer as one with a comment.
-ERASED_COMMENT = "[erased]"
-# An erased invitation's token: unique (the column is) and unguessable,
-# and recognisably erased so that it is not erased again.
-ERASED_TOKEN_PREFIX = "erased-"  # noqa: S105 - a marker, not a secret
-
-
-def _erased_token(_row: models.Model) -> str:
-    return ERASED_TOKEN_PREFIX + secrets.token_urlsafe(24)
-
-
-def _any_filled(*names: str) -> Q:
-    """Rows where any of the fields still holds something."""
-    filled = Q()
-    for name in names:
-        filled |= ~Q(**{name: ""})
-    return filled
-
-
-@dataclass(frozen=True)
-class PersonalData:
-    """Personal fields of one model and when they go."""
-
-    kind: str  # in the log and the command's report
-    label: str | Promise
-    model: type[models.Model]
-    setting: str  # the RetentionSettings field holding the period
-    moment: str  # the (indexed) moment the period counts from
-    municipality: tuple[str, ...]  # paths to the municipality's id; any may match
-    # Each personal field and what it becomes: a value, or a function of
-    # the row for values that must differ. None: the row is deleted.
-    erased: Mapping[str, object | Callable[[Any], object]] | None
-    still_there: Q = field(default_factory=Q)  # rows not yet erased
-    also: Q = field(default_factory=Q)  # further conditions
-    # Further moments that must be past the period as well, when they are set.
-    also_before: tuple[str, ...] = ()
-
-
-PERSONAL_DATA: list[PersonalData] = [
-    PersonalData(
-        kind="bookings",
-        label=_("booking details"),
-        model=Booking,
-        setting="booking_days",
-        moment="start",
-        municipality=("location__municipality_id",),
-        erased={"name": "", "phone": "", "email": "", "note": "", "token": ""},
-        still_there=_any_filled("name", "phone", "email", "note", "token"),
-    ),
-    # The API's record of an Idempotency-Key and a hash of the request,
-    # which held the citizen's details: only for replays, never counted.
-    PersonalData(
-        kind="booking_requests",
-        label=_("API booking requests"),
-        model=BookingRequest,
-        setting="booking_days",
-        moment="booking__start",
-        municipality=("booking__location__municipality_id",),
-        erased=None,
-    ),
-    # Keyed hashes of the phone number and e-mail address (the 30-day
-    # rule), and the link's token. The invitation stays for the response rate.
-    PersonalData(
-        kind="survey_invitations",
-        label=_("survey invitations"),
-        model=Invitation,
-        setting="booking_days",
-        moment="booking__start",
-        municipality=("booking__location__municipality_id",),
-        erased={"recipient_key": "", "email_key": "", "token": _erased_token},
-        still_there=_any_filled("recipient_key", "email_key")
-        | ~Q(token__startswith=ERASED_TOKEN_PREFIX),
-    ),
-    PersonalData(
-        kind="contact_notes",
-        label=_("contact notes"),
-        model=Contact,
-        setting="contact_note_days",
-        moment="at",
-        municipality=("municipality_id",),
-        erased={"note": ""},
-        still_there=_any_filled("note"),
-    ),
-    # The phone system's name for the agent; the caller's number is never
-    # imported (contact/call_import.py).
-    PersonalData(
-        kind="call_records",
-        label=_("call records"),
-        model=Call,
-        setting="call_record_days",
-        moment="offered_at",
-        municipality=("municipality_id",),
-        erased={"agent": ""},
-        still_there=_any_filled("agent"),
-    ),
-    # Counted from sending; a message never sent (skipped, failed) from
-    # when it was due. One still on its way keeps its recipient.
-    PersonalData(
-        kind="messages",
-        label=_("text messages and e-mails"),
-        model=Message,
-        setting="message_days",
-        moment="due_at",
-        also_before=("sent_at",),
-        municipality=("booking__location__municipality_id", "visit__location__municipality_id"),
-        erased={
-            "recipient": "",
-            "subject": "",
-            "body": "",
-            "reason": "",
-            "provider_id": "",
-            "last_error": "",
-        },
-        still_there=_any_filled(
-            "recipient", "subject", "body", "reason", "provider_id", "last_error"
-        ),
-        also=~Q(status__in=[Message.Status.HELD, *Message.OPEN]),
-    ),
-    PersonalData(
-        kind="survey_comments",
-        label=_("survey comments"),
-        model=Answer,
-        setting="survey_comment_days",
-        moment="answered_at",
-        municipality=("location__municipality_id",),
-        erased={"comment": ERASED_COMMENT},
-        still_there=~Q(comment="") & ~Q(comment=ERASED_COMMENT),
-    ),
-]
 
 SESSIONS = "expired_sessions"
 SESSIONS_LABEL = _("expired sessions")
 # The access log is not blanked but deleted, by its own app's one way out
 # (access_log/retention.py), after its own, longer period.
 ACCESS_RECORDS = "access_records"
-KINDS = [data.kind for data in PERSONAL_DATA] + [SESSIONS, ACCESS_RECORDS]
-KIND_LABELS = {data.kind: data.label for data in PERSONAL_DATA} | {
-    SESSIONS: SESSIONS_LABEL,
-    ACCESS_RECORDS: _("rows of the staff access log"),
-}
+ACCESS_RECORDS_LABEL = _("rows of the staff access log")
+
+
+def report_order(data: PersonalData) -> tuple[int, int]:
+    """Where a kind stands in the erasure's report and log line: setting by
+    setting (in the order of privacy/models.py's DEFAULT_DAYS), and by its
+    order within one setting."""
+    settings = list(DEFAULT_DAYS)
+    setting = settings.index(data.retention.setting) if data.retention else len(settings)
+    return (setting, data.order)
+
+
+def retained_personal_data() -> list[tuple[PersonalData, Retention]]:
+    """The kinds declared with a retention period, in the report's order."""
+    return [
+        (data, data.retention)
+        for data in sorted(registered_personal_data(), key=report_order)
+        if data.retention is not None
+    ]
+
+
+def kind_labels() -> dict[str, str | Promise]:
+    """Every kind the erasure counts, in the order of its report."""
+    return {data.kind: data.label for data, _retention in retained_personal_data()} | {
+        SESSIONS: SESSIONS_LABEL,
+        ACCESS_RECORDS: ACCESS_RECORDS_LABEL,
+    }
 
 
 def read_periods() -> dict[str, dict[int, list[int]]]:
@@ -205,21 +97,25 @@ def read_periods() -> dict[str, dict[int, list[int]]]:
 
 
 def due_rows(
-    *, data: PersonalData, now: datetime, periods: dict[str, dict[int, list[int]]]
+    *,
+    data: PersonalData,
+    retention: Retention,
+    now: datetime,
+    periods: dict[str, dict[int, list[int]]],
 ) -> QuerySet[Any]:
     """The rows of `data` whose period is over at `now` and that still hold
     something to erase."""
     over = Q(pk__in=[])
-    for days, municipality_ids in periods[data.setting].items():
+    for days, municipality_ids in periods[retention.setting].items():
         cutoff = now - timedelta(days=days)
         place = Q(pk__in=[])
-        for path in data.municipality:
+        for path in retention.municipality:
             place |= Q(**{f"{path}__in": municipality_ids})
-        before = Q(**{f"{data.moment}__lt": cutoff})
-        for moment in data.also_before:
+        before = Q(**{f"{retention.moment}__lt": cutoff})
+        for moment in retention.also_before:
             before &= Q(**{f"{moment}__lt": cutoff}) | Q(**{f"{moment}__isnull": True})
         over |= place & before
-    return data.model._default_manager.filter(over, data.still_there, data.also)
+    return data.model._default_manager.filter(over, retention.still_there, retention.also)
 
 
 def expired_sessions() -> QuerySet[Session]:
@@ -235,7 +131,8 @@ def count_due_personal_data(*, now: datetime) -> dict[str, int]:
     """How many rows of each kind are due for erasure at `now`."""
     periods = read_periods()
     counts = {
-        data.kind: due_rows(data=data, now=now, periods=periods).count() for data in PERSONAL_DATA
+        data.kind: due_rows(data=data, retention=retention, now=now, periods=periods).count()
+        for data, retention in retained_personal_data()
     }
     counts[SESSIONS] = expired_sessions().count()
     cutoffs = _access_log_cutoffs(now=now, periods=periods)
@@ -249,9 +146,11 @@ def erase_due_personal_data(*, now: datetime, batch: int = BATCH) -> dict[str, i
     periods = read_periods()
     erased = {
         data.kind: _erase_batch(
-            due=due_rows(data=data, now=now, periods=periods), data=data, batch=batch
+            due=due_rows(data=data, retention=retention, now=now, periods=periods),
+            data=data,
+            batch=batch,
         )
-        for data in PERSONAL_DATA
+        for data, retention in retained_personal_data()
     }
     erased[SESSIONS] = _delete_sessions(batch=batch)
     erased[ACCESS_RECORDS] = sum(
@@ -274,7 +173,7 @@ def _access_log_cutoffs(
 
 def erase_all_due_personal_data(*, now: datetime, batch: int = BATCH) -> dict[str, int]:
     """Erase everything due at `now`, a batch of each kind at a time."""
-    total: dict[str, int] = dict.fromkeys(KINDS, 0)
+    total: dict[str, int] = dict.fromkeys(kind_labels(), 0)
     while True:
         erased = erase_due_personal_data(now=now, batch=batch)
         for kind, count in erased.items():
@@ -292,19 +191,24 @@ def _erase_batch(*, due: QuerySet[Any], data: PersonalData, batch: int) -> int:
     with transaction.atomic(durable=True):
         # The same conditions again: a row changed meanwhile (a message
         # tried again) is left alone.
-        rows = due.filter(pk__in=ids)
-        if data.erased is None:
-            return rows.delete()[0]
-        if not any(callable(value) for value in data.erased.values()):
-            return rows.update(**data.erased)
-        # Values that differ from row to row (a unique column): one
-        # statement all the same.
-        changed = list(rows)
-        for row in changed:
-            for name, value in data.erased.items():
-                setattr(row, name, value(row) if callable(value) else value)
-        data.model._default_manager.bulk_update(changed, list(data.erased))
-        return len(changed)
+        return erase_rows(data=data, rows=due.filter(pk__in=ids))
+
+
+def erase_rows(*, data: PersonalData, rows: QuerySet[Any]) -> int:
+    """Blank the personal fields of `rows` as `data` declares them, or
+    delete the rows; how many. The caller holds a transaction."""
+    if data.erased is None:
+        return rows.delete()[0]
+    if not any(callable(value) for value in data.erased.values()):
+        return rows.update(**data.erased)
+    # Values that differ from row to row (a unique column): one statement
+    # all the same.
+    changed = list(rows)
+    for row in changed:
+        for name, value in data.erased.items():
+            setattr(row, name, value(row) if callable(value) else value)
+    data.model._default_manager.bulk_update(changed, list(data.erased))
+    return len(changed)
 
 
 def _delete_sessions(*, batch: int) -> int:

@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from skranke.core import clock
 from skranke.core.models import Municipality
 
-# Days. The access log's five years count one leap day.
+# Days. The access log's five years count one leap day. In the order the
+# erasure's report and log line list the kinds of each (erasure.py).
 DEFAULT_DAYS = {
     "booking_days": 90,
     "contact_note_days": 90,
+    "call_record_days": 90,
     "message_days": 30,
     "survey_comment_days": 90,
-    "call_record_days": 90,
     "access_log_days": 5 * 365 + 1,
 }
 # Ten years: longer than any rule asks, short enough to stay a period.

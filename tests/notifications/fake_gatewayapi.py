@@ -1,6 +1,7 @@
 """A stand-in for GatewayAPI's REST API on a local port: takes POST
 /rest/mtsms as the real one does, and can be made to fail (503) or hang
-past the client's timeout. It records what it accepted, by `userref`."""
+(answer nothing until released, so the client's timeout always comes
+first). It records what it accepted, by `userref`."""
 
 import base64
 import json
@@ -17,7 +18,6 @@ TOKEN = "test-token"
 class FakeGatewayApi:
     def __init__(self) -> None:
         self.mode = "up"  # "up", "unavailable" (503) or "hanging"
-        self.hang_seconds = 1.0
         self.accepted: list[dict[str, object]] = []
         self.refused = 0
         self.lock = threading.Lock()
@@ -26,6 +26,13 @@ class FakeGatewayApi:
         # GatewayAPI's status report would be.
         self.on_accept: Callable[[int, str], None] | None = None
         self.delay_seconds = 0.0  # time to accept a message when up
+        # Once this many are accepted, every request is held unanswered and
+        # not taken until `released` is set: a moment, known to the test,
+        # at which a worker is in the middle of a batch. (A hanging
+        # provider's requests are held until then too.)
+        self.hold_after: int | None = None
+        self.holding = threading.Event()
+        self.released = threading.Event()
 
     def accepted_refs(self) -> Counter[str]:
         with self.lock:
@@ -46,8 +53,15 @@ class FakeGatewayApi:
         if self.mode == "hanging":
             with self.lock:
                 self.refused += 1
-            time.sleep(self.hang_seconds)
+            self.released.wait()
             self._answer(handler, 503, {"message": "too late"})
+            return
+        with self.lock:
+            hold = self.hold_after is not None and len(self.accepted) >= self.hold_after
+        if hold:
+            self.holding.set()
+            self.released.wait()
+            self._answer(handler, 503, {"message": "held"})
             return
         time.sleep(self.delay_seconds)
         with self.lock:
@@ -89,5 +103,6 @@ def running_fake_gatewayapi() -> Iterator[tuple[FakeGatewayApi, str]]:
     try:
         yield fake, f"http://127.0.0.1:{server.server_address[1]}/rest/mtsms"
     finally:
+        fake.released.set()  # whatever is held answers, to a client long gone
         server.shutdown()
         server.server_close()

@@ -40,7 +40,6 @@ def database_url() -> str:
 @pytest.fixture
 def gateway() -> Iterator[tuple[FakeGatewayApi, str]]:
     with running_fake_gatewayapi() as (fake, url):
-        fake.delay_seconds = 0.05  # a batch takes long enough to be cut in two
 
         def report(provider_id: int, userref: str) -> None:
             record_delivery_status(
@@ -64,6 +63,7 @@ def start_worker(url: str) -> subprocess.Popen[str]:
         "GATEWAYAPI_WEBHOOK_SECRET": "secret",
         "GATEWAYAPI_TIMEOUT_SECONDS": "2",
         "MESSAGE_SENDING_TIMEOUT_SECONDS": "2",
+        "MESSAGE_RETRY_SECONDS": "1",
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--rest", "0.2"],
@@ -100,21 +100,26 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_each_message_once(
     confirmations = Message.objects.filter(kind="confirmation")
     assert confirmations.count() == MESSAGES
 
+    # The provider holds every request after the first third, so the
+    # worker is killed in the middle of its batch however busy the machine.
+    fake.hold_after = MESSAGES // 3
     worker = start_worker(url)
     try:
-        wait_until(lambda: len(fake.accepted) >= MESSAGES // 3)
+        assert fake.holding.wait(timeout=300), "the worker sent nothing"
         worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
+        worker.wait(timeout=60)
     finally:
         if worker.poll() is None:
             worker.kill()
+        fake.hold_after = None
+        fake.released.set()  # the held requests' sender is gone
     cut_at = len(fake.accepted)
-    assert 0 < cut_at < MESSAGES  # the batch was cut in two
+    assert cut_at == MESSAGES // 3  # the batch was cut in two
 
     worker = start_worker(url)
     try:
         wait_until(
-            lambda: set(confirmations.values_list("status", flat=True)) == {"sent"}, seconds=90
+            lambda: set(confirmations.values_list("status", flat=True)) == {"sent"}, seconds=300
         )
     finally:
         worker.terminate()

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from skranke.core import clock
 from skranke.privacy.erasure import (
-    KIND_LABELS,
     count_due_personal_data,
     erase_all_due_personal_data,
+    kind_labels,
 )
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = clock.now()
-        labels = KIND_LABELS
+        labels = kind_labels()
         due = count_due_personal_data(now=now)
         self.stdout.write(_("Due for erasure:"))
         for kind, count in due.items():
