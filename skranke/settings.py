@@ -281,6 +281,10 @@ STATICFILES_DIRS = [
     ("dkfds", BASE_DIR / "node_modules" / "dkfds" / "dist"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# Outside production WhiteNoise also serves straight from the finders
+# (node_modules, each app's static/), with DEBUG off as `make run` has it,
+# so a file is there without collectstatic first.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -20,6 +20,7 @@ from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
 from skranke.notifications.delivery import retry_message
+from skranke.notifications.masking import mask_tokens
 from skranke.notifications.models import Message
 from skranke.web.date_parameters import read_date_parameter
 
@@ -102,9 +103,10 @@ def retry(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 def sent_in_development(request: HttpRequest) -> HttpResponse:
-    """Every message with its text, newest first: for a developer or a demo
-    without a phone. Not there unless DEBUG is on."""
+    """Every message with its text, newest first, tokens cut short: for a
+    developer without a phone. Not there unless DEBUG is on (`make dev`)."""
     if not settings.DEBUG:
         raise Http404
     latest = Message.objects.select_related("booking", "visit").order_by("-created_at", "-pk")[:100]
-    return render(request, "notifications/development.html", {"latest": latest})
+    shown = [(message, mask_tokens(message.body)) for message in latest]
+    return render(request, "notifications/development.html", {"latest": shown})

@@ -53,6 +53,21 @@ def test_it_serves_pages_and_static_files_with_gunicorns_threaded_workers(
     assert "Using worker: gthread" in output
 
 
+def test_it_shows_no_debug_page_and_no_development_message_list(system: System) -> None:
+    """`make run` is what a town hall may run as it is: a bad date in a
+    citizen's address is a plain "not found", not Django's page listing
+    every address, and the development list of sent messages (with their
+    links) is not there."""
+    status, _, page = system.get("/bestil/pas/raadhuset/oplysninger/?start=2026-02-30T10:00")
+    assert status == 404
+    assert b"URLconf" not in page
+    assert b"Traceback" not in page
+    assert b"Siden findes ikke" in page
+    status, _, page = system.get("/udvikling/beskeder/")
+    assert status == 404
+    assert b"+45" not in page
+
+
 def test_concurrent_writers_on_sqlite_wait_for_each_other_instead_of_failing(
     system: System,
 ) -> None:

@@ -2,8 +2,11 @@
 worker, stopped together on Ctrl-C or SIGTERM.
 
 `make run` serves with gunicorn (skranke/gunicorn_config.py), the app server
-production uses; `make dev` (--dev) with Django's development server, which
-restarts when the code changes. A worker that stops is started again after a
+production uses, and DEBUG off whatever the environment says: no page of
+Django's for developers (the list of every address on a 404, the
+traceback on a 500) and no development list of sent messages reach a
+stranger. `make dev` (--dev) serves with Django's development server,
+which restarts when the code changes, with DEBUG on. A worker that stops is started again after a
 short pause while the web keeps serving; when the web server stops,
 everything stops.
 
@@ -61,6 +64,7 @@ class Command(BaseCommand):
             web_command = [*manage, "runserver", address]
             server = "Django's development server (restarts when the code changes)"
         else:
+            self.environment["DEBUG"] = "false"
             web_command = [
                 *(sys.executable, "-m", "gunicorn", "--config", "python:skranke.gunicorn_config"),
                 *("--bind", address),
