@@ -40,7 +40,9 @@ def write_workbook(*, sheets: list[Sheet]) -> bytes:
         widths: dict[int, int] = {}
         line = 0
         for table in sheet.tables:
-            worksheet.write(line, 0, table.title, title)
+            # As text, whatever it begins with: write() would take a title
+            # beginning with "=" for a formula.
+            worksheet.write_string(line, 0, table.title, title)
             line += 1
             for index, row in enumerate(table.rows):
                 for column, value in enumerate(row):

