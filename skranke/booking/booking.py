@@ -25,7 +25,9 @@ from skranke.booking.locking import is_lock_timeout, lock_citizen_and_day, lock_
 from skranke.booking.messages import queue_booking_messages
 from skranke.booking.models import Booking, BookingRequest
 from skranke.core import clock
+from skranke.core.cpr import contains_cpr_number
 from skranke.core.errors import InvalidInput
+from skranke.core.free_text import CPR_NUMBER_REFUSED
 from skranke.core.models import Location, Service
 from skranke.database.sql import fetch_rows
 from skranke.notifications.models import Message
@@ -415,7 +417,11 @@ def cancel_bookings_by_centre(
     """Cancel every booking still to come at `location` on `day` (only those
     on one desk, or only those the schedule no longer holds, when asked),
     for a closure: each citizen is told, with the centre's reason in the
-    language they booked in, by the channels they gave us."""
+    language they booked in, by the channels they gave us. The reason goes
+    out by SMS: one holding a CPR number is refused (InvalidInput)."""
+    for field, reason in (("reason_da", reason_da), ("reason_en", reason_en)):
+        if contains_cpr_number(reason):
+            raise InvalidInput(str(CPR_NUMBER_REFUSED), field=field)
     with transaction.atomic(durable=True):
         scope = _still_to_come(
             location=location, day=day, desk_id=desk_id, stranded_only=stranded_only

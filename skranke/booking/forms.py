@@ -156,12 +156,14 @@ class CentreCancellationForm(forms.Form):
     reason_da = forms.CharField(
         label=_("Why, in Danish (sent to citizens who booked in Danish)"),
         max_length=REASON_MAX,
+        validators=[validate_free_text],
         help_text=_("For example: “Rådhuset er lukket på grund af strømsvigt.”"),
         widget=forms.TextInput(attrs={"class": "form-input"}),
     )
     reason_en = forms.CharField(
         label=_("Why, in English (sent to citizens who booked in English)"),
         max_length=REASON_MAX,
+        validators=[validate_free_text],
         help_text=_("For example: “The town hall is closed because of a power cut.”"),
         widget=forms.TextInput(attrs={"class": "form-input"}),
     )

@@ -1,10 +1,20 @@
 """Spotting a CPR number (the Danish personal identity number) in free
-text, so that a field that must not hold one can refuse it: ddmmyy-xxxx,
-with a dash, a space or nothing between, and a real day and month."""
+text, so that a field that must not hold one can refuse it: ten digits
+that begin with a real day and month, written as people write them,
+whole (0101901234) or in groups (010190-1234, 01 01 90 1234,
+01.01.90.1234, 01/01/90/1234, 010190 – 1234), with any dash a phone or a
+word processor types (hyphen, en and em dash, minus sign). A phone number
+(eight digits) or a date (01-01-2026) is not one."""
 
 import re
 
-CPR_NUMBER = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
+# What may stand between the groups: up to three of spaces, dots,
+# slashes and every kind of dash.
+_BETWEEN = r"[\s./\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]{0,3}"
+_DAY = r"(?:0[1-9]|[12]\d|3[01])"
+_MONTH = r"(?:0[1-9]|1[0-2])"
+
+CPR_NUMBER = re.compile(rf"(?<!\d){_DAY}{_BETWEEN}{_MONTH}{_BETWEEN}\d{{2}}{_BETWEEN}\d{{4}}(?!\d)")
 
 
 def contains_cpr_number(text: str) -> bool:

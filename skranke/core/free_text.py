@@ -22,9 +22,9 @@ NOT_TO_WRITE_FOR_STAFF = _("Do not write the citizen's CPR number or details abo
 
 
 def validate_free_text(value: str) -> None:
-    """Refuse `value` if it holds a CPR number (ddmmyy-xxxx with a real day
-    and month; a dash, a space or nothing between). A phone number's eight
-    digits or a date such as 01-01-2026 pass."""
+    """Refuse `value` if it holds a CPR number (cpr.py: ten digits after a
+    real day and month, whole or in groups). A phone number's eight digits
+    or a date such as 01-01-2026 pass."""
     if contains_cpr_number(value):
         raise ValidationError(CPR_NUMBER_REFUSED, code="cpr_number")
 
@@ -32,7 +32,8 @@ def validate_free_text(value: str) -> None:
 def clean_text(value: str, *, field: str, limit: int, required: bool) -> str:
     """Text a person typed, tidied: one kind of line break, Unicode in one
     form, a name on one line; refused with InvalidInput naming `field` when
-    it holds control characters, is missing or is longer than `limit`."""
+    it holds control characters or a CPR number, is missing or is longer
+    than `limit`."""
     # Browsers send a text area's line breaks as CR LF: one line break each.
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", " ".join(value.split()) if field == "name" else value)
@@ -43,4 +44,7 @@ def clean_text(value: str, *, field: str, limit: int, required: bool) -> str:
         raise InvalidInput(_("Please fill in your name."), field=field)
     if len(text) > limit:
         raise InvalidInput(_("Use at most %(limit)d characters.") % {"limit": limit}, field=field)
+    # Names too: a CPR number typed into the wrong field is still one.
+    if contains_cpr_number(text):
+        raise InvalidInput(str(CPR_NUMBER_REFUSED), field=field)
     return text

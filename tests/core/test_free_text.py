@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from skranke.accounts.models import Role, User
+from skranke.booking.details import clean_citizen_details
 from skranke.booking.forms import DetailsForm, StaffBookingForm
 from skranke.booking.models import Booking
 from skranke.contact_centre.models import Contact, Topic
+from skranke.core.errors import InvalidInput
 from skranke.core.free_text import validate_free_text
 from skranke.core.models import Desk, DeskShift, Location, Service
 from skranke.surveys.forms import SurveyForm
@@ -27,6 +29,18 @@ CPR_NUMBERS = [
     "010190 1234",
     "Mit cpr er 311299-4321, ring gerne",
     "cpr:241070-1111.",
+    # As people type them: in groups, with dots, slashes, and the dashes a
+    # phone or a word processor puts in (en dash, em dash, minus, hyphen).
+    "01 01 90 1234",
+    "010190\u20131234",
+    "010190\u20141234",
+    "010190\u22121234",
+    "010190\u20101234",
+    "010190 \u2013 1234",
+    "01.01.90.1234",
+    "01/01/90/1234",
+    "010190 - 1234",
+    "cpr nr. 010190.1234",
 ]
 ORDINARY = [
     "Ring på 20 12 34 56 eller 20123456",
@@ -35,7 +49,17 @@ ORDINARY = [
     "+45 20123456",
     "1234567890",  # no day 12 of month 34
     "",
+    "Mødet 01.01.2026 kl. 10.30",
+    "Tlf. +45 20 30 40 50",
+    "01/01/2026 kl 1030",
+    "Sag 12.12.2026 og 13.12.2026",
 ]
+
+
+def test_a_cpr_number_in_a_name_is_refused() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        clean_citizen_details(name="Ane Hansen 010190-1234", phone="20123456")
+    assert refused.value.field == "name"
 
 
 @pytest.mark.parametrize("text", CPR_NUMBERS)

@@ -2,14 +2,16 @@
 again, and the day they cancel when the centre must close."""
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client, override_settings
 
 from skranke.accounts.models import Role, User
 from skranke.booking.availability import Policy
-from skranke.booking.booking import book_appointment
+from skranke.booking.booking import book_appointment, cancel_bookings_by_centre
 from skranke.booking.models import Booking
+from skranke.core.errors import InvalidInput
 from skranke.core.models import Desk, Location, Service
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.models import Message
@@ -206,3 +208,26 @@ def test_the_cancelled_days_success_is_said_once(
     form = cancel_day_form(centre, confirmed="1")
     page = client.post("/personale/tider/aflys-dag/", form, follow=True).content.decode()
     assert page.count("1 booking was cancelled") == 1
+
+
+def test_a_reason_holding_a_cpr_number_is_refused_and_nothing_is_cancelled(
+    centre: Location, passport: Service, staff_client: ClientFor
+) -> None:
+    """The centre's reason goes out by SMS to every citizen of the day."""
+    booking = book(centre, passport, 1, at(9, 10))
+    client = staff_client(member(Role.MANAGER, centre))
+    form = cancel_day_form(centre, reason_da="Ring til 01 01 90–1234", confirmed="1")
+    page = client.post("/personale/tider/aflys-dag/", form)
+    assert page.status_code == 200
+    assert "remove the CPR number" in page.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.BOOKED
+    with pytest.raises(InvalidInput):
+        cancel_bookings_by_centre(
+            location=centre,
+            day=date(2026, 12, 9),
+            reason_da="Strømsvigt",
+            reason_en="cpr 010190.1234",
+        )
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.BOOKED
