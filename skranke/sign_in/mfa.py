@@ -1,8 +1,11 @@
 """Who must give a second factor after the password, and the middleware
 that holds every page back until they have.
 
-Administrators, managers and the installation's superusers always must;
-everyone else where their municipality's sign-in settings say so. All of it
+Administrators, managers and the installation's superusers always must,
+and so must whoever holds a permission that reaches citizens' data in
+every location of the municipality (the data-protection officer's, given
+to any role); everyone else where their municipality's sign-in settings
+say so. All of it
 only while settings.MFA_REQUIRED is on (always in production), so that a
 demo or a developer's machine runs on passwords alone."""
 
@@ -16,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from skranke.access_log.reading import PERMISSION as READ_ACCESS_LOG
 from skranke.accounts.models import CONFIGURING_ROLES, SignInSettings, User
 
 # Set by a sign-in whose identity provider has already asked for a second
@@ -48,11 +52,18 @@ BEFORE_SECOND_FACTOR = frozenset(
 )
 
 
+# Permissions that reach citizens' data across every location: the access
+# log, and with it the right-of-access search and export (privacy).
+ACROSS_LOCATIONS_PERMISSIONS = (READ_ACCESS_LOG,)
+
+
 def mfa_required_for(*, user: User) -> bool:
     """Whether `user` must give a second factor to see staff pages."""
     if not settings.MFA_REQUIRED:
         return False
     if user.is_superuser or user.role in CONFIGURING_ROLES:
+        return True
+    if any(user.has_perm(permission) for permission in ACROSS_LOCATIONS_PERMISSIONS):
         return True
     if user.municipality_id is None:
         return False

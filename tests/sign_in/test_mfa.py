@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -161,6 +162,27 @@ def test_the_municipality_can_require_the_code_of_front_desk_staff(centre: Locat
     client, sent_to = signed_in_with_password(clerk)
     assert sent_to.startswith(ENROL_STEP)
     assert client.get("/personale/").status_code == 302
+
+
+def test_the_data_protection_permission_needs_the_code_whatever_the_role(
+    centre: Location,
+) -> None:
+    """A contact-centre agent made data-protection officer reads the access
+    log and the citizens' data of every location: not on a password alone."""
+    agent = member(Role.CONTACT_AGENT, centre)
+    client, sent_to = signed_in_with_password(agent)
+    assert sent_to == "/personale/"
+
+    agent.user_permissions.add(
+        Permission.objects.get(content_type__app_label="access_log", codename="read_access_log")
+    )
+    agent = User.objects.get(pk=agent.pk)  # permissions are cached on the object
+    client, sent_to = signed_in_with_password(agent)
+    assert sent_to.startswith(ENROL_STEP)
+    for page in ["/personale/adgangslog/", "/personale/"]:
+        answer = client.get(page)
+        assert answer.status_code == 302, page
+        assert answer["Location"].startswith(ENROL_STEP)
 
 
 def test_without_mfa_switched_on_the_password_is_enough(centre: Location, settings: Any) -> None:
