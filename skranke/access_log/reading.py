@@ -11,7 +11,7 @@ put to the municipality, and staff work across its locations.
 from django.db.models import Q, QuerySet
 
 from skranke.access_log.models import AccessRecord, SignInEvent
-from skranke.accounts.models import CONFIGURING_ROLES, User
+from skranke.accounts.models import CONFIGURING_ROLES, Role, User
 from skranke.accounts.scoping import municipality_scope
 
 PERMISSION = "access_log.read_access_log"
@@ -25,6 +25,15 @@ def may_read_access_log(*, user: object) -> bool:
     if user.municipality_id is None:
         return False
     return user.role in CONFIGURING_ROLES or user.has_perm(PERMISSION)
+
+
+def reads_every_location(*, user: object) -> bool:
+    """Whether `user` searches the citizens of every location of their
+    municipality: an administrator, and whoever holds the data-protection
+    permission. A manager searches their own locations' only."""
+    if not may_read_access_log(user=user) or not isinstance(user, User):
+        return False
+    return user.is_superuser or user.role == Role.ADMINISTRATOR or user.has_perm(PERMISSION)
 
 
 def visible_records(*, user: object) -> QuerySet[AccessRecord]:

@@ -1,12 +1,15 @@
 """The access log page (/personale/adgangslog/): managers, administrators and the data-protection
 officer find who has seen a citizen's bookings, or what one staff member
-has seen, and take the answer as a CSV file. A third search lists the
+has seen, and take the answer as a CSV file. A manager finds citizens at
+their own locations only: the search must not tell them whether a number
+has bookings at another. A third search lists the
 staff's sign-ins, sign-outs and failed attempts (models.SignInEvent).
 
 Every search is posted (with the CSRF token), the page number and the
 export too: a mobile number or an e-mail address never goes into an
 address, which ends up in logs and browser histories."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -21,12 +24,14 @@ from django.views.decorators.http import require_http_methods
 from skranke.access_log.models import AccessRecord, SignInEvent
 from skranke.access_log.reading import (
     may_read_access_log,
+    reads_every_location,
     records_about,
     records_of_staff,
     visible_sign_in_events,
     visible_staff,
 )
 from skranke.access_log.recording import record_access
+from skranke.accounts.scoping import location_scope, visible_locations
 from skranke.core import clock
 from skranke.core.personal_data_registry import CitizenSearch
 from skranke.privacy.access_request import in_municipality_of, shown_personal_data
@@ -87,7 +92,9 @@ def _records_of_citizen(*, user: object, text: str) -> tuple[list[Any], QuerySet
     them; a booking code also finds the rows of an erased booking. How the
     text finds bookings, and how the log names them, booking declares
     (booking/personal_data.py)."""
-    search = CitizenSearch(in_municipality=in_municipality_of(user=user), text=text)
+    every_location = reads_every_location(user=user)
+    where = in_municipality_of(user=user) if every_location else _own_locations(user=user)
+    search = CitizenSearch(in_municipality=where, text=text)
     bookings: list[Any] = []
     about = Q(pk__in=[])
     for _data, how in shown_personal_data():
@@ -97,7 +104,29 @@ def _records_of_citizen(*, user: object, text: str) -> tuple[list[Any], QuerySet
         bookings.extend(found)
         if how.records_about is not None:
             about |= how.records_about(found, search)
-    return bookings, records_about(user=user, about=about)
+    records = records_about(user=user, about=about)
+    if not every_location:
+        # The rows about the bookings found here. A typed code also finds an
+        # erased booking's rows, which no longer say where it was: those
+        # written at, or by staff of, the manager's locations.
+        own = visible_locations(user=user)
+        found_here = Q(booking_id__in=[booking.pk for booking in bookings])
+        erased_here = Q(booking__isnull=True) & (Q(location__in=own) | Q(user__locations__in=own))
+        records = records.filter(found_here | erased_here).distinct()
+    return bookings, records
+
+
+def _own_locations(*, user: object) -> Callable[[str], Q]:
+    """A manager's search: the rows of their own locations, given the path
+    from a row to its municipality through its location
+    ("location__municipality"); a row of no location is none of theirs."""
+
+    def scope(path: str) -> Q:
+        if not path.endswith("__municipality"):
+            return Q(pk__in=[])
+        return location_scope(user=user, path=path.removesuffix("__municipality"))
+
+    return scope
 
 
 def _export(records: QuerySet[AccessRecord]) -> HttpResponse:

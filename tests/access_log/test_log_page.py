@@ -10,9 +10,10 @@ from skranke.access_log.recording import Action, record_access
 from skranke.access_log.retention import erase_access_records
 from skranke.accounts.models import Role, User
 from skranke.core import clock
-from skranke.core.models import Location, Municipality
+from skranke.core.models import Location, Municipality, Service
 from tests.access_log.conftest import BookFor, member
 from tests.centre import at
+from tests.stats.visits import make_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,28 @@ def test_a_manager_sees_only_their_municipalitys_rows(
     page = staff_client(manager).post(URL, {"kind": "staff", "staff": outsider.pk})
     assert "Olga" not in page.content.decode()
     assert "Result" not in page.content.decode()
+
+
+def test_a_manager_finds_no_citizen_at_another_location_an_administrator_does(
+    centre: Location, passport: Service, manager: User, staff_client
+) -> None:
+    library = Location.objects.create(
+        municipality=centre.municipality, name="Biblioteket", slug="bibliotek", address="Vej 2"
+    )
+    there = make_booking(
+        location=library, service=passport, start=at(8, 10), phone="+4520000001", name="Ane"
+    )
+    librarian = member(Role.FRONT_DESK, library, "bodil")
+    record_access(actor=librarian, action=Action.VIEWED_BOOKING, booking=there)
+    for text in ("+45 20 00 00 01", there.code):
+        page = by_citizen(staff_client(manager), text).content.decode()
+        assert "Nothing in the log." in page, text
+        assert "Viewed the booking" not in page, text
+    assert there.code not in by_citizen(staff_client(manager), "20000001").content.decode()
+    administrator = member(Role.ADMINISTRATOR, centre, "ada")
+    page = by_citizen(staff_client(administrator), "+45 20 00 00 01").content.decode()
+    assert there.code in page
+    assert "Viewed the booking" in page
 
 
 def test_by_staff_member_newest_first_and_paginated(
