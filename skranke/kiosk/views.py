@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from skranke.accounts.devices import device_page
 from skranke.accounts.models import Device
 from skranke.booking.models import Booking
+from skranke.core import clock
 from skranke.core.errors import InvalidInput
 from skranke.core.models import Location
 from skranke.notifications.models import Message
@@ -27,6 +28,12 @@ from skranke.rate_limits.responses import limit_rate
 # The kiosk remembers the ticket it just gave, to show it after the
 # redirect, without a visit id in the address.
 TICKET_KEY = "kiosk_visit"
+# … and the late citizen whose code it has just taken, for the ticket
+# offered for their errand: the walk-in page takes no code of its own, so
+# it tells nobody which codes exist and queues nobody else's booking.
+LATE_KEY = "kiosk_late_booking"
+# The offer is for the citizen in front of the kiosk now, not the next one.
+LATE_OFFER_SECONDS = 120
 FIELD_MAX = 30
 
 
@@ -56,6 +63,9 @@ def start(request: HttpRequest) -> HttpResponse:
         else:
             return _show_ticket(request, visit)
     late = refusal is not None and refusal.code == "too_late"
+    request.session.pop(LATE_KEY, None)
+    if late and refusal is not None and refusal.booking is not None:
+        request.session[LATE_KEY] = [refusal.booking.pk, clock.now().timestamp()]
     return render(
         request,
         "kiosk/start.html",
@@ -75,15 +85,14 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @device_page(Device.Kind.KIOSK)
+@limit_rate(CHECK_INS_PER_DEVICE, key=lambda request: str(request.device.pk))  # type: ignore[attr-defined]
 @require_http_methods(["GET", "POST"])
 def walk_in(request: HttpRequest) -> HttpResponse:
     location: Location = request.device.location  # type: ignore[attr-defined]
     services = walk_in_services(location=location)
     error = ""
     if request.method == "POST":
-        late_booking = None
-        if code := request.POST.get("booking", "")[:FIELD_MAX]:
-            late_booking = Booking.objects.filter(code=code, location=location).first()
+        late_booking = _late_booking_offered(request, location=location)
         service = (
             late_booking.service
             if late_booking is not None
@@ -106,6 +115,18 @@ def walk_in(request: HttpRequest) -> HttpResponse:
         {"location": location, "services": services, "error": error},
         status=422 if error else 200,
     )
+
+
+def _late_booking_offered(request: HttpRequest, *, location: Location) -> Booking | None:
+    """The booking whose code the start page has just refused as late, when
+    the citizen takes the ticket it offered (once, within a few minutes)."""
+    offered = request.session.pop(LATE_KEY, None)
+    if request.POST.get("late") != "1" or not isinstance(offered, list) or len(offered) != 2:
+        return None
+    booking_id, at = offered
+    if clock.now().timestamp() - float(at) > LATE_OFFER_SECONDS:
+        return None
+    return Booking.objects.filter(pk=booking_id, location=location).first()
 
 
 @device_page(Device.Kind.KIOSK)

@@ -95,10 +95,34 @@ def test_a_late_citizen_is_offered_a_ticket_and_gets_one(
     answer = kiosk.post("/kiosk/", {"how": "code", "code": booking.code})
     page = answer.content.decode()
     assert "Your booked time has passed" in page
-    assert f'name="booking" value="{booking.code}"' in page
-    ticket = kiosk.post("/kiosk/uden-tid/", {"booking": booking.code}, follow=True)
+    assert booking.code not in page  # the offer names no code
+    ticket = kiosk.post("/kiosk/uden-tid/", {"late": "1"}, follow=True)
     assert "A001" in ticket.content.decode()
     assert Visit.objects.get().booking == booking
+
+
+def test_the_walk_in_page_tells_nothing_about_a_typed_code_and_queues_no_booking(
+    kiosk: Client, centre: Location, passport: Service
+) -> None:
+    """Whatever code is posted to the walk-in page, the answer is the same,
+    and no booking becomes a no-show: only the citizen whose late code the
+    start page has just taken is offered a ticket for their errand."""
+    late = booking_at(centre, passport, at(7, 10, 20))
+    coming = booking_at(centre, passport, at(7, 14, 0), number=2)
+    clock.set_now(at(7, 10, 45))
+    answers = {
+        code: without_csrf(kiosk.post("/kiosk/uden-tid/", {"booking": code, "late": "1"}).content)
+        for code in (late.code, coming.code, "ZZZZZZ")
+    }
+    assert len(set(answers.values())) == 1
+    late.refresh_from_db()
+    assert late.status == Booking.Status.BOOKED
+    assert not Visit.objects.exists()
+    # The offer is for the citizen in front of the kiosk now.
+    kiosk.post("/kiosk/", {"how": "code", "code": late.code})
+    clock.set_now(at(7, 10, 48))
+    kiosk.post("/kiosk/uden-tid/", {"late": "1"})
+    assert not Visit.objects.exists()
 
 
 def test_a_walk_in_chooses_among_errands_allowed_without_a_booking(
