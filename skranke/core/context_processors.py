@@ -1,11 +1,17 @@
 """What every page's layout needs: the municipality shown in header and
-footer, and whether the clock is a training clock."""
+footer, and whether the clock is a training clock.
+
+One installation may serve several municipalities: a page shows the one
+it is about. A view that knows (a citizen's own booking) names it on the
+request (`presented_municipality_id`); otherwise the signed-in staff
+member's, the kiosk's or display's, the location's in the address, and
+only then the installation's own (current_municipality)."""
 
 from django.conf import settings
 from django.http import HttpRequest
 
 from skranke.core import clock
-from skranke.core.models import Municipality
+from skranke.core.models import Location, Municipality
 from skranke.web.database_down import remember_contact
 
 
@@ -18,8 +24,29 @@ def current_municipality() -> Municipality | None:
     return municipalities.first()
 
 
+def presented_municipality(request: HttpRequest) -> Municipality | None:
+    """The municipality `request`'s page is about."""
+    municipality_id = getattr(request, "presented_municipality_id", None)
+    user = getattr(request, "user", None)
+    if municipality_id is None and user is not None and user.is_authenticated:
+        municipality_id = getattr(user, "municipality_id", None)
+    device = getattr(request, "device", None)  # a kiosk or display (accounts/devices.py)
+    if municipality_id is None and device is not None:
+        municipality_id = device.location.municipality_id
+    match = request.resolver_match
+    slug = match.kwargs.get("location") if match is not None else None
+    if municipality_id is None and isinstance(slug, str):
+        place = Location.objects.filter(slug=slug).values_list("municipality_id", flat=True)
+        municipality_id = place.first()
+    if municipality_id is not None:
+        found = Municipality.objects.filter(pk=municipality_id).first()
+        if found is not None:
+            return found
+    return current_municipality()
+
+
 def municipality(request: HttpRequest) -> dict[str, object]:
-    current = current_municipality()
+    current = presented_municipality(request)
     if current:
         remember_contact(name=current.name, phone=current.phone)
     return {

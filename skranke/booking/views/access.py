@@ -81,6 +81,8 @@ def citizen_booking_view(view: CitizenView) -> CitizenView:
                     secure=request.is_secure(),
                 )
             return response
+        # The page shows the municipality of the booking's location.
+        request.presented_municipality_id = booking.location.municipality_id  # type: ignore[attr-defined]
         return view(request, booking, *args, **kwargs)
 
     return with_booking
