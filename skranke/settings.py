@@ -362,6 +362,10 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one account,
 # or LOGIN_ADDRESS_FAILURE_LIMIT from one address (a town hall's staff share
 # one), lock sign-in for LOGIN_LOCKOUT_MINUTES.
+# Single sign-on providers on the internal network the app server may
+# reach (host names; docs/sign-in.md). Any other internal address is
+# refused in production.
+SINGLE_SIGN_ON_INTERNAL_HOSTS = env_list("SINGLE_SIGN_ON_INTERNAL_HOSTS")
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", default=15)
@@ -467,6 +471,13 @@ if SMS_TRANSPORT == "gatewayapi" and not (GATEWAYAPI_TOKEN and GATEWAYAPI_WEBHOO
     raise ImproperlyConfigured(
         "SMS_TRANSPORT=gatewayapi needs GATEWAYAPI_TOKEN and GATEWAYAPI_WEBHOOK_SECRET."
     )
+# An HMAC key a captured status report cannot be brute-forced back to.
+if PRODUCTION and SMS_TRANSPORT == "gatewayapi" and len(GATEWAYAPI_WEBHOOK_SECRET) < 32:
+    raise ImproperlyConfigured(
+        "GATEWAYAPI_WEBHOOK_SECRET must be at least 32 characters in production "
+        "(e.g. the output of `openssl rand -base64 32`)."
+    )
+
 ADMINS = [("Skranke", address) for address in env_list("ADMINS")]
 # The error reports mailed to ADMINS leave out citizens' data (see the module).
 DEFAULT_EXCEPTION_REPORTER = "skranke.web.error_reports.PrivateExceptionReporter"

@@ -18,7 +18,7 @@ PRODUCTION = {
     # Sent, not printed: production refuses the printing transports (skranke.E010).
     "SMS_TRANSPORT": "gatewayapi",
     "GATEWAYAPI_TOKEN": "a-gatewayapi-token",
-    "GATEWAYAPI_WEBHOOK_SECRET": "a-webhook-secret",
+    "GATEWAYAPI_WEBHOOK_SECRET": "a-webhook-secret-of-at-least-32-characters",
 }
 
 
@@ -80,3 +80,17 @@ def test_text_messages_through_gatewayapi_need_its_token_and_webhook_secret() ->
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "needs GATEWAYAPI_TOKEN and GATEWAYAPI_WEBHOOK_SECRET" in result.stderr
+
+
+def test_production_refuses_a_short_webhook_secret() -> None:
+    result = manage("check", env=PRODUCTION | {"GATEWAYAPI_WEBHOOK_SECRET": "short-secret"})
+    assert result.returncode != 0
+    assert "GATEWAYAPI_WEBHOOK_SECRET must be at least 32 characters" in result.stderr
+
+
+def test_the_deployment_check_warns_of_sqlite_in_production(tmp_path: Path) -> None:
+    sqlite = f"sqlite:///{tmp_path / 'skranke.sqlite3'}"
+    result = manage("check", "--deploy", env=PRODUCTION | {"DATABASE_URL": sqlite})
+    assert "skranke.W012" in result.stderr + result.stdout
+    result = manage("check", "--deploy", env=PRODUCTION)
+    assert "skranke.W012" not in result.stderr + result.stdout

@@ -3,6 +3,7 @@ one role; all but administrators work at the locations they are given."""
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
+from skranke.web.internal_addresses import is_internal_host
 
 
 class Role(models.TextChoices):
@@ -156,13 +158,30 @@ REASSIGNABLE_CLAIMS = frozenset(
 
 def validate_issuer_url(value: str) -> None:
     """An identity provider is reached over HTTPS; plain HTTP only on the
-    machine itself (a test or a developer's provider)."""
+    machine itself, outside production (a test or a developer's provider).
+    In production its addresses may not lead to this machine or the
+    internal network (web/internal_addresses.py), except to a host named in
+    SINGLE_SIGN_ON_INTERNAL_HOSTS: the app server posts the client secret
+    there."""
     parts = urlsplit(value)
-    if parts.scheme == "https":
-        return
-    if parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost", "::1"}:
-        return
-    raise ValidationError(_("The address must begin with https://."))
+    host = parts.hostname or ""
+    if not settings.PRODUCTION:
+        if parts.scheme == "https" or (parts.scheme == "http" and host in LOCAL_HOSTS):
+            return
+        raise ValidationError(_("The address must begin with https://."))
+    if parts.scheme != "https":
+        raise ValidationError(_("The address must begin with https://."))
+    if host not in settings.SINGLE_SIGN_ON_INTERNAL_HOSTS and is_internal_host(host):
+        raise ValidationError(
+            _(
+                "The address leads to this machine or an internal network. Use the "
+                "provider's public address, or name the host in "
+                "SINGLE_SIGN_ON_INTERNAL_HOSTS."
+            )
+        )
+
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def validate_subject_claim(value: str) -> None:

@@ -9,12 +9,15 @@
 - skranke.E011: a municipality has no privacy notice to link to from every
   citizen page (GDPR articles 13 and 14). Only with --deploy, since it
   reads the database.
+- skranke.W012: production on SQLite. It works for one small centre, but
+  one writer at a time, no replica and no point-in-time recovery is not
+  what a municipality's data should rest on (docs/install.md: PostgreSQL).
 """
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.db import DatabaseError
 
 PRINTING_TRANSPORTS = ("console", "file")
@@ -67,5 +70,21 @@ def check_privacy_notices(**kwargs: Any) -> list[CheckMessage]:
             hint="Give each a privacy notice link in the admin (Municipalities); citizen "
             "pages link to it.",
             id="skranke.E011",
+        )
+    ]
+
+
+@register(deploy=True)
+def check_database_for_production(**kwargs: Any) -> list[CheckMessage]:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if not settings.PRODUCTION or not engine.endswith("sqlite3"):
+        return []
+    return [
+        Warning(
+            "Production runs on SQLite.",
+            hint="Use PostgreSQL (DATABASE_URL=postgres://…, docs/install.md): one writer "
+            "at a time, no replica and no point-in-time recovery do not suit a "
+            "municipality's data.",
+            id="skranke.W012",
         )
     ]

@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.test import Client
 from joserfc.jwk import RSAKey
 
-from skranke.accounts.models import Role, SingleSignOn, StaffIdentity, User
+from skranke.accounts.models import Role, SingleSignOn, StaffIdentity, User, validate_issuer_url
 from skranke.core import clock
 from skranke.core.models import Desk, Location, Municipality, OpeningHours
 from tests.booking.test_staff_booking import member
@@ -437,3 +437,36 @@ def test_a_plain_http_provider_is_refused_outside_this_machine(centre: Location)
         provider.full_clean()
     provider.issuer = "https://keycloak.example.dk/realms/staff"
     provider.full_clean()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://localhost:8080/realms/staff",  # plain HTTP
+        "https://127.0.0.1/realms/staff",
+        "https://localhost/realms/staff",  # a name for this machine
+        "https://[::1]/realms/staff",
+        "https://[::ffff:127.0.0.1]/realms/staff",
+        "https://169.254.169.254/latest/meta-data",  # a cloud's metadata service
+        "https://10.0.0.5/realms/staff",
+        "https://192.168.1.10/realms/staff",
+        "https://0.0.0.0/realms/staff",
+    ],
+)
+def test_in_production_a_provider_may_not_lead_into_the_machine_or_its_network(
+    address: str, settings: Any
+) -> None:
+    """The app server posts the client secret to what an administrator
+    sets up here: not to itself or a host on the internal network."""
+    settings.PRODUCTION = True
+    with pytest.raises(ValidationError):
+        validate_issuer_url(address)
+
+
+def test_in_production_a_named_internal_host_and_a_public_address_pass(settings: Any) -> None:
+    settings.PRODUCTION = True
+    validate_issuer_url("https://20.190.151.68/tenant/v2.0")  # a public address
+    settings.SINGLE_SIGN_ON_INTERNAL_HOSTS = ["localhost"]
+    validate_issuer_url("https://localhost/realms/staff")
+    with pytest.raises(ValidationError):
+        validate_issuer_url("http://localhost/realms/staff")  # still HTTPS only
