@@ -20,7 +20,7 @@ def is_internal_host(host: str) -> bool:
             found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
         except (OSError, UnicodeError):
             return False
-        addresses = [ipaddress.ip_address(entry[4][0].split("%")[0]) for entry in found]
+        addresses = [ipaddress.ip_address(str(entry[4][0]).split("%")[0]) for entry in found]
     # ::ffff:127.0.0.1 is 127.0.0.1.
     addresses = [
         address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped
