@@ -50,18 +50,23 @@ def visible_sign_in_events(*, user: object, staff_id: int = 0) -> QuerySet[SignI
     if not may_read_access_log(user=user):
         return SignInEvent.objects.none()
     events = SignInEvent.objects.filter(municipality_scope(user=user, path="municipality"))
+    if not reads_every_location(user=user):  # a manager: their locations' staff
+        events = events.filter(user__in=visible_staff(user=user))
     if staff_id:
         events = events.filter(user_id=staff_id)
     return events.select_related("user").order_by("-at", "-pk")
 
 
 def visible_staff(*, user: object) -> QuerySet[User]:
-    """The staff members whose rows `user` may look for."""
+    """The staff members whose rows `user` may look for: a manager those of
+    their own locations, others the whole municipality's."""
     if not may_read_access_log(user=user):
         return User.objects.none()
-    return User.objects.filter(municipality_scope(user=user, path="municipality")).order_by(
-        "username"
-    )
+    staff = User.objects.filter(municipality_scope(user=user, path="municipality"))
+    if not reads_every_location(user=user) and isinstance(user, User):
+        # A manager: the staff of their own locations.
+        staff = staff.filter(locations__in=user.locations.all()).distinct()
+    return staff.order_by("username")
 
 
 def records_about(*, user: object, about: Q) -> QuerySet[AccessRecord]:

@@ -111,10 +111,16 @@ def test_a_manager_finds_no_citizen_at_another_location_an_administrator_does(
         assert "Nothing in the log." in page, text
         assert "Viewed the booking" not in page, text
     assert there.code not in by_citizen(staff_client(manager), "20000001").content.decode()
+    # Nor is the library's staff member offered, or found, by name.
+    page = staff_client(manager).get(URL).content.decode()
+    assert "Bodil" not in page
+    page = staff_client(manager).post(URL, {"kind": "staff", "staff": librarian.pk})
+    assert "Viewed the booking" not in page.content.decode()
     administrator = member(Role.ADMINISTRATOR, centre, "ada")
     page = by_citizen(staff_client(administrator), "+45 20 00 00 01").content.decode()
     assert there.code in page
     assert "Viewed the booking" in page
+    assert "Bodil" in page
 
 
 def test_by_staff_member_newest_first_and_paginated(
