@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from skranke.core import clock
-from skranke.core.models import Location, Municipality
+from skranke.core.models import Municipality
 from skranke.web.database_down import remember_contact
 
 
@@ -35,14 +35,13 @@ def presented_municipality(request: HttpRequest) -> Municipality | None:
         municipality_id = device.location.municipality_id
     match = request.resolver_match
     slug = match.kwargs.get("location") if match is not None else None
-    if municipality_id is None and isinstance(slug, str):
-        place = Location.objects.filter(slug=slug).values_list("municipality_id", flat=True)
-        municipality_id = place.first()
+    # One query on every page, whichever way the municipality is known.
+    found = None
     if municipality_id is not None:
         found = Municipality.objects.filter(pk=municipality_id).first()
-        if found is not None:
-            return found
-    return current_municipality()
+    elif isinstance(slug, str):
+        found = Municipality.objects.filter(locations__slug=slug).first()
+    return found or current_municipality()
 
 
 def municipality(request: HttpRequest) -> dict[str, object]:
