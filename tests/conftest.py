@@ -28,6 +28,13 @@ if _pool:
     _pool["max_size"] = max(_pool["max_size"], 64)
 
 
+# Passwords are hashed with PBKDF2 at a strength that costs a quarter of a
+# second on purpose; the suite signs in thousands of times, and what it tests
+# is who may sign in, not Django's hashing. The servers the tests start run
+# the real settings (tests/server, tests/test_production_settings.py).
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--at",
@@ -102,45 +109,67 @@ def _defined_in(value: object) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _works_beside_the_test(module_name: str, seen: dict[str, bool]) -> bool:
-    """Whether the module, or a module of tests/ it imports from, starts
-    threads, processes or servers."""
+def _uses(module_name: str, names: re.Pattern[str], seen: dict[str, bool]) -> bool:
+    """Whether the module, or a module of tests/ it imports from, uses a
+    name `names` matches."""
     if module_name in seen:
         return seen[module_name]
     seen[module_name] = False  # for now, while a cycle of imports is followed
     module = sys.modules.get(module_name)
-    found = any(_WORKS_BESIDE_THE_TEST.fullmatch(name) for name in _names_used(module))
+    found = any(names.fullmatch(name) for name in _names_used(module))
     for value in list(vars(module).values()) if module and not found else []:
         name = value.__name__ if isinstance(value, types.ModuleType) else _defined_in(value)
         if name and name.split(".")[0] == "tests" and name != module_name:
-            found = _works_beside_the_test(name, seen)
+            found = _uses(name, names, seen)
             if found:
                 break
     seen[module_name] = found
     return found
 
 
-def _runs_alone(item: pytest.Item, seen: dict[str, bool]) -> bool:
-    folder = Path(item.path).resolve().relative_to(_TESTS).parts[0]
-    if folder in _SERIAL_FOLDERS or "live_server" in getattr(item, "fixturenames", ()):
-        return True
+def _test_modules(item: pytest.Item) -> set[str]:
+    """The modules of tests/ holding the test and its fixtures (a
+    conftest.py's stand-in server)."""
     modules = {item.module.__name__} if isinstance(item, pytest.Function) else set()
-    # The fixtures' modules too (a conftest.py's stand-in server).
     fixture_info = getattr(item, "_fixtureinfo", None)
     for definitions in fixture_info.name2fixturedefs.values() if fixture_info else ():
         for definition in definitions:
             modules.add(getattr(definition.func, "__module__", "") or "")
-    return any(
-        _works_beside_the_test(name, seen) for name in modules if name.split(".")[0] == "tests"
-    )
+    return {name for name in modules if name.split(".")[0] == "tests"}
+
+
+def _folder(item: pytest.Item) -> str:
+    return Path(item.path).resolve().relative_to(_TESTS).parts[0]
+
+
+def _runs_alone(item: pytest.Item, seen: dict[str, bool]) -> bool:
+    if _folder(item) in _SERIAL_FOLDERS or "live_server" in getattr(item, "fixturenames", ()):
+        return True
+    return any(_uses(name, _WORKS_BESIDE_THE_TEST, seen) for name in _test_modules(item))
+
+
+# Tests that start Skranke in processes of their own (tests/server, and any
+# module that uses Popen) give those processes a training clock of their
+# own (tests/server/running_system.py): --at moves the test's process only,
+# so `make test-moved-clock` leaves them out (marker own_processes).
+def _starts_processes(item: pytest.Item, seen: dict[str, bool]) -> bool:
+    if _folder(item) == "server":
+        return True
+    return any(_uses(name, _STARTS_PROCESSES, seen) for name in _test_modules(item))
+
+
+_STARTS_PROCESSES = re.compile(r"Popen")
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m chooses by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    seen: dict[str, bool] = {}
+    beside: dict[str, bool] = {}
+    processes: dict[str, bool] = {}
     for item in items:
-        if _runs_alone(item, seen):
+        if _runs_alone(item, beside):
             item.add_marker(pytest.mark.serial)
+        if _starts_processes(item, processes):
+            item.add_marker(pytest.mark.own_processes)
 
 
 @pytest.fixture(autouse=True)
