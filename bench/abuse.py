@@ -16,7 +16,14 @@ loop is bounded. Then:
   password alone opens every kind of staff page directly;
 - hoarding: 300 bookings through POST /api/v1/bookings from one address,
   each with a new mobile number, taking the earliest free times;
-- brute force: 60 wrong passwords for one staff member, then the right one.
+- brute force: 60 wrong passwords for one staff member, then the right one
+  from the same network and from another;
+- lockout as denial of service: 4 wrong passwords from each of 30
+  networks, then the staff member's right one from their desk;
+- one IPv6 /64: 60 bookings, each from another address of the block.
+
+Behind one trusted proxy (TRUSTED_PROXY_COUNT=1), as in production: the
+networks are told apart by the X-Forwarded-For the proxy would add.
 
 Prints the counts and writes bench/results/abuse.json (docs/benchmarks.md).
 """
@@ -74,12 +81,23 @@ def system_environment(url: str) -> dict[str, str]:
     env = environment(url)
     # Every limit at its default: drop the release morning's.
     env = {key: value for key, value in env.items() if not key.startswith(("RATE_", "CHALLENGE_"))}
-    return env | {"MFA_REQUIRED": "true", "SKRANKE_CLOCK_START": CLOCK_START}
+    return env | {
+        "MFA_REQUIRED": "true",
+        "SKRANKE_CLOCK_START": CLOCK_START,
+        "TRUSTED_PROXY_COUNT": "1",
+    }
 
 
 def form_token(session: requests.Session, url: str) -> str:
     found = CSRF.search(session.get(url, timeout=30).text)
     return found.group(1) if found else ""
+
+
+def from_network(address: str) -> requests.Session:
+    """A browser whose requests the proxy says come from `address`."""
+    session = requests.Session()
+    session.headers["X-Forwarded-For"] = address
+    return session
 
 
 def sign_in(session: requests.Session, base: str, username: str, password: str) -> Any:
@@ -94,19 +112,89 @@ def sign_in(session: requests.Session, base: str, username: str, password: str) 
     )
 
 
+def sign_in_outcome(answer: Any) -> str:
+    """What the right password got: in, on to the second factor, or refused."""
+    target = answer.headers.get("Location", "") if answer.status_code == 302 else ""
+    if "/log-ind/kode/" in target or "/log-ind/autentifikator/" in target:
+        return "password accepted, on to the second factor"
+    if target and "log-ind/" not in target:
+        return "signed in"
+    return f"refused ({answer.status_code})"
+
+
+def guess(session: requests.Session, base: str, answers_seen: Counter[str]) -> None:
+    answer = sign_in(session, base, "leder", "forkert-gæt")
+    locked = answer.status_code == 429 or "Too many" in answer.text or "mange" in answer.text
+    answers_seen["locked" if locked else f"{answer.status_code} wrong password"] += 1
+
+
 def brute_force(base: str) -> dict[str, Any]:
-    session = requests.Session()
+    attacker = from_network("198.51.100.7")
     answers_seen: Counter[str] = Counter()
     for _ in range(60):
-        answer = sign_in(session, base, "leder", "forkert-gæt")
-        locked = answer.status_code == 429 or "låst" in answer.text or "locked" in answer.text
-        answers_seen["locked" if locked else f"{answer.status_code} wrong password"] += 1
-    right = sign_in(requests.Session(), base, "leder", PASSWORD)
-    signed_in = right.status_code == 302 and "log-ind/" not in right.headers.get("Location", "")
+        guess(attacker, base, answers_seen)
     return {
         "wrong passwords tried": 60,
         "answers": dict(answers_seen),
-        "then the right password": "signed in" if signed_in else "refused (locked)",
+        "then the right password, from the attacker's network": sign_in_outcome(
+            sign_in(from_network("198.51.100.7"), base, "leder", PASSWORD)
+        ),
+        "then the right password, from the staff member's desk": sign_in_outcome(
+            sign_in(from_network("203.0.113.20"), base, "leder", PASSWORD)
+        ),
+    }
+
+
+def lockout_from_many_networks(base: str) -> dict[str, Any]:
+    answers_seen: Counter[str] = Counter()
+    for network in range(30):
+        attacker = from_network(f"2001:db8:{network:x}::1")
+        for _ in range(4):
+            guess(attacker, base, answers_seen)
+    return {
+        "wrong passwords tried": 120,
+        "networks": 30,
+        "answers": dict(answers_seen),
+        "then the right password, from the staff member's desk": sign_in_outcome(
+            sign_in(from_network("203.0.113.21"), base, "leder", PASSWORD)
+        ),
+    }
+
+
+def one_ipv6_network(base: str) -> dict[str, Any]:
+    session = requests.Session()
+    today = date.fromisoformat(CLOCK_START[:10])
+    slots = session.get(
+        base + "/api/v1/availability",
+        params={
+            "location": "biblioteket",
+            "service": "pas",
+            "from": today.isoformat(),
+            "to": (today + timedelta(days=30)).isoformat(),
+        },
+        timeout=30,
+    ).json()["slots"]
+    statuses: Counter[int] = Counter()
+    for number in range(60):
+        answer = session.post(
+            base + "/api/v1/bookings",
+            json={
+                "location": "biblioteket",
+                "service": "pas",
+                "start": slots[number % len(slots)]["start"],
+                "name": "Hamster",
+                "phone": f"+4529{400_000 + number:06d}",
+                "sms_consent": True,
+            },
+            headers={"X-Forwarded-For": f"2001:db8:aaaa:1:{number:x}::{number + 1:x}"},
+            timeout=30,
+        )
+        statuses[answer.status_code] += 1
+    return {
+        "bookings tried": 60,
+        "addresses": 60,
+        "networks": 1,
+        "answers": {str(status): count for status, count in sorted(statuses.items())},
     }
 
 
@@ -283,7 +371,9 @@ def main() -> None:
             "kiosk": kiosk_oracle(base, env),
             "second factor": second_factor_skipped(base),
             "hoarding": hoarding(base),
+            "one IPv6 /64": one_ipv6_network(base),
             "brute force": brute_force(base),
+            "lockout from many networks": lockout_from_many_networks(base),
         }
     log = (folder / "runsystem.log").read_text()
     result["server"] = {

@@ -247,7 +247,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # password is checked (it needs the request: authenticate(request, ...)).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, with a second factor demanded of an
+    # account under attack (skranke/sign_in/lockout.py).
+    "skranke.sign_in.lockout.ThrottledAccountBackend",
 ]
 LOGIN_URL = "sign_in:login"
 LOGIN_REDIRECT_URL = "accounts:home"
@@ -359,18 +361,25 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("PASSKEY_ORIGINS") or [
 ]
 # A passkey is a second factor after the password here, never a sign-in alone.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-# Lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one account,
-# or LOGIN_ADDRESS_FAILURE_LIMIT from one address (a town hall's staff share
-# one), lock sign-in for LOGIN_LOCKOUT_MINUTES.
 # Single sign-on providers on the internal network the app server may
 # reach (host names; docs/sign-in.md). Any other internal address is
 # refused in production.
 SINGLE_SIGN_ON_INTERNAL_HOSTS = env_list("SINGLE_SIGN_ON_INTERNAL_HOSTS")
+# Lockout (django-axes; skranke/sign_in/lockout.py, docs/sign-in.md): an
+# account is locked from one network after LOGIN_FAILURE_LIMIT wrong
+# passwords there, a network after LOGIN_ADDRESS_FAILURE_LIMIT for any
+# accounts (a town hall's staff share one), each for LOGIN_LOCKOUT_MINUTES.
+# After LOGIN_ACCOUNT_FAILURE_LIMIT wrong passwords from anywhere the
+# account is throttled, not locked: the right password goes on only with a
+# second factor.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", default=15)
 AXES_HANDLER = "skranke.sign_in.lockout.AccountOrAddressHandler"
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The account from one network, the network, the account from anywhere
+# (AccountOrAddressHandler weighs each).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_RESET_ON_SUCCESS = True
@@ -386,7 +395,17 @@ AXES_VERBOSE = False
 # production) the client's address is the one the outermost proxy added to
 # X-Forwarded-For; anything further left the client may have made up.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0, minimum=0)
-AXES_CLIENT_IP_CALLABLE = "skranke.web.client_address.client_address"
+# Limits count networks, not addresses: an IPv6 /64 is one household's or
+# one server's (CLIENT_NETWORK_IPV6_PREFIX: 64, or 56 or 48 where a
+# provider hands out larger blocks). An IPv4 address counts by itself.
+CLIENT_NETWORK_IPV6_PREFIX = env_int("CLIENT_NETWORK_IPV6_PREFIX", default=64)
+if CLIENT_NETWORK_IPV6_PREFIX not in (48, 56, 64):
+    raise ImproperlyConfigured("CLIENT_NETWORK_IPV6_PREFIX must be 64, 56 or 48.")
+# The lockout stores the network (its first address), not the address, and
+# the user name typed only as a keyed hash: often it is a password typed in
+# the wrong field.
+AXES_CLIENT_IP_CALLABLE = "skranke.web.client_address.client_network"
+AXES_USERNAME_CALLABLE = "skranke.sign_in.lockout.hashed_username"
 # Rate limits (skranke/rate_limits; docs/configuration.md), counted in the
 # database across all processes; past one the answer is 429 with Retry-After.
 RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR = env_int(

@@ -19,7 +19,6 @@ their house. A keyed hash (as rate_limits/limits.py keeps for its
 counters) would tell the readers nothing they can read, and over IPv4's
 four billion addresses anyone with the key can undo it."""
 
-import ipaddress
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +29,7 @@ from django.http import HttpRequest
 from skranke.access_log.models import SignInEvent
 from skranke.accounts.models import User
 from skranke.core import clock
-from skranke.web.client_address import client_address
+from skranke.web.client_address import client_address, network_of
 
 Kind = SignInEvent.Kind
 
@@ -38,14 +37,8 @@ Kind = SignInEvent.Kind
 def address_network(address: str | None) -> str:
     """`address` shortened to its network ("192.0.2.0/24"), or "" when it
     is not an address."""
-    try:
-        ip = ipaddress.ip_address((address or "").strip())
-    except ValueError:
-        return ""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    network = network_of(address, ipv4_prefix=24, ipv6_prefix=48)
+    return str(network) if network is not None else ""
 
 
 def record_sign_in_event(
@@ -120,7 +113,9 @@ def note_second_factor_failed(
         record_sign_in_event(kind=Kind.SECOND_FACTOR_FAILED, user=user, request=request)
 
 
-def note_locked_out(
-    *, request: HttpRequest | None = None, username: object = None, **_: Any
-) -> None:
-    record_sign_in_event(kind=Kind.LOCKED_OUT, user=staff_member_named(username), request=request)
+def note_locked_out(*, request: HttpRequest | None = None, **_: Any) -> None:
+    # Axes's signal names the account as the lockout keeps it, a keyed hash
+    # (sign_in/lockout.py); the name typed is in the credentials it set.
+    credentials = getattr(request, "axes_credentials", None) or {}
+    typed = credentials.get(get_user_model().USERNAME_FIELD)
+    record_sign_in_event(kind=Kind.LOCKED_OUT, user=staff_member_named(typed), request=request)

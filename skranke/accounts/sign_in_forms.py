@@ -12,18 +12,32 @@ from typing import Any
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest
 
 from skranke.accounts.permissions import may_use_admin
+
+# Set on the request by an authentication backend that refuses for another
+# reason than a wrong password (sign_in/lockout.py: an account under
+# attack), with the text the form should show instead.
+REFUSAL_ATTRIBUTE = "sign_in_refusal"
 
 
 class BoundedUserName:
     fields: dict[str, Any]
+    request: HttpRequest | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+    def get_invalid_login_error(self) -> ValidationError:
+        refusal = getattr(self.request, REFUSAL_ATTRIBUTE, None)
+        if refusal:
+            return ValidationError(refusal, code="refused")
+        return super().get_invalid_login_error()  # type: ignore[misc]
 
 
 class StaffAuthenticationForm(BoundedUserName, AuthenticationForm):

@@ -24,7 +24,7 @@ from django.http import HttpRequest
 
 from skranke.core import clock
 from skranke.rate_limits.allowance import window_start
-from skranke.rate_limits.limits import BOOKINGS_PER_ADDRESS, address_of, keyed_hash
+from skranke.rate_limits.limits import BOOKINGS_PER_ADDRESS, keyed_hash, network_of_caller
 from skranke.rate_limits.models import Window
 
 
@@ -36,7 +36,7 @@ def challenge_required(*, request: HttpRequest) -> bool:
     per_address = int(settings.CHALLENGE_AFTER_BOOKINGS_PER_ADDRESS_PER_HOUR)
     # The keys as limits.spend writes them: the limit's name and a keyed hash.
     prefix = f"{BOOKINGS_PER_ADDRESS.name}:"
-    mine = prefix + keyed_hash(address_of(request))
+    mine = prefix + keyed_hash(network_of_caller(request))
     starts = window_start(now=clock.now(), window_seconds=BOOKINGS_PER_ADDRESS.window_seconds)
     counts = Window.objects.filter(
         # A range rather than startswith, so that PostgreSQL uses the index

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from skranke.challenge.proof_of_work import LIFETIME
 from skranke.challenge.spent import spend_proof
 from skranke.core import clock
-from skranke.rate_limits.limits import address_of, keyed_hash
+from skranke.rate_limits.limits import keyed_hash, network_of_caller
 
 SALT = "skranke.challenge.wait"
 TOKEN_MAX = 500
@@ -32,7 +32,7 @@ class WaitCheck:
 
 
 def _address_key(request: HttpRequest) -> str:
-    return keyed_hash(f"wait:{address_of(request)}")[:16]
+    return keyed_hash(f"wait:{network_of_caller(request)}")[:16]
 
 
 def wait_seconds() -> int:

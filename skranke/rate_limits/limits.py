@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from skranke.rate_limits.allowance import Decision, spend_allowance
-from skranke.web.client_address import client_address
+from skranke.web.client_address import client_network
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,10 @@ def spend(limit: Limit, *, value: str) -> Decision:
     )
 
 
-def address_of(request: HttpRequest) -> str:
-    """The caller's address, as the sign-in lockout sees it (TRUSTED_PROXY_COUNT)."""
-    return client_address(request) or "unknown"
+def network_of_caller(request: HttpRequest) -> str:
+    """The caller's network, as the sign-in lockout counts it (an IPv4
+    address, an IPv6 /64; web/client_address.py)."""
+    return client_network(request) or "unknown"
 
 
 def spend_booking_allowance(*, request: HttpRequest, phone: str) -> Decision:
@@ -72,7 +73,7 @@ def spend_booking_allowance(*, request: HttpRequest, phone: str) -> Decision:
     # Both counts in one transaction: on SQLite one turn at the write lock,
     # not two, in the rush when every booking waits for it.
     with transaction.atomic():
-        by_address = spend(BOOKINGS_PER_ADDRESS, value=address_of(request))
+        by_address = spend(BOOKINGS_PER_ADDRESS, value=network_of_caller(request))
         if not by_address.allowed or not phone:
             return by_address
         return spend(BOOKINGS_PER_PHONE, value=phone)

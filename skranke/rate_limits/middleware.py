@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from skranke.accounts.devices import find_device
 from skranke.accounts.models import IntegrationToken
 from skranke.accounts.tokens import bearer_token, find_holder
-from skranke.rate_limits.limits import ANONYMOUS_API_PER_ADDRESS, address_of, spend
+from skranke.rate_limits.limits import ANONYMOUS_API_PER_ADDRESS, network_of_caller, spend
 from skranke.rate_limits.responses import add_rate_limit_headers, too_many_json
 from skranke.web.database_down import DATABASE_ERRORS, database_down_response
 
@@ -42,7 +42,7 @@ class AnonymousApiLimitMiddleware:
         try:
             if is_known_caller(request):
                 return self.get_response(request)
-            decision = spend(ANONYMOUS_API_PER_ADDRESS, value=address_of(request))
+            decision = spend(ANONYMOUS_API_PER_ADDRESS, value=network_of_caller(request))
         except DATABASE_ERRORS as error:
             # Before any view: a database that is down gets the API's 503
             # here, as it would from a view.

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from skranke.accounts.devices import find_device, sign_in_device
 from skranke.accounts.models import Device
-from skranke.rate_limits.limits import DEVICE_SIGN_INS_PER_ADDRESS, address_of
+from skranke.rate_limits.limits import DEVICE_SIGN_INS_PER_ADDRESS, network_of_caller
 from skranke.rate_limits.responses import limit_rate
 
 START_PAGES: dict[str, str] = {
@@ -17,7 +17,7 @@ START_PAGES: dict[str, str] = {
 }
 
 
-@limit_rate(DEVICE_SIGN_INS_PER_ADDRESS, key=address_of)
+@limit_rate(DEVICE_SIGN_INS_PER_ADDRESS, key=network_of_caller)
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     error = ""

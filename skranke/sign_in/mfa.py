@@ -26,6 +26,10 @@ from skranke.accounts.models import CONFIGURING_ROLES, SignInSettings, User
 # factor (single sign-on), so that this one does not ask again.
 OUTSIDE_SECOND_FACTOR_KEY = "second_factor_outside"
 
+# Set by a sign-in whose account is under attack (lockout.py): this session
+# must give the second factor whatever the sign-in settings say.
+SECOND_FACTOR_DEMANDED_KEY = "second_factor_demanded"
+
 # Pages a signed-in user reaches before the second factor: the steps
 # themselves, signing out, and what needs no signed-in user anyway.
 BEFORE_SECOND_FACTOR = frozenset(
@@ -72,6 +76,11 @@ def mfa_required_for(*, user: User) -> bool:
     ).exists()
 
 
+def demand_second_factor(*, request: HttpRequest) -> None:
+    """This sign-in goes on only with the second factor (the user has one)."""
+    request.session[SECOND_FACTOR_DEMANDED_KEY] = True
+
+
 def has_passed_second_factor(*, request: HttpRequest) -> bool:
     user = request.user
     if getattr(user, "is_verified", None) is not None and user.is_verified():  # type: ignore[union-attr]
@@ -88,9 +97,11 @@ def record_outside_second_factor(*, request: HttpRequest) -> None:
 def user_awaiting_second_factor(*, request: HttpRequest) -> User | None:
     """The signed-in user, if they must still give their second factor."""
     user = request.user
-    if not isinstance(user, User) or not settings.MFA_REQUIRED:
+    if not isinstance(user, User) or has_passed_second_factor(request=request):
         return None
-    if has_passed_second_factor(request=request) or not mfa_required_for(user=user):
+    if request.session.get(SECOND_FACTOR_DEMANDED_KEY) is True:
+        return user
+    if not settings.MFA_REQUIRED or not mfa_required_for(user=user):
         return None
     return user
 

@@ -30,8 +30,10 @@ from skranke.sign_in.single_sign_on import (
 )
 
 # The provider vouched for the person; the password backend signs them in,
-# as with a password (its checks: the account is active).
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+# as with a password (its checks: the account is active). It is not asked
+# to authenticate, so an account throttled for wrong passwords (lockout.py)
+# still signs in here: the provider has done the checking.
+BACKEND = "skranke.sign_in.lockout.ThrottledAccountBackend"
 
 
 def _redirect_uri(request: HttpRequest) -> str:

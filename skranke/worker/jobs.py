@@ -10,6 +10,7 @@ from skranke.privacy.erasure import erase_personal_data
 from skranke.queueing.closing import close_past_visits, mark_no_shows
 from skranke.queueing.turn_soon import release_turn_soon_messages
 from skranke.rate_limits.allowance import forget_old_windows
+from skranke.sign_in.lockout import forget_old_sign_in_attempts
 from skranke.surveys.invitations import invite_to_surveys
 
 # Each returns how much it did, so the worker knows whether to look again
@@ -23,4 +24,5 @@ JOBS: list[Callable[[], int]] = [
     erase_personal_data,  # once an hour; batches until nothing is due
     forget_old_windows,  # rate limits' counters whose window has ended
     forget_spent_proofs,  # used challenge solutions that have expired anyway
+    forget_old_sign_in_attempts,  # the lockout's failed attempts once the lock has lifted
 ]

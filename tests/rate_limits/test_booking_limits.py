@@ -140,3 +140,26 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(
     assert via("192.0.2.2", TIMES[1], "20123402") == 201
     # A made-up entry before the proxy's own does not make a new address.
     assert via("198.51.100.9, 192.0.2.1", TIMES[2], "20123403") == 429
+
+
+@override_settings(RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR=3)
+def test_an_ipv6_network_is_one_booker_however_many_addresses_it_rotates(
+    centre: Location, passport: Service
+) -> None:
+    # A home line or a rented server holds a whole /64: 2^64 addresses.
+    made = [
+        api_booking(from_address(f"2001:db8:7:7:{n:x}::1"), start, f"2012341{n}")
+        for n, start in enumerate(TIMES)
+    ]
+    assert [answer.status_code for answer in made] == [201, 201, 201, 429]
+    # The neighbour's /64 is another household.
+    assert api_booking(from_address("2001:db8:7:8::1"), TIMES[3], "20123419").status_code == 201
+
+
+@override_settings(RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR=2, CLIENT_NETWORK_IPV6_PREFIX=48)
+def test_a_larger_block_may_be_counted_as_one_network(centre: Location, passport: Service) -> None:
+    made = [
+        api_booking(from_address(f"2001:db8:7:{n:x}::1"), start, f"2012342{n}")
+        for n, start in enumerate(TIMES[:3])
+    ]
+    assert [answer.status_code for answer in made] == [201, 201, 429]
