@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from skranke.accounts.models import Role
 from skranke.core.models import Location
+from skranke.sign_in.lockout import forget_old_sign_in_attempts
 from skranke.web.client_address import client_address
 from tests.booking.test_staff_booking import member
 
@@ -238,4 +239,15 @@ def test_a_user_name_longer_than_any_account_is_a_form_error_not_an_attempt(
     answer = sign_in(browser(), "x" * 300, "whatever", page=page)
     assert answer.status_code == 200
     assert "at most 150 characters" in answer.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_the_worker_forgets_failed_attempts_once_the_lock_has_lifted(centre: Location) -> None:
+    clerk = member(Role.FRONT_DESK, centre)
+    client = browser()
+    for _ in range(3):
+        sign_in(client, clerk.username, "wrong")
+    assert forget_old_sign_in_attempts() == 0  # they still count
+    with time_machine.travel(timedelta(minutes=16), tick=False):
+        assert forget_old_sign_in_attempts() == 1
     assert not AccessAttempt.objects.exists()
