@@ -19,7 +19,8 @@ loop is bounded. Then:
 - brute force: 60 wrong passwords for one staff member, then the right one
   from the same network and from another;
 - lockout as denial of service: 4 wrong passwords from each of 30
-  networks, then the staff member's right one from their desk;
+  networks, then the staff member's right one from their desk (the
+  manager, "leder", has an authenticator app, as production asks);
 - one IPv6 /64: 60 bookings, each from another address of the block.
 
 Behind one trusted proxy (TRUSTED_PROXY_COUNT=1), as in production: the
@@ -74,6 +75,12 @@ booked = Booking.objects.filter(status="booked")
 later = booked.filter(location__slug="raadhuset", start__date__gt=clock.today() + timedelta(days=1))
 elsewhere = booked.exclude(location__slug="raadhuset")
 print(json.dumps({"other_day": later.first().code, "other_place": elsewhere.first().code}))
+"""
+
+AUTHENTICATOR = """
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from skranke.accounts.models import User
+TOTPDevice.objects.create(user=User.objects.get(username="leder"), name="app", confirmed=True)
 """
 
 
@@ -162,7 +169,7 @@ def lockout_from_many_networks(base: str) -> dict[str, Any]:
 
 
 def one_ipv6_network(base: str) -> dict[str, Any]:
-    session = requests.Session()
+    session = from_network("192.0.2.200")  # the times, read from elsewhere
     today = date.fromisoformat(CLOCK_START[:10])
     slots = session.get(
         base + "/api/v1/availability",
@@ -363,6 +370,8 @@ def main() -> None:
     print(f"migrate and load the demo ({folder})", flush=True)
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_demo")
+    # The manager has set up an authenticator app, as production asks.
+    manage(env, "shell", "-c", AUTHENTICATOR)
     with running_system(env, folder / "runsystem.log") as (base, _server):
         # In this order: the kiosk books once itself, before hoarding has
         # used up what one address may book, and the brute force, which

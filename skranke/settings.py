@@ -372,6 +372,9 @@ SINGLE_SIGN_ON_INTERNAL_HOSTS = env_list("SINGLE_SIGN_ON_INTERNAL_HOSTS")
 # After LOGIN_ACCOUNT_FAILURE_LIMIT wrong passwords from anywhere the
 # account is throttled, not locked: the right password goes on only with a
 # second factor.
+# Adding a passkey beside a second factor the account has asks for a
+# sign-in this recent (skranke/sign_in/passkey_views.py).
+FRESH_SIGN_IN_MINUTES = env_int("FRESH_SIGN_IN_MINUTES", default=10)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)

@@ -213,6 +213,18 @@ class SignInEvent(AppendOnlyModel):
         FAILED_UNKNOWN_NAME = "failed_unknown_name", _("Failed sign-in, unknown user name")
         LOCKED_OUT = "locked_out", _("Sign-in locked after repeated failures")
         SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong code in the second step")
+        # The password was right and the second step is asked for: not yet
+        # signed in (SIGNED_IN follows the second factor).
+        PASSWORD_ACCEPTED = "password_accepted", _("Password accepted, second step asked")
+        SIGNED_IN_WITH_RECOVERY_CODE = (
+            "signed_in_recovery_code",
+            _("Signed in with a recovery code"),
+        )
+        AUTHENTICATOR_SET_UP = "authenticator_set_up", _("Authenticator app set up")
+        PASSKEY_ADDED = "passkey_added", _("Passkey added")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Two-factor sign-in reset")
+        UNLOCKED = "unlocked", _("Sign-in unlocked")
+        PASSWORD_RESET = "password_reset", _("Password reset by e-mail")
 
     STAFF_SCOPE = ("municipality", "municipality")
 
@@ -243,6 +255,9 @@ class SignInEvent(AppendOnlyModel):
         verbose_name=_("municipality"),
         db_index=False,  # the (municipality, at) index serves
     )
+    # Who did it, where it was someone else: the administrator who reset a
+    # colleague's second factor or unlocked their sign-in.
+    by_name = models.CharField(_("by"), max_length=150, blank=True)
     network = models.CharField(
         _("network"),
         max_length=49,

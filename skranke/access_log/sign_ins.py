@@ -9,7 +9,11 @@ for any backend; `user_logged_out` by `logout()`, also when the session
 ends for want of use (sign_in/staff_sessions.py). Axes sends
 `user_locked_out`. The second step of sign-in has no signal of Django's:
 sign_in sends `second_factor_failed`, defined below both apps in
-accounts/signals.py.
+accounts/signals.py, and notes the steps that follow the password (signed
+in after the second factor, a recovery code used, an authenticator or a
+passkey added, an administrator's reset or unlock) by calling
+record_sign_in_event itself: it stands above the log. Where the second
+step is to come, `user_logged_in` is noted as the password accepted.
 
 The address is kept as its network (IPv4 /24, IPv6 /48), like an address
 in a web statistics tool: the log's readers can tell a sign-in from the
@@ -28,6 +32,7 @@ from django.http import HttpRequest
 
 from skranke.access_log.models import SignInEvent
 from skranke.accounts.models import User
+from skranke.accounts.signals import SECOND_FACTOR_TO_COME
 from skranke.core import clock
 from skranke.web.client_address import client_address, network_of
 
@@ -42,7 +47,7 @@ def address_network(address: str | None) -> str:
 
 
 def record_sign_in_event(
-    *, kind: str, user: User | None, request: HttpRequest | None
+    *, kind: str, user: User | None, request: HttpRequest | None, by: User | None = None
 ) -> SignInEvent | None:
     """Note `kind` for `user` (None: an unknown user name) from the address
     of `request`. Returns the row, or None when nothing was noted (a lock
@@ -55,6 +60,7 @@ def record_sign_in_event(
         kind=kind,
         user=user,
         actor_name=user.get_username() if user is not None else "",
+        by_name=by.get_username() if by is not None else "",
         municipality_id=user.municipality_id if user is not None else None,
         network=network,
         at=clock.now(),
@@ -83,8 +89,12 @@ def _lock_already_noted(*, user: User | None, network: str) -> bool:
 
 
 def note_signed_in(*, request: HttpRequest | None = None, user: object = None, **_: Any) -> None:
+    # Where the second step is still to come (sign_in marks the request),
+    # the password alone is noted; sign_in notes SIGNED_IN after the step.
     if isinstance(user, User):
-        record_sign_in_event(kind=Kind.SIGNED_IN, user=user, request=request)
+        to_come = getattr(request, SECOND_FACTOR_TO_COME, False)
+        kind = Kind.PASSWORD_ACCEPTED if to_come else Kind.SIGNED_IN
+        record_sign_in_event(kind=kind, user=user, request=request)
 
 
 def note_signed_out(*, request: HttpRequest | None = None, user: object = None, **_: Any) -> None:

@@ -13,3 +13,9 @@ from django.dispatch import Signal
 
 # Sent with `request` and `user` (the staff member who passed the password).
 second_factor_failed = Signal()
+
+# Set on the request by sign_in before login(), where the second step of
+# sign-in is still to come: the access log then notes the password as
+# accepted, not the staff member as signed in (sign_in notes that after
+# the second step).
+SECOND_FACTOR_TO_COME = "second_factor_to_come"

@@ -15,11 +15,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from skranke.access_log.models import SignInEvent
+from skranke.access_log.sign_ins import record_sign_in_event
 from skranke.accounts.admin import StaffAdmin
 from skranke.accounts.admin_site import ScopedAdmin
 from skranke.accounts.models import SignInSettings, User
 from skranke.sign_in.lockout import unlock_sign_in
-from skranke.sign_in.mfa_devices import remove_second_factor
+from skranke.sign_in.mfa_devices import remove_second_factor, tell_administrators_of_reset
 from skranke.sign_in.single_sign_on_admin import StaffIdentityInline
 
 
@@ -27,6 +29,13 @@ from skranke.sign_in.single_sign_on_admin import StaffIdentityInline
 class SignInSettingsAdmin(ScopedAdmin):
     list_display = ["municipality", "mfa_for_everyone"]
     fields = ["municipality", "mfa_for_everyone"]
+
+
+Kind = SignInEvent.Kind
+
+
+def _by(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 @admin.action(
@@ -37,6 +46,7 @@ def unlock_sign_ins(
 ) -> None:
     for user in queryset:
         unlock_sign_in(user=user)
+        record_sign_in_event(kind=Kind.UNLOCKED, user=user, request=request, by=_by(request))
     messages.success(request, gettext("They can sign in again at once."))
 
 
@@ -49,6 +59,10 @@ def reset_second_factors(
 ) -> None:
     for user in queryset:
         remove_second_factor(user=user)
+        record_sign_in_event(
+            kind=Kind.SECOND_FACTOR_RESET, user=user, request=request, by=_by(request)
+        )
+        tell_administrators_of_reset(user=user, by=_by(request))
     messages.success(
         request,
         gettext("At their next sign-in they set up an authenticator app again."),

@@ -13,7 +13,12 @@ class SignInConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from skranke.sign_in.mfa import note_second_factor_to_come
         from skranke.sign_in.staff_sessions import note_sign_in
 
         # The working day of a staff session starts when they sign in.
         user_logged_in.connect(note_sign_in, dispatch_uid="skranke_note_sign_in")
+        # A second step still to come is kept in the session login() made.
+        user_logged_in.connect(
+            note_second_factor_to_come, dispatch_uid="skranke_note_second_factor_to_come"
+        )

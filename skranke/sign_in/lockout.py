@@ -40,7 +40,7 @@ from django_otp import user_has_device
 from skranke.accounts.models import User
 from skranke.accounts.sign_in_forms import REFUSAL_ATTRIBUTE
 from skranke.rate_limits.limits import keyed_hash
-from skranke.sign_in.mfa import demand_second_factor
+from skranke.sign_in.mfa import demand_second_factor, mark_second_factor_to_come
 
 
 def hashed_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
@@ -127,16 +127,31 @@ class ThrottledAccountBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
+        throttled = request is not None and account_throttled(
+            request=request, credentials={"username": username}
+        )
+        if throttled:
+            # Wrong or right, a password without a second factor gets the
+            # lock's answer: the answer tells no one which it was.
+            minutes = settings.LOGIN_LOCKOUT_MINUTES
+            setattr(request, REFUSAL_ATTRIBUTE, locked_message(minutes=minutes))
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None or request is None:
             return user
-        if not account_throttled(request=request, credentials={"username": username}):
-            return user
-        if user_has_device(user):
+        if throttled:
+            if not user_has_device(user):
+                raise PermissionDenied("account throttled")
             demand_second_factor(request=request)
-            return user
-        setattr(request, REFUSAL_ATTRIBUTE, locked_message(minutes=settings.LOGIN_LOCKOUT_MINUTES))
-        raise PermissionDenied("account throttled")
+        mark_second_factor_to_come(request=request, user=user)
+        return user
+        if account_throttled(request=request, credentials={"username": username}):
+            if not user_has_device(user):
+                minutes = settings.LOGIN_LOCKOUT_MINUTES
+                setattr(request, REFUSAL_ATTRIBUTE, locked_message(minutes=minutes))
+                raise PermissionDenied("account throttled")
+            demand_second_factor(request=request)
+        mark_second_factor_to_come(request=request, user=user)
+        return user
 
 
 def minutes_until_unlocked(*, request: HttpRequest, credentials: dict[str, Any] | None) -> int:

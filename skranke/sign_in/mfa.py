@@ -19,8 +19,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from skranke.access_log.models import SignInEvent
 from skranke.access_log.reading import PERMISSION as READ_ACCESS_LOG
+from skranke.access_log.sign_ins import record_sign_in_event
 from skranke.accounts.models import CONFIGURING_ROLES, SignInSettings, User
+from skranke.accounts.signals import SECOND_FACTOR_TO_COME
 
 # Set by a sign-in whose identity provider has already asked for a second
 # factor (single sign-on), so that this one does not ask again.
@@ -29,6 +32,9 @@ OUTSIDE_SECOND_FACTOR_KEY = "second_factor_outside"
 # Set by a sign-in whose account is under attack (lockout.py): this session
 # must give the second factor whatever the sign-in settings say.
 SECOND_FACTOR_DEMANDED_KEY = "second_factor_demanded"
+# Set at a sign-in whose second step is still to come, until it is given:
+# then the access log notes the staff member as signed in.
+SECOND_FACTOR_TO_COME_KEY = "second_factor_to_come"
 
 # Pages a signed-in user reaches before the second factor: the steps
 # themselves, signing out, and what needs no signed-in user anyway.
@@ -77,8 +83,46 @@ def mfa_required_for(*, user: User) -> bool:
 
 
 def demand_second_factor(*, request: HttpRequest) -> None:
-    """This sign-in goes on only with the second factor (the user has one)."""
-    request.session[SECOND_FACTOR_DEMANDED_KEY] = True
+    """This sign-in goes on only with the second factor (the user has one).
+    Marked on the request, for login() to carry into the session it makes
+    (note_second_factor_to_come)."""
+    setattr(request, SECOND_FACTOR_DEMANDED_KEY, True)
+
+
+def mark_second_factor_to_come(*, request: HttpRequest, user: User, outside: bool = False) -> None:
+    """Before login(): whether this sign-in must still give its second
+    factor (the access log notes the password as accepted, not a sign-in).
+    `outside`: the identity provider has asked for one already."""
+    demanded = getattr(request, SECOND_FACTOR_DEMANDED_KEY, False)
+    if not outside and (demanded or mfa_required_for(user=user)):
+        setattr(request, SECOND_FACTOR_TO_COME, True)
+
+
+def note_second_factor_to_come(*, request: HttpRequest | None, **_signal: object) -> None:
+    """user_logged_in's receiver: the marks of mark_second_factor_to_come and
+    demand_second_factor, kept in the session login() has made."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if getattr(request, SECOND_FACTOR_DEMANDED_KEY, False):
+        request.session[SECOND_FACTOR_DEMANDED_KEY] = True
+    if getattr(request, SECOND_FACTOR_TO_COME, False):
+        request.session[SECOND_FACTOR_TO_COME_KEY] = True
+
+
+def note_second_factor_given(*, request: HttpRequest, user: User, recovery_code: bool) -> None:
+    """After the second step (a code, a recovery code, a passkey, or the
+    first authenticator or passkey set up): now the staff member is signed
+    in, and the access log says so. Nothing is noted where the sign-in was
+    noted at the password (the step was not asked for); a recovery code
+    used is noted always, as the sign-in it was."""
+    to_come = request.session.pop(SECOND_FACTOR_TO_COME_KEY, False) is True
+    if recovery_code:
+        kind = SignInEvent.Kind.SIGNED_IN_WITH_RECOVERY_CODE
+    elif to_come:
+        kind = SignInEvent.Kind.SIGNED_IN
+    else:
+        return
+    record_sign_in_event(kind=kind, user=user, request=request)
 
 
 def has_passed_second_factor(*, request: HttpRequest) -> bool:

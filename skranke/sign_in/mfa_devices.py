@@ -6,14 +6,17 @@ from base64 import b32encode
 
 import segno
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import match_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from skranke.accounts.models import User
+from skranke.accounts.models import Role, User
+from skranke.core import clock
 from skranke.sign_in.passkeys import remove_passkeys
 
 AUTHENTICATOR_NAME = "authenticator"
@@ -91,3 +94,33 @@ def remove_second_factor(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     remove_passkeys(user=user)
+
+
+def tell_administrators_of_reset(*, user: User, by: User | None) -> int:
+    """When an administrator's second factor is reset, the municipality's
+    other administrators are told by e-mail: one taken-over administrator
+    account must not quietly open another. The number told."""
+    if user.municipality_id is None or not (user.is_superuser or user.role == Role.ADMINISTRATOR):
+        return 0
+    others = User.objects.filter(
+        municipality_id=user.municipality_id, role=Role.ADMINISTRATOR, is_active=True
+    ).exclude(pk__in=[user.pk, by.pk if by is not None else user.pk])
+    addresses = [address for address in others.values_list("email", flat=True) if address]
+    if not addresses:
+        return 0
+    when = clock.local_now()
+    context = {
+        "user": user.get_username(),
+        "by": by.get_username() if by is not None else "?",
+        "when": f"{when:%d.%m.%Y %H:%M}",
+    }
+    # Danish and English in one mail: it goes to several people, whose
+    # language the account does not say.
+    send_mail(
+        subject="Skranke: en administrators totrinslogin er nulstillet / "
+        "an administrator's two-factor sign-in was reset",
+        message=render_to_string("sign_in/second_factor_reset_email.txt", context),
+        from_email=None,
+        recipient_list=addresses,
+    )
+    return len(addresses)

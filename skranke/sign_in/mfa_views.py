@@ -18,9 +18,11 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from skranke.access_log.models import SignInEvent
+from skranke.access_log.sign_ins import record_sign_in_event
 from skranke.accounts.models import User
 from skranke.accounts.signals import second_factor_failed
-from skranke.sign_in.mfa import has_passed_second_factor
+from skranke.sign_in.mfa import has_passed_second_factor, note_second_factor_given
 from skranke.sign_in.mfa_devices import (
     authenticator_qr_svg,
     authenticator_secret,
@@ -31,6 +33,7 @@ from skranke.sign_in.mfa_devices import (
     remaining_recovery_codes,
 )
 from skranke.sign_in.passkeys import has_passkey, passkeys_of
+from skranke.sign_in.staff_sessions import signed_in_recently
 
 
 def next_page(request: HttpRequest) -> str:
@@ -45,6 +48,9 @@ def next_page(request: HttpRequest) -> str:
 
 def _with_next(view_name: str, next_url: str) -> str:
     return f"{reverse(view_name)}?{urlencode({'next': next_url})}"
+
+
+Kind = SignInEvent.Kind
 
 
 def _staff_member(request: HttpRequest) -> User:
@@ -69,7 +75,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             # A new session key for the higher privilege, as at sign-in.
             request.session.cycle_key()
             otp_login(request, device)
-            if isinstance(device, StaticDevice):
+            recovery_code = isinstance(device, StaticDevice)
+            note_second_factor_given(request=request, user=user, recovery_code=recovery_code)
+            if recovery_code:
                 left = remaining_recovery_codes(user=user)
                 messages.warning(
                     request,
@@ -119,6 +127,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             request.session.cycle_key()
             otp_login(request, device)
+            record_sign_in_event(kind=Kind.AUTHENTICATOR_SET_UP, user=user, request=request)
+            note_second_factor_given(request=request, user=user, recovery_code=False)
             return render(
                 request, "sign_in/mfa_recovery_codes.html", {"codes": codes, "next": next_url}
             )
@@ -170,5 +180,14 @@ def passkeys(request: HttpRequest) -> HttpResponse:
     if user_has_device(user) and not has_passed_second_factor(request=request):
         return redirect(_with_next("sign_in:mfa_verify", here))
     return render(
-        request, "sign_in/passkeys.html", {"passkeys": passkeys_of(user=user), "next": here}
+        request,
+        "sign_in/passkeys.html",
+        {
+            "passkeys": passkeys_of(user=user),
+            "next": here,
+            # Beside a second factor the account has, only just after
+            # signing in (passkey_views.BeginPasskeyRegistration).
+            "sign_in_again": user_has_device(user) and not signed_in_recently(request=request),
+            "minutes": settings.FRESH_SIGN_IN_MINUTES,
+        },
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp_webauthn import exceptions
 from django_otp_webauthn.views import (
     BeginCredentialAuthenticationView,
@@ -16,14 +17,26 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
+from skranke.access_log.models import SignInEvent
+from skranke.access_log.sign_ins import record_sign_in_event
 from skranke.accounts.models import User
 from skranke.accounts.signals import second_factor_failed
+from skranke.sign_in.mfa import note_second_factor_given
+from skranke.sign_in.staff_sessions import signed_in_recently
+
+Kind = SignInEvent.Kind
 
 
 class StaffOnly(exceptions.OTPWebAuthnApiError):
     status_code = 403
     default_code = "staff_only"
     default_detail = _("Only staff members have passkeys.")
+
+
+class SignInAgain(exceptions.OTPWebAuthnApiError):
+    status_code = 403
+    default_code = "sign_in_again"
+    default_detail = _("To add a passkey, sign in again first.")
 
 
 def _require_staff_member(request: HttpRequest) -> None:
@@ -39,6 +52,11 @@ class BeginPasskeyRegistration(BeginCredentialRegistrationView):
 
     def check_can_register(self) -> None:
         _require_staff_member(self.request)
+        # A passkey beside a second factor the account has: only just after
+        # signing in, so that a session left open at a desk cannot give
+        # someone else a way into the account for good.
+        if user_has_device(self.request.user) and not signed_in_recently(request=self.request):
+            raise SignInAgain()
 
 
 class CompletePasskeyRegistration(CompleteCredentialRegistrationView):
@@ -51,9 +69,13 @@ class CompletePasskeyRegistration(CompleteCredentialRegistrationView):
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         verified_before = self.request.user.is_verified()
         response: HttpResponse = super().post(*args, **kwargs)
-        if not verified_before:
-            # A new session key for the higher privilege, as at sign-in.
-            self.request.session.cycle_key()
+        user = self.request.user
+        if response.status_code < 400 and isinstance(user, User):
+            record_sign_in_event(kind=Kind.PASSKEY_ADDED, user=user, request=self.request)
+            if not verified_before:
+                # A new session key for the higher privilege, as at sign-in.
+                self.request.session.cycle_key()
+                note_second_factor_given(request=self.request, user=user, recovery_code=False)
         return response
 
 
@@ -86,3 +108,7 @@ class CompletePasskeySignIn(CompleteCredentialAuthenticationView):
         # The library has checked that the passkey is this user's.
         self.request.session.cycle_key()
         otp_login(self.request, device)
+        if isinstance(self.request.user, User):
+            note_second_factor_given(
+                request=self.request, user=self.request.user, recovery_code=False
+            )

@@ -9,7 +9,11 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 
+from skranke.access_log.models import SignInEvent
+from skranke.access_log.sign_ins import record_sign_in_event
 from skranke.sign_in.lockout import unlock_sign_in
+
+Kind = SignInEvent.Kind
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -44,6 +48,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
+        record_sign_in_event(kind=Kind.PASSWORD_RESET, user=form.user, request=self.request)
         # Who proved they own the account's e-mail need not wait out a lockout.
         unlock_sign_in(user=form.user)
         return response

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from skranke.accounts.models import SingleSignOn
 from skranke.sign_in.mfa import (
+    mark_second_factor_to_come,
     record_outside_second_factor,
     second_factor_url,
     user_awaiting_second_factor,
@@ -125,8 +126,10 @@ def finish(request: HttpRequest) -> HttpResponse:
         )
     except SignOnRefused as refusal:
         return _refused_page(request, refusal)
+    outside = sign_on.provider.counts_as_second_factor
+    mark_second_factor_to_come(request=request, user=sign_on.user, outside=outside)
     login(request, sign_on.user, backend=BACKEND)
-    if sign_on.provider.counts_as_second_factor:
+    if outside:
         record_outside_second_factor(request=request)
     next_url = _safe_next(request, sign_on.next_url)
     user = user_awaiting_second_factor(request=request)

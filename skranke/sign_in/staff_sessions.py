@@ -34,6 +34,15 @@ def note_sign_in(*, request: HttpRequest | None, **_signal: object) -> None:
         request.session[ACTIVE_AT_KEY] = now
 
 
+def signed_in_recently(*, request: HttpRequest) -> bool:
+    """Whether this session signed in within FRESH_SIGN_IN_MINUTES: what
+    adding a way into the account (a passkey) asks for."""
+    signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+    if not isinstance(signed_in_at, float):
+        return False
+    return clock.now().timestamp() - signed_in_at <= settings.FRESH_SIGN_IN_MINUTES * 60
+
+
 def read_session_end(*, request: HttpRequest) -> str | None:
     """Why the signed-in staff member's session is over ("idle", "day"), or
     None while it lasts. Notes the activity of this request."""

@@ -110,6 +110,9 @@ def test_an_account_tried_from_many_networks_asks_the_right_password_for_a_secon
     assert refused.status_code == 200
     assert "Too many failed attempts" in refused.content.decode()
     assert not is_signed_in(desk)
+    # A wrong password gets the same answer: nobody learns which was right.
+    wrong = sign_in(browser("203.0.113.8"), clerk.username, "wrong")
+    assert "Too many failed attempts" in wrong.content.decode()
 
     # With an authenticator, the right password goes on to ask for its code.
     TOTPDevice.objects.create(user=clerk, name="Telefon", confirmed=True)
