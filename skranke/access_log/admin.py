@@ -56,8 +56,8 @@ class AccessRecordAdmin(ScopedAdmin):
 class SignInEventAdmin(ScopedAdmin):
     """Read only, like the access records: sign-ins, sign-outs, failures."""
 
-    list_display = ["at", "actor_name", "kind", "network"]
-    readonly_fields = ("at", "actor_name", "user", "municipality", "kind", "network")
+    list_display = ["at", "actor_name", "kind", "by_name", "network"]
+    readonly_fields = ("at", "actor_name", "user", "municipality", "kind", "by_name", "network")
     fields = readonly_fields
     list_filter = ["kind"]
     search_fields = ["actor_name"]
