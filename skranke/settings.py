@@ -317,6 +317,9 @@ STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", default=30)
 STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", default=10)
 SESSION_COOKIE_AGE = 60 * 60 * STAFF_SESSION_HOURS
 SESSION_COOKIE_SAMESITE = "Lax"
+# A citizen's details typed and not yet booked are kept this long after the
+# latest step (skranke/booking/views/drafts.py).
+BOOKING_DRAFT_MINUTES = env_int("BOOKING_DRAFT_MINUTES", default=60)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -476,6 +479,9 @@ SMS_TO_FOREIGN_NUMBERS = env_bool("SMS_TO_FOREIGN_NUMBERS", default=False)
 MESSAGE_OUTBOX_DIR = os.environ.get("MESSAGE_OUTBOX_DIR", str(BASE_DIR / "var" / "outbox"))
 MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "10"))
 MESSAGE_RETRY_SECONDS = float(os.environ.get("MESSAGE_RETRY_SECONDS", "30"))
+# A message still held or waiting this long after it was due is given up
+# (skranke/notifications/too_late.py), so that no recipient is kept for ever.
+MESSAGE_GIVE_UP_HOURS = env_int("MESSAGE_GIVE_UP_HOURS", default=48)
 # A message claimed this long ago by a worker that then went silent is
 # looked at again (notifications/delivery.py): well past the provider's own
 # time limit (GATEWAYAPI_TIMEOUT_SECONDS), so a slow send is never taken for

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from skranke.challenge.spent import forget_spent_proofs
 from skranke.notifications.delivery import deliver_due_messages
+from skranke.notifications.too_late import give_up_late_messages
 from skranke.privacy.erasure import erase_personal_data
 from skranke.queueing.closing import close_past_visits, mark_no_shows
 from skranke.queueing.turn_soon import release_turn_soon_messages
@@ -18,6 +19,7 @@ from skranke.surveys.invitations import invite_to_surveys
 JOBS: list[Callable[[], int]] = [
     release_turn_soon_messages,  # before delivery: a released message goes this round
     deliver_due_messages,
+    give_up_late_messages,  # so that no recipient waits in the outbox for ever
     mark_no_shows,
     close_past_visits,
     invite_to_surveys,  # its messages go out next round

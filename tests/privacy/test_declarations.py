@@ -91,6 +91,7 @@ def test_the_kinds_are_listed_in_their_order() -> None:
         "call_records",
         "messages",
         "survey_comments",
+        "erasure_requests",
         "expired_sessions",
         "access_records",
     ]
