@@ -90,7 +90,7 @@ def deliver_message(*, message_id: int) -> str:
         sent_at=clock.now(),
         provider_id=provider_id[:100],
         subject=composed.subject[:200],
-        body=composed.body,
+        body=message_kind(message.kind).kept_text(composed.body),
         segments=segments,
         last_error="",
     )

@@ -24,6 +24,10 @@ def always_wanted(message: Message) -> bool:
     return True
 
 
+def kept_whole(text: str) -> str:
+    return text
+
+
 @dataclass(frozen=True)
 class MessageKind:
     """One kind of message (a value of Message.Kind) and its words.
@@ -49,6 +53,9 @@ class MessageKind:
     # Whether a message that waited (a reminder, a held message) is still
     # to go when its time comes.
     still_wanted: Callable[[Message], bool] = always_wanted
+    # The text as the outbox keeps it once sent: whole, or with what must
+    # not be read there cut short (a password-reset link's token).
+    kept_text: Callable[[str], str] = kept_whole
 
     @property
     def sms_only(self) -> bool:

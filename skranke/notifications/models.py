@@ -23,6 +23,8 @@ class Message(models.Model):
         LINK_AGAIN = "link_again", _("Your link again")
         # A satisfaction survey after the visit (surveys/), with consent.
         SURVEY = "survey", _("How did it go?")
+        # To a staff member: the link to set a new password (sign_in/).
+        PASSWORD_RESET = "password_reset", _("Password reset (staff)")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message")
@@ -42,8 +44,9 @@ class Message(models.Model):
     OPEN = (Status.PENDING, Status.SENDING)
 
     # A message is about a booking, or (a walk-in's "your turn is soon")
-    # about a visit. Named by label: the outbox stands below the apps that
-    # send messages and imports none of them (message_kinds.py).
+    # about a visit, or goes to a staff member (a password reset). Named by
+    # label: the outbox stands below the apps that send messages and
+    # imports none of them (message_kinds.py).
     booking = models.ForeignKey(
         "booking.Booking",
         on_delete=models.CASCADE,
@@ -59,6 +62,14 @@ class Message(models.Model):
         blank=True,
         related_name="messages",
         verbose_name=_("visit"),
+    )
+    staff_member = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -111,15 +122,23 @@ class Message(models.Model):
                 name="one_message_per_visit_and_kind",
             ),
             models.CheckConstraint(
-                condition=Q(booking__isnull=False, visit__isnull=True)
-                | Q(booking__isnull=True, visit__isnull=False),
-                name="message_about_a_booking_or_a_visit",
+                condition=Q(booking__isnull=False, visit__isnull=True, staff_member__isnull=True)
+                | Q(booking__isnull=True, visit__isnull=False, staff_member__isnull=True)
+                | Q(booking__isnull=True, visit__isnull=True, staff_member__isnull=False),
+                name="message_about_a_booking_a_visit_or_to_staff",
             ),
         ]
 
     def __str__(self) -> str:
-        about = self.booking.code if self.booking else str(self.visit)
+        if self.staff_member_id is not None:
+            about = str(self.staff_member)
+        else:
+            about = self.booking.code if self.booking else str(self.visit)
         return f"{self.get_kind_display()} ({self.get_channel_display()}) {about}"
+
+
+# Kinds sent to staff, not to citizens.
+STAFF_KINDS = frozenset({Message.Kind.PASSWORD_RESET})
 
 
 class MessageText(models.Model):
@@ -139,7 +158,14 @@ class MessageText(models.Model):
         related_name="message_texts",
         verbose_name=_("municipality"),
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Message.Kind.choices)
+    # A citizen's messages only: a staff member's have Skranke's words.
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=[
+            (value, label) for value, label in Message.Kind.choices if value not in STAFF_KINDS
+        ],
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Message.Channel.choices)
     language = models.CharField(
         _("language"), max_length=2, choices=[("da", _("Danish")), ("en", _("English"))]

@@ -93,6 +93,7 @@ register_personal_data(
             municipality=(
                 "booking__location__municipality_id",
                 "visit__location__municipality_id",
+                "staff_member__municipality_id",  # a password-reset mail
             ),
             still_there=any_filled(
                 "recipient", "subject", "body", "reason", "provider_id", "last_error"
