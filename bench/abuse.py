@@ -21,7 +21,10 @@ loop is bounded. Then:
 - lockout as denial of service: 4 wrong passwords from each of 30
   networks, then the staff member's right one from their desk (the
   manager, "leder", has an authenticator app, as production asks);
-- one IPv6 /64: 60 bookings, each from another address of the block.
+- one IPv6 /64: 60 bookings, each from another address of the block;
+- password reset: the answer's time for a staff member's address and for
+  one nobody has; 50 requests for one staff member's address; 15 from one
+  network.
 
 Behind one trusted proxy (TRUSTED_PROXY_COUNT=1), as in production: the
 networks are told apart by the X-Forwarded-For the proxy would add.
@@ -31,6 +34,7 @@ Prints the counts and writes bench/results/abuse.json (docs/benchmarks.md).
 
 import json
 import re
+import statistics
 import subprocess
 import tempfile
 import time
@@ -77,10 +81,17 @@ elsewhere = booked.exclude(location__slug="raadhuset")
 print(json.dumps({"other_day": later.first().code, "other_place": elsewhere.first().code}))
 """
 
-AUTHENTICATOR = """
+STAFF_SETUP = """
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from skranke.accounts.models import User
-TOTPDevice.objects.create(user=User.objects.get(username="leder"), name="app", confirmed=True)
+manager = User.objects.get(username="leder")
+manager.email = "leder@kommune.example"
+manager.save()
+TOTPDevice.objects.create(user=manager, name="app", confirmed=True)
+"""
+RESET_MAILS = """
+from skranke.notifications.models import Message
+print(Message.objects.filter(kind="password_reset").count())
 """
 
 
@@ -165,6 +176,61 @@ def lockout_from_many_networks(base: str) -> dict[str, Any]:
         "then the right password, from the staff member's desk": sign_in_outcome(
             sign_in(from_network("203.0.113.21"), base, "leder", PASSWORD)
         ),
+    }
+
+
+def ask_for_reset(base: str, email: str, network: str) -> tuple[int, float]:
+    """One request for a password-reset mail: the status and milliseconds."""
+    session = from_network(network)
+    url = base + "/personale/glemt-adgangskode/"
+    token = form_token(session, url)
+    started = time.perf_counter()
+    answer = session.post(
+        url,
+        data={"csrfmiddlewaretoken": token, "email": email},
+        headers={"Referer": url},
+        timeout=30,
+        allow_redirects=False,
+    )
+    return answer.status_code, (time.perf_counter() - started) * 1000
+
+
+def password_reset(base: str, env: dict[str, str]) -> dict[str, Any]:
+    known: list[float] = []
+    unknown: list[float] = []
+    for number in range(20):
+        known.append(ask_for_reset(base, "leder@kommune.example", f"192.0.2.{number + 1}")[1])
+        unknown.append(
+            ask_for_reset(base, f"nobody{number}@example.org", f"192.0.2.{number + 101}")[1]
+        )
+    flood = Counter(
+        ask_for_reset(base, "leder@kommune.example", f"203.0.113.{number + 1}")[0]
+        for number in range(30)
+    )
+    one_network = Counter(
+        ask_for_reset(base, f"guess{number}@example.org", "198.51.100.77")[0]
+        for number in range(15)
+    )
+    queued = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", RESET_MAILS],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "median ms, a staff member's address": round(statistics.median(known), 1),
+        "median ms, an address nobody has": round(statistics.median(unknown), 1),
+        "30 more requests for the manager's address, from 30 networks, answers": {
+            str(status): count for status, count in flood.items()
+        },
+        "mails written for the manager after 50 requests (limit: 3 an hour)": int(
+            queued.split()[-1]
+        ),
+        "15 requests from one network, answers": {
+            str(status): count for status, count in one_network.items()
+        },
     }
 
 
@@ -370,8 +436,9 @@ def main() -> None:
     print(f"migrate and load the demo ({folder})", flush=True)
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_demo")
-    # The manager has set up an authenticator app, as production asks.
-    manage(env, "shell", "-c", AUTHENTICATOR)
+    # The manager has an e-mail address and has set up an authenticator
+    # app, as production asks.
+    manage(env, "shell", "-c", STAFF_SETUP)
     with running_system(env, folder / "runsystem.log") as (base, _server):
         # In this order: the kiosk books once itself, before hoarding has
         # used up what one address may book, and the brute force, which
@@ -383,6 +450,7 @@ def main() -> None:
             "one IPv6 /64": one_ipv6_network(base),
             "brute force": brute_force(base),
             "lockout from many networks": lockout_from_many_networks(base),
+            "password reset": password_reset(base, env),
         }
     log = (folder / "runsystem.log").read_text()
     result["server"] = {

@@ -424,8 +424,8 @@ RATE_LIMIT_CHECK_INS_PER_DEVICE_PER_MINUTE = env_int(
 RATE_LIMIT_DEVICE_SIGN_INS_PER_ADDRESS_PER_15_MINUTES = env_int(
     "RATE_LIMIT_DEVICE_SIGN_INS_PER_ADDRESS_PER_15_MINUTES", default=10
 )
-# Asking for a password-reset mail: from one network, and mails to one
-# staff account (skranke/sign_in/passwords.py).
+# Asking for a password-reset mail: from one network, and for one e-mail
+# address, so mails to one staff account (skranke/sign_in/passwords.py).
 RATE_LIMIT_PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int(
     "RATE_LIMIT_PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", default=10
 )

@@ -7,10 +7,10 @@ belongs to anyone: it only writes the mail into the outbox, which the
 worker sends (message_texts.py); sending it here would take the mail
 server's time for a staff member's address and none for a stranger's.
 Asking is limited per network (RATE_LIMIT_PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
-past which the page says to wait) and mails per account
-(RATE_LIMIT_PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR, past which no more are
-written, and the page says nothing different), so that nobody can fill a
-colleague's inbox."""
+past which the page says to wait) and per address asked for, so per
+account (RATE_LIMIT_PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR, past which no more
+are written, and the page says nothing different), so that nobody can
+fill a colleague's inbox."""
 
 from typing import Any
 
@@ -48,11 +48,8 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "sign_in/password_change_done.html"
 
 
-def queue_password_reset(*, user: User, email: str) -> bool:
-    """Write the password-reset mail for `user` into the outbox, unless the
-    account has had its mails for the hour. Whether it was written."""
-    if not spend(PASSWORD_RESETS_PER_ACCOUNT, value=str(user.pk)).allowed:
-        return False
+def queue_password_reset(*, user: User, email: str) -> None:
+    """Write the password-reset mail for `user` into the outbox."""
     now = clock.now()
     Message.objects.create(
         staff_member=user,
@@ -63,7 +60,6 @@ def queue_password_reset(*, user: User, email: str) -> bool:
         due_at=now,
         next_attempt_at=now,
     )
-    return True
 
 
 class StaffPasswordResetForm(PasswordResetForm):
@@ -71,7 +67,12 @@ class StaffPasswordResetForm(PasswordResetForm):
         """The mails go into the outbox. Django's form would send them here,
         with a link made from the request's Host header, which whoever asks
         could choose; the outbox's is made from SITE_URL."""
-        for user in self.get_users(self.cleaned_data["email"]):
+        email = self.cleaned_data["email"]
+        # Counted for the address asked for, whoever has it, so that an
+        # address nobody has costs the same write as a staff member's.
+        if not spend(PASSWORD_RESETS_PER_ACCOUNT, value=email.casefold()).allowed:
+            return
+        for user in self.get_users(email):
             if isinstance(user, User):
                 # To the address the account has, as typed when it was saved.
                 queue_password_reset(user=user, email=user.email)
