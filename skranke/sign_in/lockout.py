@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -156,13 +156,12 @@ class ThrottledAccountBackend(ModelBackend):
 
 def minutes_until_unlocked(*, request: HttpRequest, credentials: dict[str, Any] | None) -> int:
     """Whole minutes (at least one) until the lock on this sign-in lifts:
-    the lockout time after the latest failure for the account from this
-    network, or for the network."""
-    username = get_client_username(request, credentials)
+    the lockout time after the network's latest failure (the account's
+    from here among them), so it never says too little."""
     network = get_client_ip_address(request)
-    latest = AccessAttempt.objects.filter(
-        Q(username=username, ip_address=network) | Q(ip_address=network)
-    ).aggregate(latest=Max("attempt_time"))["latest"]
+    latest = AccessAttempt.objects.filter(ip_address=network).aggregate(
+        latest=Max("attempt_time")
+    )["latest"]
     lockout = settings.LOGIN_LOCKOUT_MINUTES * 60
     if latest is None:
         return settings.LOGIN_LOCKOUT_MINUTES
