@@ -417,7 +417,13 @@ AXES_USERNAME_CALLABLE = "skranke.sign_in.lockout.hashed_username"
 RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR = env_int(
     "RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR", default=20
 )
-RATE_LIMIT_BOOKINGS_PER_PHONE_PER_DAY = env_int("RATE_LIMIT_BOOKINGS_PER_PHONE_PER_DAY", default=5)
+# A household books with one mobile number: a family of six, with a retry
+# or two, in a day.
+RATE_LIMIT_BOOKINGS_PER_PHONE_PER_DAY = env_int("RATE_LIMIT_BOOKINGS_PER_PHONE_PER_DAY", default=10)
+# One phone number (or e-mail address) may hold this many active bookings
+# of one service, for different people by name: a parent books the
+# family's passports (skranke/booking/booking.py).
+BOOKINGS_PER_SERVICE_PER_PHONE = env_int("BOOKINGS_PER_SERVICE_PER_PHONE", default=6)
 RATE_LIMIT_CHECK_INS_PER_DEVICE_PER_MINUTE = env_int(
     "RATE_LIMIT_CHECK_INS_PER_DEVICE_PER_MINUTE", default=30
 )

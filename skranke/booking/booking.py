@@ -13,8 +13,9 @@ import secrets
 from datetime import date, datetime, timedelta
 
 import psycopg
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.models import User
@@ -98,10 +99,12 @@ def _explain_missing_slot(
     return SlotTaken()
 
 
-def _held_services(*, citizen: CitizenDetails, location: Location, now: datetime) -> list[int]:
-    """The services of the citizen's active bookings in this municipality,
-    found by phone number or e-mail address. Plain SQL: it runs on every
-    booking (see database/sql.py)."""
+def _held_bookings(
+    *, citizen: CitizenDetails, location: Location, now: datetime
+) -> list[tuple[int, str]]:
+    """The (service, name) of each active booking in this municipality made
+    with the citizen's phone number or e-mail address. Plain SQL: it runs
+    on every booking (see database/sql.py)."""
     identity, params = "booking.phone = %s", [citizen.phone]
     if citizen.email:
         identity, params = (
@@ -112,28 +115,69 @@ def _held_services(*, citizen: CitizenDetails, location: Location, now: datetime
             ],
         )
     rows = fetch_rows(
-        f"SELECT booking.service_id FROM {Booking._meta.db_table} booking"  # noqa: S608
+        f"SELECT booking.service_id, booking.name FROM {Booking._meta.db_table} booking"  # noqa: S608
         f" JOIN {Location._meta.db_table} place ON place.id = booking.location_id"
         f" WHERE {identity} AND place.municipality_id = %s"
         ' AND booking.status = %s AND booking."end" > %s',
         [*params, location.municipality_id, Booking.Status.BOOKED, now],
     )
-    return [service for (service,) in rows]
+    return [(service, name) for (service, name) in rows]
+
+
+def find_bookings_by_phone(
+    *, citizen: CitizenDetails, service: Service, location: Location, now: datetime
+) -> list[Booking]:
+    """The active bookings for `service` in this municipality made with the
+    citizen's phone number or e-mail address: what the staff form shows
+    before booking another."""
+    identity = Q(phone=citizen.phone)
+    if citizen.email:
+        identity |= Q(email=citizen.email)
+    return list(
+        Booking.objects.filter(
+            identity,
+            service=service,
+            location__municipality_id=location.municipality_id,
+            status=Booking.Status.BOOKED,
+            end__gt=now,
+        )
+        .select_related("location")
+        .order_by("start")
+    )
+
+
+def same_person(first: str, second: str) -> bool:
+    """Whether two names typed are one person's: case and spaces aside."""
+    return " ".join(first.casefold().split()) == " ".join(second.casefold().split())
 
 
 def _check_limits(
     *, citizen: CitizenDetails, service: Service, location: Location, now: datetime
 ) -> None:
-    """At most one active booking per service, and a few in total, per phone
-    number and per e-mail address: enough for a family, too few to hoard."""
-    held = _held_services(citizen=citizen, location=location, now=now)
-    if service.pk in held:
+    """Per phone number and e-mail address: one active booking per service
+    for each person (by name), and a few in total for each; and for one
+    service at most BOOKINGS_PER_SERVICE_PER_PHONE people. A parent books
+    the family's passports with their own mobile number; a hoarder's
+    numbers are limited elsewhere (rate_limits), and the times by what a
+    bot does not have."""
+    held = _held_bookings(citizen=citizen, location=location, now=now)
+    own = [held_service for held_service, name in held if same_person(name, citizen.name)]
+    if service.pk in own:
         raise LimitReached(
             _("You already have a booking for this errand. Change or cancel it instead.")
         )
-    if len(held) >= location.municipality.max_active_bookings:
+    if len(own) >= location.municipality.max_active_bookings:
         raise LimitReached(
             _("You have as many bookings as one person can have. Cancel one to book another.")
+        )
+    this_service = sum(1 for held_service, _name in held if held_service == service.pk)
+    if this_service >= settings.BOOKINGS_PER_SERVICE_PER_PHONE:
+        raise LimitReached(
+            _(
+                "This phone number already has %(count)d bookings for this errand. "
+                "Call us to book more."
+            )
+            % {"count": this_service}
         )
 
 
@@ -147,11 +191,15 @@ def book_appointment(
     policy: Policy,
     booked_by: User | None = None,
     squeeze_in: bool = False,
+    despite_limits: bool = False,
     idempotency_key: str = "",
     fingerprint: str = "",
 ) -> Booking:
     """Book `start` for the citizen. Raises InvalidInput, SlotTaken or
     LimitReached; never books a desk's time twice.
+
+    `despite_limits` (staff, having seen the number's bookings: the
+    caller checks) books beyond the limits per phone number and e-mail.
 
     `squeeze_in` (managers only; the caller checks the role) books a time
     the service is normally offered at even when no desk is free: on no
@@ -176,6 +224,7 @@ def book_appointment(
                 policy=policy,
                 booked_by=booked_by,
                 squeeze_in=squeeze_in,
+                despite_limits=despite_limits,
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
             )
@@ -247,6 +296,7 @@ def _book(
     policy: Policy,
     booked_by: User | None,
     squeeze_in: bool,
+    despite_limits: bool,
     idempotency_key: str,
     fingerprint: str,
 ) -> Booking:
@@ -264,7 +314,8 @@ def _book(
             location=location,
             day=start.astimezone(clock.LOCAL_ZONE).date(),
         )
-        _check_limits(citizen=citizen, service=service, location=location, now=policy.now())
+        if not despite_limits:
+            _check_limits(citizen=citizen, service=service, location=location, now=policy.now())
         slot = find_slot(location=location, service=service, start=start, policy=policy)
         if slot is None:
             reason = _explain_missing_slot(

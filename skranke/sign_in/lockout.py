@@ -159,9 +159,9 @@ def minutes_until_unlocked(*, request: HttpRequest, credentials: dict[str, Any] 
     the lockout time after the network's latest failure (the account's
     from here among them), so it never says too little."""
     network = get_client_ip_address(request)
-    latest = AccessAttempt.objects.filter(ip_address=network).aggregate(
-        latest=Max("attempt_time")
-    )["latest"]
+    latest = AccessAttempt.objects.filter(ip_address=network).aggregate(latest=Max("attempt_time"))[
+        "latest"
+    ]
     lockout = settings.LOGIN_LOCKOUT_MINUTES * 60
     if latest is None:
         return settings.LOGIN_LOCKOUT_MINUTES

@@ -18,7 +18,12 @@ from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
 from skranke.booking.availability import Policy, find_slots
-from skranke.booking.booking import book_appointment, cancel_appointment, reschedule_appointment
+from skranke.booking.booking import (
+    book_appointment,
+    cancel_appointment,
+    find_bookings_by_phone,
+    reschedule_appointment,
+)
 from skranke.booking.forms import StaffBookingForm
 from skranke.booking.models import Booking
 from skranke.booking.search import SEARCH_LIMIT, search_bookings
@@ -125,27 +130,36 @@ def book_for_citizen(request: HttpRequest) -> HttpResponse:
     if squeeze_in and not role_allows(user=user, action="squeeze_in"):
         raise PermissionDenied
     form = StaffBookingForm(request.POST or None, phone_meeting=service.kind == Service.Kind.PHONE)
+    # The number's bookings for this errand: shown before booking another
+    # (a parent booking the family's), never a refusal at the desk.
+    existing: list[Booking] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            booking = book_appointment(
-                location=location,
-                service=service,
-                start=start,
-                citizen=form.details,
-                channel=form.cleaned_data["channel"],
-                policy=Policy.for_staff(location),
-                booked_by=user,
-                squeeze_in=squeeze_in,
-            )
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(
-                request,
-                _("Booked. Read the booking code to the citizen: %(code)s")
-                % {"code": booking.code},
-            )
-            return redirect("booking:staff_booking", code=booking.code)
+        seen_existing = request.POST.get("set_eksisterende") == "1"
+        existing = find_bookings_by_phone(
+            citizen=form.details, service=service, location=location, now=clock.now()
+        )
+        if seen_existing or not existing:
+            try:
+                booking = book_appointment(
+                    location=location,
+                    service=service,
+                    start=start,
+                    citizen=form.details,
+                    channel=form.cleaned_data["channel"],
+                    policy=Policy.for_staff(location),
+                    booked_by=user,
+                    squeeze_in=squeeze_in,
+                    despite_limits=seen_existing,
+                )
+            except DomainError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("Booked. Read the booking code to the citizen: %(code)s")
+                    % {"code": booking.code},
+                )
+                return redirect("booking:staff_booking", code=booking.code)
     return render(
         request,
         "booking/staff/book.html",
@@ -155,6 +169,7 @@ def book_for_citizen(request: HttpRequest) -> HttpResponse:
             "service": service,
             "start": start.astimezone(clock.LOCAL_ZONE),
             "squeeze_in": squeeze_in,
+            "existing": existing,
         },
     )
 
