@@ -236,29 +236,14 @@ def password_reset(base: str, env: dict[str, str]) -> dict[str, Any]:
 
 def one_ipv6_network(base: str) -> dict[str, Any]:
     session = from_network("192.0.2.200")  # the times, read from elsewhere
-    today = date.fromisoformat(CLOCK_START[:10])
-    slots = session.get(
-        base + "/api/v1/availability",
-        params={
-            "location": "biblioteket",
-            "service": "pas",
-            "from": today.isoformat(),
-            "to": (today + timedelta(days=30)).isoformat(),
-        },
-        timeout=30,
-    ).json()["slots"]
+    slots = free_times(session, base, location="biblioteket", days=30)
     statuses: Counter[int] = Counter()
     for number in range(60):
         answer = session.post(
             base + "/api/v1/bookings",
-            json={
-                "location": "biblioteket",
-                "service": "pas",
-                "start": slots[number % len(slots)]["start"],
-                "name": "Hamster",
-                "phone": f"+4529{400_000 + number:06d}",
-                "sms_consent": True,
-            },
+            json=booking_body(
+                "biblioteket", slots[number % len(slots)], f"+4529{400_000 + number:06d}"
+            ),
             headers={"X-Forwarded-For": f"2001:db8:aaaa:1:{number:x}::{number + 1:x}"},
             timeout=30,
         )
@@ -271,32 +256,44 @@ def one_ipv6_network(base: str) -> dict[str, Any]:
     }
 
 
-def hoarding(base: str) -> dict[str, Any]:
-    session = requests.Session()
+def free_times(session: requests.Session, base: str, *, location: str, days: int) -> list[Any]:
+    """The passport times free at `location` over the next `days` days."""
     today = date.fromisoformat(CLOCK_START[:10])
-    slots = session.get(
+    return session.get(
         base + "/api/v1/availability",
         params={
-            "location": "raadhuset",
+            "location": location,
             "service": "pas",
             "from": today.isoformat(),
-            "to": (today + timedelta(days=30)).isoformat(),
+            "to": (today + timedelta(days=days)).isoformat(),
         },
         timeout=30,
     ).json()["slots"]
+
+
+def booking_body(location: str, slot: dict[str, Any], phone: str) -> dict[str, Any]:
+    """A hoarder's booking of `slot` through the API."""
+    return {
+        "location": location,
+        "service": "pas",
+        "start": slot["start"],
+        "name": "Hamster",
+        "phone": phone,
+        "sms_consent": True,
+    }
+
+
+def hoarding(base: str) -> dict[str, Any]:
+    session = requests.Session()
+    slots = free_times(session, base, location="raadhuset", days=30)
     statuses: Counter[int] = Counter()
     started = time.monotonic()
     for number in range(300):
         answer = session.post(
             base + "/api/v1/bookings",
-            json={
-                "location": "raadhuset",
-                "service": "pas",
-                "start": slots[number % len(slots)]["start"],
-                "name": "Hamster",
-                "phone": f"+4528{400_000 + number:06d}",
-                "sms_consent": True,
-            },
+            json=booking_body(
+                "raadhuset", slots[number % len(slots)], f"+4528{400_000 + number:06d}"
+            ),
             timeout=30,
         )
         statuses[answer.status_code] += 1
@@ -317,13 +314,7 @@ def book_elsewhere(base: str) -> None:
     """One booking at the library, for the kiosk at the town hall to be
     asked about."""
     session = requests.Session()
-    today = date.fromisoformat(CLOCK_START[:10])
-    query = {"location": "biblioteket", "service": "pas", "from": today.isoformat()}
-    slots = session.get(
-        base + "/api/v1/availability",
-        params=query | {"to": (today + timedelta(days=14)).isoformat()},
-        timeout=30,
-    ).json()["slots"]
+    slots = free_times(session, base, location="biblioteket", days=14)
     answer = session.post(
         base + "/api/v1/bookings",
         json={

@@ -83,12 +83,17 @@ def test_setting_up_the_app_is_logged_and_then_the_sign_in(centre: Location) -> 
     ]
 
 
+def administrator(centre: Location, name: str) -> User:
+    """An administrator with an e-mail address, name@example.org."""
+    user = member(Role.ADMINISTRATOR, centre, name)
+    user.email = f"{name}@example.org"
+    user.save()
+    return user
+
+
 def administrators_client(centre: Location, staff_client: Any, settings: Any) -> Client:
-    administrator = member(Role.ADMINISTRATOR, centre, "anna")
-    administrator.email = "anna@example.org"
-    administrator.save()
     settings.MFA_REQUIRED = False  # staff_client skips the code step
-    return staff_client(administrator)
+    return staff_client(administrator(centre, "anna"))
 
 
 def test_an_administrators_reset_is_logged_with_who_did_it_and_the_others_are_told(
@@ -96,9 +101,7 @@ def test_an_administrators_reset_is_logged_with_who_did_it_and_the_others_are_to
 ) -> None:
     colleague = member(Role.ADMINISTRATOR, centre, "bent")
     with_authenticator(colleague)
-    third = member(Role.ADMINISTRATOR, centre, "carl")
-    third.email = "carl@example.org"
-    third.save()
+    administrator(centre, "carl")
     client = administrators_client(centre, staff_client, settings)
     client.post(
         "/admin/accounts/user/",
@@ -118,9 +121,7 @@ def test_a_reset_of_a_front_desk_member_tells_no_administrator(
 ) -> None:
     clerk = member(Role.FRONT_DESK, centre, "frida")
     with_authenticator(clerk)
-    third = member(Role.ADMINISTRATOR, centre, "carl")
-    third.email = "carl@example.org"
-    third.save()
+    administrator(centre, "carl")
     client = administrators_client(centre, staff_client, settings)
     client.post(
         "/admin/accounts/user/", {"action": "reset_second_factors", "_selected_action": [clerk.pk]}
