@@ -452,6 +452,33 @@ CHALLENGE_AFTER_BOOKINGS_PER_HOUR = env_int("CHALLENGE_AFTER_BOOKINGS_PER_HOUR",
 CHALLENGE_ALWAYS = env_bool("CHALLENGE_ALWAYS", default=False)
 CHALLENGE_MAX_NUMBER = env_int("CHALLENGE_MAX_NUMBER", default=50_000, minimum=1000)
 CHALLENGE_WAIT_SECONDS = env_int("CHALLENGE_WAIT_SECONDS", default=10, minimum=0)
+# The defences grow with the pressure (skranke/challenge/pressure.py;
+# docs/challenge.md): each doubling of the attempts past a threshold
+# doubles the proof's work and the wait, up to these ceilings (a phone
+# solves the ceiling's proof in about three seconds).
+CHALLENGE_MAX_NUMBER_CEILING = env_int(
+    "CHALLENGE_MAX_NUMBER_CEILING", default=200_000, minimum=CHALLENGE_MAX_NUMBER
+)
+CHALLENGE_WAIT_SECONDS_CEILING = env_int(
+    "CHALLENGE_WAIT_SECONDS_CEILING", default=60, minimum=CHALLENGE_WAIT_SECONDS
+)
+# An attack: this many booking attempts in the clock hour, and this many
+# times the same hour's normal number of online bookings. Then every online
+# booking is confirmed by a code, and managers see an alert.
+ATTACK_AFTER_BOOKINGS_PER_HOUR = env_int("ATTACK_AFTER_BOOKINGS_PER_HOUR", default=600)
+ATTACK_TIMES_NORMAL = env_int("ATTACK_TIMES_NORMAL", default=5, minimum=1)
+# A time held until the citizen types the code sent by SMS
+# (skranke/booking/holds.py): how long, how many codes one hold may get
+# (the first and one asked for again), how many wrong codes before the
+# time is let go, how many codes one number gets in an hour, and the share
+# of a day's times of an errand that unconfirmed holds may hold at once.
+BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", default=10, minimum=1)
+HOLD_CODES_PER_HOLD = env_int("HOLD_CODES_PER_HOLD", default=2, minimum=1)
+HOLD_CODE_TRIES = env_int("HOLD_CODE_TRIES", default=5, minimum=1)
+RATE_LIMIT_HOLD_CODES_PER_PHONE_PER_HOUR = env_int(
+    "RATE_LIMIT_HOLD_CODES_PER_PHONE_PER_HOUR", default=6, minimum=1
+)
+HOLDS_PERCENT_OF_A_DAY = env_int("HOLDS_PERCENT_OF_A_DAY", default=5, minimum=1)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # the link in the e-mail works for two hours
 
 # --- E-mail -----------------------------------------------------------------

@@ -26,6 +26,7 @@ from skranke.booking.booking import (
 )
 from skranke.booking.calendar_file import calendar_key, is_calendar_key
 from skranke.booking.details import NAME_MAX, NOTE_MAX, clean_citizen_details
+from skranke.booking.holds import codes_required, confirm_hold
 from skranke.booking.models import Booking
 from skranke.booking.views.access import same_token
 from skranke.booking.views.manage import calendar_response, manage_link
@@ -71,6 +72,10 @@ class RescheduleIn(Schema):
     start: datetime
 
 
+class HoldCodeIn(Schema):
+    code: str = Field(max_length=12)
+
+
 class BookingOut(Schema):
     code: str
     start: datetime
@@ -78,6 +83,8 @@ class BookingOut(Schema):
     location: str
     service: str
     status: str
+    # Set while the time is held for its code (POST /bookings/{code}/confirm).
+    held_until: datetime | None
     manage_url: str
     ics_url: str
 
@@ -100,6 +107,9 @@ def represent(request: HttpRequest, booking: Booking) -> dict[str, object]:
         "location": booking.location.slug,
         "service": booking.service.slug,
         "status": booking.status,
+        "held_until": booking.held_until.astimezone(clock.LOCAL_ZONE)
+        if booking.held_until
+        else None,
         "manage_url": manage_link(request, booking),
         "ics_url": calendar_url(request, booking),
     }
@@ -158,7 +168,7 @@ def create_booking(
         survey_consent=payload.survey_consent,
     )
     # Against hoarding (skranke/challenge): while it is on, a solved challenge.
-    refuse_unless_challenge_solved(request=request, solution=challenge)
+    pressure = refuse_unless_challenge_solved(request=request, solution=challenge)
     refuse_unless_allowed(spend_booking_allowance(request=request, phone=citizen.phone))
     booking = book_appointment(
         location=place,
@@ -167,10 +177,25 @@ def create_booking(
         citizen=citizen,
         channel=Booking.Channel.WEB,
         policy=Policy.for_citizens(place),
+        hold=codes_required(service=errand, under_attack=pressure.under_attack),
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
     )
     return Status(201, represent(request, booking))
+
+
+@router.post("/bookings/{code}/confirm", response=BookingOut)
+def confirm_booking(
+    request: HttpRequest,
+    code: str,
+    payload: HoldCodeIn,
+    token: str = Header("", alias=TOKEN_HEADER, max_length=TOKEN_MAX),
+) -> dict[str, object]:
+    """Confirm a held time with the code sent to the citizen's phone by
+    text message: 422 for a wrong code, 410 when the hold has lapsed (the
+    time is free again)."""
+    booking = find_booking(code, token)
+    return represent(request, confirm_hold(booking=booking, code=payload.code))
 
 
 @router.get("/bookings/{code}", response=BookingOut)

@@ -118,6 +118,7 @@ def find_slots(
             first_day=first_day,
             last_day=last_day,
             ignore_booking=ignore_booking,
+            now=now,
         )
         if count_bookings
         else {}
@@ -217,10 +218,16 @@ def _shifts(
 
 
 def _busy(
-    *, location: Location, first_day: date, last_day: date, ignore_booking: int | None
+    *,
+    location: Location,
+    first_day: date,
+    last_day: date,
+    ignore_booking: int | None,
+    now: datetime,
 ) -> dict[date, dict[int, list[Minutes]]]:
     """Each day's booked spans per desk, in minutes from local midnight,
-    sorted: grouped by day so a day's work never looks at another day."""
+    sorted: grouped by day so a day's work never looks at another day. A
+    hold whose code did not come back in time (holds.py) holds nothing."""
     period_start = datetime.combine(first_day, time(0), tzinfo=clock.LOCAL_ZONE)
     period_end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=clock.LOCAL_ZONE)
     # A booking on a desk lies inside its day's opening hours, which never
@@ -230,13 +237,14 @@ def _busy(
     where = (
         f" FROM {Booking._meta.db_table}"
         " WHERE location_id = %s AND desk_id IS NOT NULL AND status IN (%s, %s)"
-        " AND start >= %s AND start < %s"
+        " AND start >= %s AND start < %s AND (held_until IS NULL OR held_until > %s)"
     )
     params: list[object] = [
         location.pk,
         *Booking.OCCUPYING,
         period_start.astimezone(UTC),
         period_end.astimezone(UTC),
+        now,
     ]
     if ignore_booking is not None:
         where += " AND id <> %s"

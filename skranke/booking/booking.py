@@ -22,8 +22,9 @@ from skranke.accounts.models import User
 from skranke.booking.availability import Policy, Slot, find_slot, find_stranded_bookings
 from skranke.booking.details import CitizenDetails
 from skranke.booking.errors import IdempotencyKeyReused, LimitReached, SlotTaken
+from skranke.booking.holds import check_hold_allowed, hold_lapses_at, release_lapsed_holds_on
 from skranke.booking.locking import is_lock_timeout, lock_citizen_and_day, lock_request
-from skranke.booking.messages import queue_booking_messages
+from skranke.booking.messages import queue_booking_messages, queue_hold_code
 from skranke.booking.models import Booking, BookingRequest
 from skranke.core import clock
 from skranke.core.cpr import contains_cpr_number
@@ -118,8 +119,9 @@ def _held_bookings(
         f"SELECT booking.service_id, booking.name FROM {Booking._meta.db_table} booking"  # noqa: S608
         f" JOIN {Location._meta.db_table} place ON place.id = booking.location_id"
         f" WHERE {identity} AND place.municipality_id = %s"
-        ' AND booking.status = %s AND booking."end" > %s',
-        [*params, location.municipality_id, Booking.Status.BOOKED, now],
+        ' AND booking.status = %s AND booking."end" > %s'
+        " AND (booking.held_until IS NULL OR booking.held_until > %s)",
+        [*params, location.municipality_id, Booking.Status.BOOKED, now, now],
     )
     return [(service, name) for (service, name) in rows]
 
@@ -136,6 +138,7 @@ def find_bookings_by_phone(
     return list(
         Booking.objects.filter(
             identity,
+            Q(held_until__isnull=True) | Q(held_until__gt=now),
             service=service,
             location__municipality_id=location.municipality_id,
             status=Booking.Status.BOOKED,
@@ -192,11 +195,16 @@ def book_appointment(
     booked_by: User | None = None,
     squeeze_in: bool = False,
     despite_limits: bool = False,
+    hold: bool = False,
     idempotency_key: str = "",
     fingerprint: str = "",
 ) -> Booking:
     """Book `start` for the citizen. Raises InvalidInput, SlotTaken or
     LimitReached; never books a desk's time twice.
+
+    `hold` (online, while codes are asked for: holds.py) keeps the time
+    until the citizen types the code sent to their phone, which is then
+    the one message queued.
 
     `despite_limits` (staff, having seen the number's bookings: the
     caller checks) books beyond the limits per phone number and e-mail.
@@ -225,6 +233,7 @@ def book_appointment(
                 booked_by=booked_by,
                 squeeze_in=squeeze_in,
                 despite_limits=despite_limits,
+                hold=hold,
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
             )
@@ -297,9 +306,11 @@ def _book(
     booked_by: User | None,
     squeeze_in: bool,
     despite_limits: bool,
+    hold: bool,
     idempotency_key: str,
     fingerprint: str,
 ) -> Booking:
+    day = start.astimezone(clock.LOCAL_ZONE).date()
     with transaction.atomic(durable=True):
         if idempotency_key:
             # A retry arriving while the first request still runs waits
@@ -312,8 +323,9 @@ def _book(
             phone=citizen.phone,
             email=citizen.email,
             location=location,
-            day=start.astimezone(clock.LOCAL_ZONE).date(),
+            day=day,
         )
+        release_lapsed_holds_on(location=location, day=day, now=policy.now())
         if not despite_limits:
             _check_limits(citizen=citizen, service=service, location=location, now=policy.now())
         slot = find_slot(location=location, service=service, start=start, policy=policy)
@@ -325,6 +337,10 @@ def _book(
             # hours and shifts.
             if not (squeeze_in and isinstance(reason, SlotTaken)):
                 raise reason
+        if hold:
+            check_hold_allowed(
+                location=location, service=service, day=day, phone=citizen.phone, policy=policy
+            )
         booking = Booking.objects.create(
             code=new_booking_code(),
             token=secrets.token_urlsafe(24),
@@ -344,12 +360,17 @@ def _book(
             squeezed_in=slot is None,
             booked_by=booked_by,
             created_at=policy.now(),
+            held_until=hold_lapses_at(now=policy.now()) if hold else None,
+            hold_codes_sent=1 if hold else 0,
         )
         if idempotency_key:
             BookingRequest.objects.create(
                 key=idempotency_key, fingerprint=fingerprint, booking=booking
             )
-        queue_booking_messages(booking=booking, kind=Message.Kind.CONFIRMATION)
+        if hold:  # the code, and nothing else until it comes back
+            queue_hold_code(booking=booking)
+        else:
+            queue_booking_messages(booking=booking, kind=Message.Kind.CONFIRMATION)
     return booking
 
 
@@ -361,6 +382,12 @@ def cancel_appointment(*, booking: Booking) -> Booking:
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         if current.status == Booking.Status.BOOKED and current.end <= clock.now():
             raise InvalidInput(_("This booking can no longer be changed."))
+        if current.held_until is not None:
+            # Never confirmed: let go without a word, since until the code
+            # comes back the number gets nothing but the code (holds.py).
+            current.delete()
+            current.status = Booking.Status.CANCELLED
+            return current
         if current.status == Booking.Status.BOOKED:
             _cancel(current, kind=Message.Kind.CANCELLED)
     return current
@@ -383,18 +410,19 @@ def reschedule_appointment(
     booking as it was."""
     if booking.status != Booking.Status.BOOKED or booking.end <= policy.now():
         raise InvalidInput(_("This booking can no longer be changed."))
+    if booking.held_until is not None:
+        raise InvalidInput(_("Confirm the time with the code first; then you can move it."))
     location, service = booking.location, booking.service
     check_service_bookable(location=location, service=service, channel=channel)
     check_start(service=service, start=start, policy=policy)
     try:
         with transaction.atomic(durable=True):
             # Only the new day becomes scarcer; the old one gains a time.
+            day = start.astimezone(clock.LOCAL_ZONE).date()
             lock_citizen_and_day(
-                phone=booking.phone,
-                email=booking.email,
-                location=location,
-                day=start.astimezone(clock.LOCAL_ZONE).date(),
+                phone=booking.phone, email=booking.email, location=location, day=day
             )
+            release_lapsed_holds_on(location=location, day=day, now=policy.now())
             current = Booking.objects.select_for_update().get(pk=booking.pk)
             if current.status != Booking.Status.BOOKED:
                 raise InvalidInput(_("This booking can no longer be changed."))

@@ -10,6 +10,7 @@ An e-mail carries the booking's calendar file as it is now (a
 cancellation's removes the event), so the citizen's calendar follows it.
 """
 
+import re
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from functools import partial
@@ -22,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from skranke.booking.calendar_file import booking_calendar
+from skranke.booking.holds import hold_code
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.dates import format_day
 from skranke.core.models import Location, Service
 from skranke.notifications.composed import Attachment, Composed
-from skranke.notifications.composing import compose_message, filled_wording
+from skranke.notifications.composing import compose_message, fill_in, filled_wording
 from skranke.notifications.message_kinds import (
     MessageKind,
     always_wanted,
@@ -325,5 +327,64 @@ register_message_kind(
                 "Your telephone meeting {date} at {time}. See, move or cancel: {link}"
             ),
         },
+    )
+)
+
+
+# The code that confirms a held time (holds.py): the code, the time and
+# how long the code lasts, nothing else. Its words are Skranke's own
+# (FIXED_WORDING_KINDS): a municipality's text could leave out the code.
+HOLD_CODE_SMS = gettext_lazy(
+    "Your code is {hold_code}. Type it on the booking page to confirm your time {date} at"
+    " {time}. The code works for {minutes} minutes. Never give it to anyone."
+)
+HOLD_CODE_FIELDS = frozenset({"hold_code", "date", "time", "minutes"})
+_HOLD_CODE_DIGITS = re.compile(r"\b\d{6}\b")
+
+
+def compose_hold_code(message: Message) -> Composed:
+    booking = message.booking
+    if booking is None:
+        raise ValueError(f"message {message.pk} (hold code) is about no booking")
+    start = booking.start.astimezone(clock.LOCAL_ZONE)
+    with override(message.language):
+        fields = {
+            "hold_code": hold_code(booking=booking, number=max(1, booking.hold_codes_sent)),
+            "date": format_day(start, "weekday"),
+            "time": dateformat.time_format(start, "H:i"),
+            "minutes": str(settings.BOOKING_HOLD_MINUTES),
+        }
+        return Composed("", fill_in(text=str(HOLD_CODE_SMS), fields=fields))
+
+
+def is_hold_still_waiting(message: Message) -> bool:
+    """A code is sent only while its hold waits for it."""
+    return message.booking is not None and message.booking.is_held
+
+
+def mask_hold_code(text: str) -> str:
+    """The text as the outbox keeps it: without the code."""
+    return _HOLD_CODE_DIGITS.sub("••••••", text)
+
+
+def sample_hold_code_fields(location: Location | None) -> dict[str, str]:
+    sample = sample_booking_fields(location)
+    return {
+        "hold_code": "123456",
+        "date": sample["date"],
+        "time": sample["time"],
+        "minutes": str(settings.BOOKING_HOLD_MINUTES),
+    }
+
+
+register_message_kind(
+    MessageKind(
+        kind=Kind.HOLD_CODE,
+        fields=HOLD_CODE_FIELDS,
+        sample_fields=sample_hold_code_fields,
+        compose=compose_hold_code,
+        sms={False: HOLD_CODE_SMS},
+        still_wanted=is_hold_still_waiting,
+        kept_text=mask_hold_code,
     )
 )

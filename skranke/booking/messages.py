@@ -107,6 +107,39 @@ def _plan_reminders(*, booking: Booking, channels: list[tuple[str, str]]) -> lis
     ]
 
 
+def queue_hold_code(*, booking: Booking) -> None:
+    """Send the code that confirms the booking's hold (holds.py), by text
+    message whatever the citizen chose for reminders: it is the one message
+    a held time gets. Its text is made when it is sent, from the booking's
+    count of codes; a code asked for again sends the same row once more."""
+    now = clock.now()
+    updated = Message.objects.filter(
+        booking=booking, kind=Message.Kind.HOLD_CODE, channel=Message.Channel.SMS
+    ).update(
+        status=Message.Status.PENDING,
+        due_at=now,
+        next_attempt_at=now,
+        attempts=0,
+        last_error="",
+        claimed_at=None,
+    )
+    if not updated:
+        _insert(
+            [
+                Message(
+                    booking=booking,
+                    kind=Message.Kind.HOLD_CODE,
+                    channel=Message.Channel.SMS,
+                    sequence=booking.sequence,
+                    recipient=booking.phone,
+                    language=booking.language,
+                    due_at=now,
+                    next_attempt_at=now,
+                )
+            ]
+        )
+
+
 # A citizen who asks for the link again and again gets it at most this often.
 LINK_AGAIN_EVERY = timedelta(minutes=10)
 

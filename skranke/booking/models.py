@@ -89,6 +89,16 @@ class Booking(models.Model):
     # How often the time was moved (by the citizen or by staff), for the
     # statistics' cancellations and moves.
     moves = models.PositiveSmallIntegerField(_("times moved"), default=0)
+    # A time booked online may be held until the citizen confirms it with a
+    # code sent to the phone (holds.py): held_until is when the hold lapses,
+    # None once confirmed and for every booking that needed no code. A hold
+    # whose moment has passed holds nothing: availability leaves it out, and
+    # it is deleted before another booking takes its time.
+    held_until = models.DateTimeField(_("held until"), null=True, blank=True)
+    # Codes sent for the hold (the first and any asked for again), and wrong
+    # codes typed: each is bounded (holds.py).
+    hold_codes_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    hold_code_tries = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("booking")
@@ -101,11 +111,17 @@ class Booking(models.Model):
             # so PostgreSQL can answer from the index alone.
             models.Index(
                 fields=["location", "start"],
-                include=["end", "desk", "id"],
+                include=["end", "desk", "id", "held_until"],
                 condition=Q(status__in=["booked", "checked_in"], desk__isnull=False),
                 name="booking_holding_a_desk",
             ),
             models.Index(fields=["phone", "status"]),
+            # The holds still waiting for their code, for the worker's lapse.
+            models.Index(
+                fields=["held_until"],
+                condition=Q(held_until__isnull=False),
+                name="booking_hold_lapses",
+            ),
             models.Index(fields=["email", "status"]),
         ]
         constraints = [
@@ -130,6 +146,11 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.BOOKED and self.end > clock.now()
+
+    @property
+    def is_held(self) -> bool:
+        """Waiting for the citizen's code (and not yet lapsed)."""
+        return self.held_until is not None and self.held_until > clock.now()
 
     @staticmethod
     def starting_on(day: date) -> Q:

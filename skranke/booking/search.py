@@ -27,6 +27,8 @@ def find_own_booking(*, code: str, phone: str) -> Booking | None:
             phone=number,
             status=Booking.Status.BOOKED,
             end__gt=clock.now(),
+            # A held time's number gets its code and nothing else (holds.py).
+            held_until__isnull=True,
         )
         .select_related("location", "service")
         .first()

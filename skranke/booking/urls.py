@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.booking.views import closure, find, flow, manage, staff
+from skranke.booking.views import closure, find, flow, holds, manage, staff
 
 app_name = "booking"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("bekraeft/<str:draft>/", flow.review, name="review"),
     path("find-din-tid/", find.find_booking, name="find_booking"),
     path("tid/<str:code>/", manage.manage, name="manage"),
+    path("tid/<str:code>/kode/", holds.confirm_held_time, name="confirm_held_time"),
     path("tid/<str:code>/kalender.ics", manage.calendar_file, name="calendar"),
     path("tid/<str:code>/aflys/", manage.cancel, name="cancel"),
     path("tid/<str:code>/flyt/", manage.move_choose_day, name="move_day"),

@@ -52,6 +52,7 @@ class Solution:
     challenge: str
     salt: str
     signature: str
+    maxnumber: int
     expires: int
     number: int
 
@@ -60,13 +61,17 @@ def hash_attempt(*, salt: str, number: int) -> str:
     return hashlib.sha256(f"{salt}{number}".encode()).hexdigest()
 
 
-def _signature(*, challenge: str, salt: str, expires: int) -> str:
-    message = f"{ALGORITHM}:{challenge}:{salt}:{expires}"
+def _signature(*, challenge: str, salt: str, maxnumber: int, expires: int) -> str:
+    # The range is signed too: a solution says how hard its challenge was,
+    # and one easier than the pressure now asks for does not pass.
+    message = f"{ALGORITHM}:{challenge}:{salt}:{maxnumber}:{expires}"
     return salted_hmac(KEY_SALT, message, algorithm="sha256").hexdigest()
 
 
-def issue_challenge() -> Challenge:
-    maxnumber = int(settings.CHALLENGE_MAX_NUMBER)
+def issue_challenge(*, max_number: int | None = None) -> Challenge:
+    """A challenge whose number is at most `max_number` (how hard the
+    pressure makes it: pressure.py), CHALLENGE_MAX_NUMBER by default."""
+    maxnumber = int(max_number or settings.CHALLENGE_MAX_NUMBER)
     salt = secrets.token_hex(12)
     challenge = hash_attempt(salt=salt, number=secrets.randbelow(maxnumber + 1))
     expires = int((clock.now() + LIFETIME).timestamp())
@@ -75,7 +80,7 @@ def issue_challenge() -> Challenge:
         challenge=challenge,
         salt=salt,
         maxnumber=maxnumber,
-        signature=_signature(challenge=challenge, salt=salt, expires=expires),
+        signature=_signature(challenge=challenge, salt=salt, maxnumber=maxnumber, expires=expires),
         expires=expires,
     )
 
@@ -104,7 +109,7 @@ def read_solution(text: str) -> Solution | None:
     if not isinstance(data, dict) or data.get("algorithm", ALGORITHM) != ALGORITHM:
         return None
     strings = [data.get(name) for name in ("challenge", "salt", "signature")]
-    numbers = [data.get(name) for name in ("expires", "number")]
+    numbers = [data.get(name) for name in ("maxnumber", "expires", "number")]
     if not all(isinstance(value, str) for value in strings):
         return None
     # bool is an int to Python, not to anyone sending JSON.
@@ -114,6 +119,7 @@ def read_solution(text: str) -> Solution | None:
         challenge=data["challenge"],
         salt=data["salt"],
         signature=data["signature"],
+        maxnumber=data["maxnumber"],
         expires=data["expires"],
         number=data["number"],
     )
@@ -124,7 +130,10 @@ def is_correct(solution: Solution) -> bool:
     expired; nothing is spent. The signature is checked first: it costs
     one HMAC, and nothing else is worth computing for a forged one."""
     expected = _signature(
-        challenge=solution.challenge, salt=solution.salt, expires=solution.expires
+        challenge=solution.challenge,
+        salt=solution.salt,
+        maxnumber=solution.maxnumber,
+        expires=solution.expires,
     )
     if not hmac.compare_digest(expected, solution.signature):
         return False
@@ -136,11 +145,12 @@ def is_correct(solution: Solution) -> bool:
     return hmac.compare_digest(found, solution.challenge)
 
 
-def spend_solution(*, text: str) -> bool:
-    """Whether `text` is a correct solution used for the first time; it
-    cannot be used again."""
+def spend_solution(*, text: str, least_max_number: int = 0) -> bool:
+    """Whether `text` is a correct solution, to a challenge at least as
+    hard as `least_max_number`, used for the first time; it cannot be used
+    again."""
     solution = read_solution(text)
-    if solution is None or not is_correct(solution):
+    if solution is None or solution.maxnumber < least_max_number or not is_correct(solution):
         return False
     return spend_proof(
         digest=solution.challenge,

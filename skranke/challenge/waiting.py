@@ -1,26 +1,30 @@
 """The way through for a citizen without JavaScript: the page carries a
-signed wait token that counts from CHALLENGE_WAIT_SECONDS after the page
-was made. A person reads the page, waits, presses the button; a script
-without a browser must wait as well. Like a solution it is good once,
-and only from the address it was given to, so tokens collected in one
-place cannot be handed round a botnet."""
+signed wait token that counts from a wait after the page was made. A
+person reads the page, waits, presses the button; a script without a
+browser must wait as well. The wait grows with the pressure (pressure.py).
+
+A token is good once, for the draft it was given with, in the browser
+session it was given to, from the network it was given to; and a network
+has one token out at a time (models.OutstandingWait): a later one replaces
+it. So one wait books one draft, and tokens collected in one place can be
+neither handed round a botnet nor saved up."""
 
 import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest
 
+from skranke.challenge.models import OutstandingWait
 from skranke.challenge.proof_of_work import LIFETIME
 from skranke.challenge.spent import spend_proof
 from skranke.core import clock
 from skranke.rate_limits.limits import keyed_hash, network_of_caller
 
 SALT = "skranke.challenge.wait"
-TOKEN_MAX = 500
+TOKEN_MAX = 600
 
 
 @dataclass(frozen=True)
@@ -31,22 +35,34 @@ class WaitCheck:
     seconds_left: int = 0
 
 
-def _address_key(request: HttpRequest) -> str:
-    return keyed_hash(f"wait:{network_of_caller(request)}")[:16]
+def _network_key(request: HttpRequest) -> str:
+    return keyed_hash(f"wait:{network_of_caller(request)}")
 
 
-def wait_seconds() -> int:
-    return int(settings.CHALLENGE_WAIT_SECONDS)
+def _bound_to(request: HttpRequest, draft: str) -> str:
+    """The draft and the session, as a keyed hash."""
+    session = request.session.session_key or ""
+    return keyed_hash(f"wait:{draft}:{session}")[:32]
 
 
-def issue_wait_token(*, request: HttpRequest) -> str:
-    now = clock.now().timestamp()
+def issue_wait_token(*, request: HttpRequest, draft: str, seconds: int) -> str:
+    """A token for `draft` in this session, due in `seconds`; the network's
+    earlier token no longer works."""
+    if request.session.session_key is None:
+        request.session.save()  # a session to bind the token to
+    now = clock.now()
+    token_id = secrets.token_hex(16)
+    until = int(now.timestamp() + LIFETIME.total_seconds())
+    OutstandingWait.objects.update_or_create(
+        network=_network_key(request),
+        defaults={"token_id": token_id, "expires_at": datetime.fromtimestamp(until, tz=UTC)},
+    )
     return signing.dumps(
         {
-            "id": secrets.token_hex(16),
-            "by": _address_key(request),
-            "from": math.ceil(now + wait_seconds()),
-            "until": int(now + LIFETIME.total_seconds()),
+            "id": token_id,
+            "for": _bound_to(request, draft),
+            "from": math.ceil(now.timestamp() + seconds),
+            "until": until,
         },
         salt=SALT,
     )
@@ -59,16 +75,20 @@ def _read(token: str) -> dict[str, object] | None:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         return None
-    fields = ("id", "by", "from", "until")
+    fields = ("id", "for", "from", "until")
     if not isinstance(data, dict) or any(name not in data for name in fields):
         return None
     return data
 
 
-def check_wait_token(*, request: HttpRequest, token: str) -> WaitCheck:
-    """Whether `token` lets this request through now; spent if it does."""
+def check_wait_token(*, request: HttpRequest, draft: str, token: str) -> WaitCheck:
+    """Whether `token` lets this request for `draft` through now; spent if
+    it does."""
     data = _read(token)
-    if data is None or data["by"] != _address_key(request):
+    if data is None or data["for"] != _bound_to(request, draft):
+        return WaitCheck(passed=False)
+    outstanding = OutstandingWait.objects.filter(network=_network_key(request)).first()
+    if outstanding is None or outstanding.token_id != data["id"]:
         return WaitCheck(passed=False)
     starts, until = data["from"], data["until"]
     if not isinstance(starts, int) or not isinstance(until, int):
@@ -80,3 +100,12 @@ def check_wait_token(*, request: HttpRequest, token: str) -> WaitCheck:
         return WaitCheck(passed=False, seconds_left=math.ceil(starts - now.timestamp()))
     expires_at = datetime.fromtimestamp(until, tz=UTC) + timedelta(seconds=1)
     return WaitCheck(passed=spend_proof(digest=f"wait:{data['id']}", expires_at=expires_at))
+
+
+def forget_outstanding_waits() -> int:
+    """The worker's job: forget the tokens that have expired; how many."""
+    expired = OutstandingWait.objects.filter(expires_at__lte=clock.now())
+    if not expired.exists():  # most rounds: no write, so no lock on SQLite
+        return 0
+    removed, _ = expired.delete()
+    return removed

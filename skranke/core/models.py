@@ -54,6 +54,15 @@ class Municipality(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("At most this many future bookings per phone number or e-mail address."),
     )
+    confirm_online_bookings_by_code = models.BooleanField(
+        _("online bookings confirmed by a code"),
+        default=False,
+        help_text=_(
+            "A time booked online is held for a few minutes until the citizen types the code"
+            " sent to their mobile. Each errand may choose otherwise; while Skranke sees an"
+            " attack, every online booking is confirmed by a code."
+        ),
+    )
     checkin_early_minutes = models.PositiveSmallIntegerField(
         _("earliest check-in, minutes before the time"),
         default=15,
@@ -135,6 +144,11 @@ class Service(models.Model):
         IN_PERSON = "in_person", _("In person")
         PHONE = "phone", _("Telephone meeting")
 
+    class CodeConfirmation(models.TextChoices):
+        AS_MUNICIPALITY = "municipality", _("As the municipality's setting")
+        ALWAYS = "always", _("Always")
+        UNDER_ATTACK = "under_attack", _("Only while Skranke sees an attack")
+
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
@@ -149,6 +163,16 @@ class Service(models.Model):
         validators=[MinValueValidator(1, _("The duration must be at least one minute."))],
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.IN_PERSON)
+    code_confirmation = models.CharField(
+        _("online bookings confirmed by a code"),
+        max_length=20,
+        choices=CodeConfirmation.choices,
+        default=CodeConfirmation.AS_MUNICIPALITY,
+        help_text=_(
+            "Whether a time booked online is held until the citizen types the code sent to"
+            " their mobile. While Skranke sees an attack, it always is."
+        ),
+    )
     booking_required = models.BooleanField(
         _("booking required"),
         default=True,

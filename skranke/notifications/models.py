@@ -25,6 +25,8 @@ class Message(models.Model):
         SURVEY = "survey", _("How did it go?")
         # To a staff member: the link to set a new password (sign_in/).
         PASSWORD_RESET = "password_reset", _("Password reset (staff)")
+        # The code that confirms a time held online (booking/holds.py).
+        HOLD_CODE = "hold_code", _("Code to confirm a booking")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message")
@@ -139,6 +141,9 @@ class Message(models.Model):
 
 # Kinds sent to staff, not to citizens.
 STAFF_KINDS = frozenset({Message.Kind.PASSWORD_RESET})
+# Kinds whose words a municipality cannot change: a staff member's, and
+# the code, which must say nothing but the code and how long it lasts.
+FIXED_WORDING_KINDS = STAFF_KINDS | {Message.Kind.HOLD_CODE}
 
 
 class MessageText(models.Model):
@@ -158,12 +163,14 @@ class MessageText(models.Model):
         related_name="message_texts",
         verbose_name=_("municipality"),
     )
-    # A citizen's messages only: a staff member's have Skranke's words.
+    # A citizen's messages only, and not the code: those have Skranke's words.
     kind = models.CharField(
         _("kind"),
         max_length=30,
         choices=[
-            (value, label) for value, label in Message.Kind.choices if value not in STAFF_KINDS
+            (value, label)
+            for value, label in Message.Kind.choices
+            if value not in FIXED_WORDING_KINDS
         ],
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Message.Channel.choices)

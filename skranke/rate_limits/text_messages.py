@@ -1,6 +1,7 @@
 """What text messages may cost: at most SMS_CONFIRMATIONS_PER_PHONE_PER_DAY
 confirmations to one number a day (the bookings still succeed; the
 confirmation page and any e-mail still tell the citizen), at most
+RATE_LIMIT_HOLD_CODES_PER_PHONE_PER_HOUR codes to confirm a held time, at most
 SMS_PER_HOUR messages an hour for the whole installation (beyond it they
 wait for the next hour, none is dropped), and none to numbers outside
 Denmark unless SMS_TO_FOREIGN_NUMBERS allows it."""
@@ -30,6 +31,17 @@ def spend_confirmation_text(*, phone: str) -> bool:
         key=f"sms-confirmation:{keyed_hash(phone)}",
         limit=settings.SMS_CONFIRMATIONS_PER_PHONE_PER_DAY,
         window_seconds=DAY,
+    ).allowed
+
+
+def spend_hold_code_text(*, phone: str) -> bool:
+    """Count a code to confirm a held time, to `phone`; whether it may be
+    sent (RATE_LIMIT_HOLD_CODES_PER_PHONE_PER_HOUR): a household's
+    bookings, not a stranger's number filled with codes."""
+    return spend_allowance(
+        key=f"sms-hold-code:{keyed_hash(phone)}",
+        limit=settings.RATE_LIMIT_HOLD_CODES_PER_PHONE_PER_HOUR,
+        window_seconds=HOUR,
     ).allowed
 
 

@@ -4,7 +4,9 @@ worker that stops loses nothing: the rows wait for the next round."""
 
 from collections.abc import Callable
 
+from skranke.booking.holds import release_lapsed_holds
 from skranke.challenge.spent import forget_spent_proofs
+from skranke.challenge.waiting import forget_outstanding_waits
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.too_late import give_up_late_messages
 from skranke.privacy.erasure import erase_personal_data
@@ -17,6 +19,7 @@ from skranke.surveys.invitations import invite_to_surveys
 # Each returns how much it did, so the worker knows whether to look again
 # at once or rest.
 JOBS: list[Callable[[], int]] = [
+    release_lapsed_holds,  # times never confirmed by their code, free again
     release_turn_soon_messages,  # before delivery: a released message goes this round
     deliver_due_messages,
     give_up_late_messages,  # so that no recipient waits in the outbox for ever
@@ -26,5 +29,6 @@ JOBS: list[Callable[[], int]] = [
     erase_personal_data,  # once an hour; batches until nothing is due
     forget_old_windows,  # rate limits' counters whose window has ended
     forget_spent_proofs,  # used challenge solutions that have expired anyway
+    forget_outstanding_waits,  # wait tokens that have expired
     forget_old_sign_in_attempts,  # the lockout's failed attempts once the lock has lifted
 ]

@@ -25,7 +25,9 @@ from skranke.booking.booking import book_appointment, check_service_bookable
 from skranke.booking.details import CitizenDetails
 from skranke.booking.errors import SlotTaken
 from skranke.booking.forms import DetailsForm
+from skranke.booking.holds import codes_required
 from skranke.booking.models import Booking
+from skranke.booking.usual_level import usual_online_bookings_this_hour
 from skranke.booking.views.access import remember_access
 from skranke.booking.views.choosing import (
     DAYS_PER_PAGE,
@@ -36,6 +38,7 @@ from skranke.booking.views.choosing import (
     start_parameter,
 )
 from skranke.booking.views.drafts import drop_draft, keep_draft, read_draft, replace_draft
+from skranke.booking.views.holds import is_phone_proven
 from skranke.challenge.form import FormChallenge
 from skranke.core import clock
 from skranke.core.context_processors import current_municipality
@@ -287,7 +290,7 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
     untold = not details.sms_consent and not details.email
     # Against hoarding (skranke/challenge): while it is on, the form carries a
     # proof of work (read only if the page shows the form).
-    challenge = FormChallenge(request)
+    challenge = FormChallenge(request, draft=draft, usual_per_hour=usual_online_bookings_this_hour)
     context = {
         **_step(6, _("Check and confirm")),
         "service": errand,
@@ -334,6 +337,8 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
                 citizen=details,
                 channel=Booking.Channel.WEB,
                 policy=Policy.for_citizens(place),
+                hold=codes_required(service=errand, under_attack=challenge.pressure.under_attack)
+                and not is_phone_proven(request, details.phone),
             )
         except SlotTaken as error:
             context["error"] = error.message
@@ -344,5 +349,7 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
             return render(request, "booking/review.html", context, status=422)
         drop_draft(request, draft)
         remember_access(request, booking)
+        if booking.held_until is not None:  # the code comes back first (holds.py)
+            return redirect("booking:confirm_held_time", code=booking.code)
         return redirect(reverse("booking:manage", args=[booking.code]) + "?ny=1")
     return render(request, "booking/review.html", context)

@@ -48,6 +48,8 @@ def calendar_response(
 
 @citizen_booking_view
 def manage(request: HttpRequest, booking: Booking) -> HttpResponse:
+    if booking.held_until is not None:  # waiting for its code (holds.py)
+        return redirect("booking:confirm_held_time", code=booking.code)
     return render(
         request,
         "booking/manage.html",
@@ -68,6 +70,8 @@ def manage(request: HttpRequest, booking: Booking) -> HttpResponse:
 def _back_unless_changeable(request: HttpRequest, booking: Booking) -> HttpResponse | None:
     """A cancelled booking, or one whose time has passed, has no move or
     cancel page: back to the booking, which says why."""
+    if booking.held_until is not None:
+        return redirect("booking:confirm_held_time", code=booking.code)
     if booking.is_active:
         return None
     if booking.status == Booking.Status.CANCELLED:
