@@ -95,3 +95,45 @@ def test_a_wait_token_expires_with_the_page() -> None:
     clock.advance(timedelta(minutes=30))
     assert client.post(review, {"challenge_wait": token}).status_code == 428
     assert client.post(review, {"challenge_wait": token + "x"}).status_code == 428
+
+
+def test_a_wait_token_books_only_the_draft_it_came_with() -> None:
+    """One wait, one booking: a token taken from one review page does not
+    book another draft, even in the same browser."""
+    client = from_address("192.0.2.7")
+    _, html = review_page(client)
+    token = wait_token_on_page(html)
+    second, _ = review_page(client, "2026-12-08T11:00")
+    clock.advance(timedelta(seconds=10))
+    assert client.post(second, {"challenge_wait": token}).status_code == 428
+    assert Booking.objects.count() == 0
+
+
+def test_a_wait_token_works_only_in_the_session_it_was_given_to() -> None:
+    client = from_address("192.0.2.7")
+    review, html = review_page(client)
+    token = wait_token_on_page(html)
+    clock.advance(timedelta(seconds=10))
+    # The same review address and token from a fresh session (same network):
+    # the draft is not there, and nor is the token's session.
+    stranger = from_address("192.0.2.7")
+    assert stranger.post(review, {"challenge_wait": token}).status_code == 302  # to the start
+    assert Booking.objects.count() == 0
+    assert client.post(review, {"challenge_wait": token}).status_code == 302
+    assert Booking.objects.count() == 1
+
+
+def test_a_network_has_one_wait_token_out_at_a_time() -> None:
+    """Tokens collected from many pages cannot be saved up and spent at
+    once: each page's token replaces the network's last."""
+    client = from_address("192.0.2.7")
+    pages = [review_page(client, f"2026-12-08T1{hour}:00") for hour in range(3)]
+    tokens = [wait_token_on_page(html) for _, html in pages]
+    clock.advance(timedelta(seconds=10))
+    # The last page's token books; the earlier ones were replaced by it.
+    answers = [
+        client.post(review, {"challenge_wait": token})
+        for (review, _), token in reversed(list(zip(pages, tokens, strict=True)))
+    ]
+    assert [answer.status_code for answer in answers] == [302, 428, 428]
+    assert Booking.objects.count() == 1
