@@ -88,6 +88,7 @@ def environment(database_url: str) -> dict[str, str]:
         # bookings as an attack from many. Its one read is still made.
         "CHALLENGE_AFTER_BOOKINGS_PER_ADDRESS_PER_HOUR": "1000000",
         "CHALLENGE_AFTER_BOOKINGS_PER_HOUR": "1000000",
+        "ATTACK_AFTER_BOOKINGS_PER_HOUR": "1000000",
     }
 
 

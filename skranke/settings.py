@@ -465,7 +465,7 @@ CHALLENGE_WAIT_SECONDS_CEILING = env_int(
 # An attack: this many booking attempts in the clock hour, and this many
 # times the same hour's normal number of online bookings. Then every online
 # booking is confirmed by a code, and managers see an alert.
-ATTACK_AFTER_BOOKINGS_PER_HOUR = env_int("ATTACK_AFTER_BOOKINGS_PER_HOUR", default=600)
+ATTACK_AFTER_BOOKINGS_PER_HOUR = env_int("ATTACK_AFTER_BOOKINGS_PER_HOUR", default=100)
 ATTACK_TIMES_NORMAL = env_int("ATTACK_TIMES_NORMAL", default=5, minimum=1)
 # A time held until the citizen types the code sent by SMS
 # (skranke/booking/holds.py): how long, how many codes one hold may get

@@ -158,6 +158,8 @@ class ServiceAdmin(ScopedAdmin):
         "held_back_percent",
         "release_days_before",
         "reminder_hours_before",
+        # A scarce errand in a rush: the manager asks for the code.
+        "code_confirmation",
     }
 
     def _is_manager(self, request: HttpRequest) -> bool:
@@ -187,6 +189,7 @@ class ServiceAdmin(ScopedAdmin):
                     "held_back_percent",
                     "release_days_before",
                     "reminder_hours_before",
+                    "code_confirmation",
                 ]
             },
         ),

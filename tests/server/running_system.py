@@ -87,6 +87,7 @@ def system_environment(*, database_url: str, **settings: str) -> dict[str, str]:
         # … and so does the challenge against hoarding (skranke/challenge).
         "CHALLENGE_AFTER_BOOKINGS_PER_ADDRESS_PER_HOUR": "1000000",
         "CHALLENGE_AFTER_BOOKINGS_PER_HOUR": "1000000",
+        "ATTACK_AFTER_BOOKINGS_PER_HOUR": "1000000",
         **settings,
     }
 
