@@ -28,6 +28,7 @@ docs/challenge.md gives the thresholds with their measured costs.
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q, Sum, Value
@@ -55,7 +56,7 @@ def doubled(*, base: int, step: int, ceiling: int) -> int:
 
 @dataclass(frozen=True)
 class Pressure:
-    # Booking attempts this clock hour from the caller's network, and from
+    # Booking attempts in the last hour from the caller's network, and from
     # every network together (each counted up to the per-network threshold).
     mine: int
     overall: int
@@ -102,24 +103,39 @@ class Pressure:
 
 
 def count_attempts(*, request: HttpRequest) -> tuple[int, int]:
-    """This hour's booking attempts from the caller's network, and from all
-    networks (each up to the per-network threshold). One query."""
+    """The booking attempts of the last hour from the caller's network, and
+    from all networks (each up to the per-network threshold). One query.
+
+    Counted over a sliding hour: this clock hour's window, and the one
+    before weighted by how much of it the last hour still covers, so that
+    the defences do not drop when a new clock hour starts."""
     per_network = int(settings.CHALLENGE_AFTER_BOOKINGS_PER_ADDRESS_PER_HOUR)
     # The keys as limits.spend writes them: the limit's name and a keyed hash.
     prefix = f"{BOOKINGS_PER_ADDRESS.name}:"
     mine = prefix + keyed_hash(network_of_caller(request))
-    starts = window_start(now=clock.now(), window_seconds=BOOKINGS_PER_ADDRESS.window_seconds)
+    window = timedelta(seconds=BOOKINGS_PER_ADDRESS.window_seconds)
+    now = clock.now()
+    starts = window_start(now=now, window_seconds=BOOKINGS_PER_ADDRESS.window_seconds)
+    before = starts - window
     counts = Window.objects.filter(
         # A range rather than startswith, so that PostgreSQL uses the index
         # whatever the database's collation.
         key__gte=prefix,
         key__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1),
-        starts_at=starts,
+        starts_at__in=[starts, before],
     ).aggregate(
-        mine=Coalesce(Sum("hits", filter=Q(key=mine)), 0),
-        overall=Coalesce(Sum(Least("hits", Value(per_network))), 0),
+        mine_now=Coalesce(Sum("hits", filter=Q(key=mine, starts_at=starts)), 0),
+        mine_before=Coalesce(Sum("hits", filter=Q(key=mine, starts_at=before)), 0),
+        overall_now=Coalesce(Sum(Least("hits", Value(per_network)), filter=Q(starts_at=starts)), 0),
+        overall_before=Coalesce(
+            Sum(Least("hits", Value(per_network)), filter=Q(starts_at=before)), 0
+        ),
     )
-    return int(counts["mine"]), int(counts["overall"])
+    still_covered = 1 - (now - starts) / window
+    return (
+        counts["mine_now"] + math.floor(counts["mine_before"] * still_covered),
+        counts["overall_now"] + math.floor(counts["overall_before"] * still_covered),
+    )
 
 
 def measure_pressure(*, request: HttpRequest, usual_per_hour: Callable[[], float]) -> Pressure:

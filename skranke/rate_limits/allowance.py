@@ -81,9 +81,15 @@ def count_hits(*, key: str, window_seconds: int) -> int:
     return next(iter(window), 0)
 
 
+# An hour's window is read for an hour after it has ended: the pressure on
+# bookings (challenge/pressure.py) slides over the hour's edge with it.
+KEPT_AFTER_END = timedelta(hours=1)
+
+
 def forget_old_windows() -> int:
-    """The worker's job: delete the windows that have ended; how many."""
-    ended = Window.objects.filter(ends_at__lte=clock.now())
+    """The worker's job: delete the windows that ended more than
+    KEPT_AFTER_END ago; how many."""
+    ended = Window.objects.filter(ends_at__lte=clock.now() - KEPT_AFTER_END)
     if not ended.exists():  # most rounds: no write, so no lock on SQLite
         return 0
     removed, _ = ended.delete()

@@ -19,6 +19,7 @@ from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.notifications.models import Message
 from tests.booking.test_staff_booking import member
+from tests.centre import MONDAY
 from tests.challenge.solving import challenge_on_page, solve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("centre", "passport")]
@@ -163,3 +164,18 @@ def test_the_same_attempts_are_no_attack_when_the_hour_is_usually_busy(
             assert book(client, next(times), f"2{network}12345{n}").status_code == 302
     assert not Booking.objects.filter(held_until__isnull=False).exists()
     assert not AttackAlert.objects.exists()
+
+
+def test_the_count_slides_over_the_hour_s_edge() -> None:
+    """A hoarder who waits for the next clock hour finds the last hour's
+    attempts still counted, less as the hour goes on."""
+    client = from_address("192.0.2.7")
+    for number, start in enumerate(starts(4)):
+        assert book(client, start, f"2012340{number}").status_code == 302
+    sizes = []
+    for minutes in (75, 105):  # 09:15 and 09:45: three and one of the four still count
+        clock.set_now(MONDAY + timedelta(minutes=minutes))
+        _, html = review_page(client, "2026-12-09T14:40", f"2099000{minutes}"[:8])
+        challenge = challenge_on_page(html)
+        sizes.append(challenge["maxnumber"] if challenge else 0)
+    assert sizes == [1000, 0]
