@@ -152,6 +152,13 @@ class Booking(models.Model):
         """Waiting for the citizen's code (and not yet lapsed)."""
         return self.held_until is not None and self.held_until > clock.now()
 
+    @property
+    def status_label(self) -> str:
+        """The status as staff read it: a held time is not a booking yet."""
+        if self.held_until is not None:
+            return str(_("Waiting for the citizen's code"))
+        return str(self.get_status_display())
+
     @staticmethod
     def starting_on(day: date) -> Q:
         """Bookings that start on `day`, a Copenhagen date."""
