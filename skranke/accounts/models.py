@@ -194,6 +194,63 @@ def validate_subject_claim(value: str) -> None:
         )
 
 
+# Claims that carry a CPR number with the brokers' usual names.
+CPR_CLAIMS = ("cpr", "ssn", "dk:gov:saml:attribute:cprnumberidentifier")
+
+
+def validate_citizen_subject_claim(value: str) -> None:
+    validate_subject_claim(value)
+    if any(name in value.strip().lower() for name in CPR_CLAIMS):
+        raise ValidationError(
+            _("Skranke never keeps a CPR number: choose the broker's pseudonymous claim (sub).")
+        )
+
+
+class CitizenSignIn(models.Model):
+    """A municipality's MitID broker: an OpenID Connect provider, bought
+    from one of NemLog-in's brokers, through which citizens may sign in
+    when they book (skranke/sign_in/citizen_sign_in.py). Skranke keeps only
+    a keyed hash of the broker's pseudonymous subject, never a CPR number,
+    a name or anything else the broker may tell."""
+
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="citizen_sign_in",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(
+        _("name"), max_length=60, default="MitID", help_text=_("Shown on the sign-in button.")
+    )
+    issuer = models.URLField(
+        _("issuer"),
+        max_length=300,
+        validators=[validate_issuer_url],
+        help_text=_("The broker's issuer address, without /.well-known/openid-configuration."),
+    )
+    client_id = models.CharField(_("client ID"), max_length=200)
+    client_secret = models.CharField(_("client secret"), max_length=500)
+    subject_claim = models.CharField(
+        _("claim that identifies the citizen"),
+        max_length=60,
+        default="sub",
+        validators=[validate_citizen_subject_claim],
+        help_text=_(
+            "The broker's pseudonymous identifier for the person (sub). Never a CPR number."
+        ),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("MitID broker for citizens")
+        verbose_name_plural = _("MitID brokers for citizens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})"
+
+
 class SingleSignOn(models.Model):
     """A municipality's identity provider (Entra ID, Keycloak …), through
     which its staff may sign in by OpenID Connect instead of a password

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "accounts.integrationtoken": ALL,
         "accounts.signinsettings": frozenset({"view", "add", "change"}),
         "accounts.singlesignon": ALL,
+        "accounts.citizensignin": ALL,
         "accounts.staffidentity": ALL,
         "notifications.messagetext": ALL,
         "contact.callrecordformat": ALL,

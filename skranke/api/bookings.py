@@ -10,6 +10,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import field_validator
@@ -31,6 +32,7 @@ from skranke.booking.models import Booking
 from skranke.booking.views.access import same_token
 from skranke.booking.views.manage import calendar_response, manage_link
 from skranke.core import clock
+from skranke.core.errors import InvalidInput
 from skranke.core.free_text import validate_free_text
 from skranke.rate_limits.limits import refuse_unless_allowed, spend_booking_allowance
 
@@ -158,6 +160,12 @@ def create_booking(
 ) -> Status[dict[str, object]]:
     fingerprint = request_fingerprint(request.body.decode(errors="replace"))
     place, errand = find_location_and_service(payload.location, payload.service)
+    if errand.citizen_sign_in_required:
+        # Only the booking pages sign a citizen in with MitID.
+        raise InvalidInput(
+            _("This errand is booked after signing in with MitID, on the booking pages."),
+            field="service",
+        )
     citizen = clean_citizen_details(
         name=payload.name,
         phone=payload.phone,

@@ -184,6 +184,21 @@ def _check_limits(
         )
 
 
+def _check_person(*, pseudonym: str, service: Service, now: datetime) -> None:
+    """One active booking of an errand for one person signed in with MitID,
+    whatever phone number or name they give."""
+    if Booking.objects.filter(
+        Q(held_until__isnull=True) | Q(held_until__gt=now),
+        citizen_pseudonym=pseudonym,
+        service=service,
+        status=Booking.Status.BOOKED,
+        end__gt=now,
+    ).exists():
+        raise LimitReached(
+            _("You already have a booking for this errand. Change or cancel it instead.")
+        )
+
+
 def book_appointment(
     *,
     location: Location,
@@ -196,6 +211,7 @@ def book_appointment(
     squeeze_in: bool = False,
     despite_limits: bool = False,
     hold: bool = False,
+    citizen_pseudonym: str = "",
     idempotency_key: str = "",
     fingerprint: str = "",
 ) -> Booking:
@@ -205,6 +221,10 @@ def book_appointment(
     `hold` (online, while codes are asked for: holds.py) keeps the time
     until the citizen types the code sent to their phone, which is then
     the one message queued.
+
+    `citizen_pseudonym` (a citizen signed in with MitID:
+    sign_in/citizen_sign_in.py) holds the person to one active booking of
+    the errand, whatever number they give.
 
     `despite_limits` (staff, having seen the number's bookings: the
     caller checks) books beyond the limits per phone number and e-mail.
@@ -234,6 +254,7 @@ def book_appointment(
                 squeeze_in=squeeze_in,
                 despite_limits=despite_limits,
                 hold=hold,
+                citizen_pseudonym=citizen_pseudonym,
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
             )
@@ -307,6 +328,7 @@ def _book(
     squeeze_in: bool,
     despite_limits: bool,
     hold: bool,
+    citizen_pseudonym: str,
     idempotency_key: str,
     fingerprint: str,
 ) -> Booking:
@@ -324,8 +346,11 @@ def _book(
             email=citizen.email,
             location=location,
             day=day,
+            person=citizen_pseudonym,
         )
         release_lapsed_holds_on(location=location, day=day, now=policy.now())
+        if citizen_pseudonym:
+            _check_person(pseudonym=citizen_pseudonym, service=service, now=policy.now())
         if not despite_limits:
             _check_limits(citizen=citizen, service=service, location=location, now=policy.now())
         slot = find_slot(location=location, service=service, start=start, policy=policy)
@@ -361,6 +386,7 @@ def _book(
             booked_by=booked_by,
             created_at=policy.now(),
             held_until=hold_lapses_at(now=policy.now()) if hold else None,
+            citizen_pseudonym=citizen_pseudonym,
             hold_codes_sent=1 if hold else 0,
         )
         if idempotency_key:

@@ -74,11 +74,19 @@ def lock_request(*, key: str) -> None:
     _advisory_locks([f"request:{key}"])
 
 
-def lock_citizen_and_day(*, phone: str, email: str, location: Location, day: date) -> None:
-    """Lock the citizen's identities (phone number, e-mail address), then the
-    location's desks on `day` (a Copenhagen date), until the transaction
-    ends."""
-    citizen = sorted({f"phone:{phone}", *([f"email:{email}"] if email else [])})
+def lock_citizen_and_day(
+    *, phone: str, email: str, location: Location, day: date, person: str = ""
+) -> None:
+    """Lock the citizen's identities (phone number, e-mail address, and the
+    pseudonym of a citizen signed in with MitID), then the location's desks
+    on `day` (a Copenhagen date), until the transaction ends."""
+    citizen = sorted(
+        {
+            f"phone:{phone}",
+            *([f"email:{email}"] if email else []),
+            *([f"person:{person}"] if person else []),
+        }
+    )
     _advisory_locks([*citizen, f"capacity:{location.pk}:{day.isoformat()}"])
 
 

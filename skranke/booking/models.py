@@ -99,6 +99,10 @@ class Booking(models.Model):
     # codes typed: each is bounded (holds.py).
     hold_codes_sent = models.PositiveSmallIntegerField(default=0, editable=False)
     hold_code_tries = models.PositiveSmallIntegerField(default=0, editable=False)
+    # A citizen signed in with MitID (sign_in/citizen_sign_in.py): a keyed
+    # hash of the broker's pseudonymous subject, so one person holds one
+    # booking of an errand; never a CPR number. Blank otherwise.
+    citizen_pseudonym = models.CharField(max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("booking")
@@ -116,6 +120,12 @@ class Booking(models.Model):
                 name="booking_holding_a_desk",
             ),
             models.Index(fields=["phone", "status"]),
+            # One person (signed in with MitID), one booking of an errand.
+            models.Index(
+                fields=["citizen_pseudonym"],
+                condition=~Q(citizen_pseudonym=""),
+                name="booking_by_person",
+            ),
             # The holds still waiting for their code, for the worker's lapse.
             models.Index(
                 fields=["held_until"],

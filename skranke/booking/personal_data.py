@@ -1,8 +1,9 @@
 """What a booking holds about the citizen, declared to privacy
 (core/personal_data_registry.py), which discovers this module.
 
-A booking holds the citizen's name, mobile number, e-mail address, note
-and the secret part of its link; the API's record of the request that made
+A booking holds the citizen's name, mobile number, e-mail address, note,
+the secret part of its link and, when they signed in with MitID, a keyed
+hash of the broker's pseudonym for them; the API's record of the request that made
 it held them too. They go once the booking period (booking_days) has
 passed since the booked time; the booking itself stays, for the
 statistics. The bookings are how a citizen is found: by their number or
@@ -113,12 +114,19 @@ register_personal_data(
         label=_("booking details"),
         model=Booking,
         order=10,
-        erased={"name": "", "phone": "", "email": "", "note": "", "token": ""},
+        erased={
+            "name": "",
+            "phone": "",
+            "email": "",
+            "note": "",
+            "token": "",
+            "citizen_pseudonym": "",
+        },
         retention=Retention(
             setting="booking_days",
             moment="start",
             municipality=("location__municipality_id",),
-            still_there=any_filled("name", "phone", "email", "note", "token"),
+            still_there=any_filled("name", "phone", "email", "note", "token", "citizen_pseudonym"),
         ),
         shown=Shown(
             key="bookings",

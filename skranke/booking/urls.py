@@ -1,10 +1,17 @@
 from django.urls import path
 
-from skranke.booking.views import closure, find, flow, holds, manage, staff
+from skranke.booking.views import citizen_sign_in, closure, find, flow, holds, manage, staff
 
 app_name = "booking"
 urlpatterns = [
     path("bestil/", flow.choose_service, name="choose_service"),
+    # Before the errands' addresses, which would take "mitid" for an errand.
+    path("bestil/mitid/", citizen_sign_in.sign_in_with_mitid, name="citizen_sign_in"),
+    path(
+        "bestil/mitid/retur/",
+        citizen_sign_in.return_from_mitid,
+        name="citizen_sign_in_return",
+    ),
     path("bestil/<slug:service>/", flow.choose_location, name="choose_location"),
     path("bestil/<slug:service>/<slug:location>/", flow.choose_day, name="choose_day"),
     path(

@@ -158,8 +158,9 @@ class ServiceAdmin(ScopedAdmin):
         "held_back_percent",
         "release_days_before",
         "reminder_hours_before",
-        # A scarce errand in a rush: the manager asks for the code.
+        # A scarce errand in a rush: the manager asks for the code, or MitID.
         "code_confirmation",
+        "citizen_sign_in_required",
     }
 
     def _is_manager(self, request: HttpRequest) -> bool:
@@ -190,6 +191,7 @@ class ServiceAdmin(ScopedAdmin):
                     "release_days_before",
                     "reminder_hours_before",
                     "code_confirmation",
+                    "citizen_sign_in_required",
                 ]
             },
         ),

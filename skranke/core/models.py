@@ -173,6 +173,15 @@ class Service(models.Model):
             " their mobile. While Skranke sees an attack, it always is."
         ),
     )
+    citizen_sign_in_required = models.BooleanField(
+        _("MitID required to book online"),
+        default=False,
+        help_text=_(
+            "Citizens sign in with MitID (the municipality's broker) to book this errand"
+            " online, and each person may hold one booking of it. No code by text message"
+            " is then needed."
+        ),
+    )
     booking_required = models.BooleanField(
         _("booking required"),
         default=True,

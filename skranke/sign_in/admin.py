@@ -20,6 +20,7 @@ from skranke.access_log.sign_ins import record_sign_in_event
 from skranke.accounts.admin import StaffAdmin
 from skranke.accounts.admin_site import ScopedAdmin
 from skranke.accounts.models import SignInSettings, User
+from skranke.sign_in import citizen_sign_in_admin  # noqa: F401 - registers the broker's page
 from skranke.sign_in.lockout import unlock_sign_in
 from skranke.sign_in.mfa_devices import remove_second_factor, tell_administrators_of_reset
 from skranke.sign_in.single_sign_on_admin import StaffIdentityInline

@@ -16,15 +16,16 @@ from skranke.accounts.admin_site import ScopedAdmin, ScopedInline
 from skranke.accounts.models import SingleSignOn, StaffIdentity
 
 
-def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+def https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     # An issuer typed without a scheme is an https address.
     if isinstance(field, models.URLField):
         kwargs["assume_scheme"] = "https"
     return field.formfield(**kwargs)
 
 
-class SingleSignOnForm(forms.ModelForm[SingleSignOn]):
-    """The client secret is never shown again; left empty, it is kept."""
+class KeptClientSecret(forms.ModelForm):
+    """The client secret is never shown again; left empty, it is kept. For
+    the staff's provider and the citizens' MitID broker alike."""
 
     client_secret = forms.CharField(
         label=_("client secret"),
@@ -34,9 +35,19 @@ class SingleSignOnForm(forms.ModelForm[SingleSignOn]):
         help_text=_("Not shown after it is saved. Leave empty to keep the one saved."),
     )
 
+    def clean_client_secret(self) -> str:
+        secret: str = self.cleaned_data.get("client_secret", "")
+        if secret:
+            return secret
+        if self.instance.pk is not None and self.instance.client_secret:
+            return str(self.instance.client_secret)
+        raise forms.ValidationError(_("Enter the client secret from the identity provider."))
+
+
+class SingleSignOnForm(KeptClientSecret):
     class Meta:
         model = SingleSignOn
-        formfield_callback = _https_by_default
+        formfield_callback = https_by_default
         fields = [
             "municipality",
             "name",
@@ -47,14 +58,6 @@ class SingleSignOnForm(forms.ModelForm[SingleSignOn]):
             "subject_claim",
             "counts_as_second_factor",
         ]
-
-    def clean_client_secret(self) -> str:
-        secret: str = self.cleaned_data.get("client_secret", "")
-        if secret:
-            return secret
-        if self.instance.pk is not None and self.instance.client_secret:
-            return self.instance.client_secret
-        raise forms.ValidationError(_("Enter the client secret from the identity provider."))
 
 
 @admin.register(SingleSignOn)

@@ -23,12 +23,8 @@ from skranke.sign_in.mfa import (
     second_factor_url,
     user_awaiting_second_factor,
 )
-from skranke.sign_in.single_sign_on import (
-    SignOnRefused,
-    begin_sign_on,
-    finish_sign_on,
-    log_refusal,
-)
+from skranke.sign_in.openid_connect import SignOnRefused
+from skranke.sign_in.single_sign_on import begin_sign_on, finish_sign_on, log_refusal
 
 # The provider vouched for the person; the password backend signs them in,
 # as with a password (its checks: the account is active). It is not asked

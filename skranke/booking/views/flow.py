@@ -37,6 +37,7 @@ from skranke.booking.views.choosing import (
     parse_start,
     start_parameter,
 )
+from skranke.booking.views.citizen_sign_in import sign_in_url
 from skranke.booking.views.drafts import drop_draft, keep_draft, read_draft, replace_draft
 from skranke.booking.views.holds import is_phone_proven
 from skranke.challenge.form import FormChallenge
@@ -47,6 +48,7 @@ from skranke.core.models import Location, Municipality, Service
 from skranke.database.kept import keep_value, row_fingerprint
 from skranke.rate_limits.limits import spend_booking_allowance
 from skranke.rate_limits.responses import too_many_page
+from skranke.sign_in.citizen_sign_in import broker_for, signed_in_pseudonym
 
 STEPS = 6
 # How long a rendered list of errands is kept unasked (skranke/database/kept.py).
@@ -242,6 +244,24 @@ def enter_details(request: HttpRequest, service: str, location: str) -> HttpResp
             },
             status=409,
         )
+    broker = broker_for(municipality=place.municipality)
+    signed_in = bool(
+        signed_in_pseudonym(session=request.session, municipality_id=place.municipality_id)
+    )
+    if errand.citizen_sign_in_required and not signed_in:
+        # Before anything is typed: the details are of no use without it.
+        return render(
+            request,
+            "booking/sign_in_required.html",
+            {
+                **_step(5, _("Your details")),
+                "service": errand,
+                "place": place,
+                "start": local_start,
+                "time_url": time_url,
+                "sign_in_url": sign_in_url(next_url=request.get_full_path()) if broker else "",
+            },
+        )
     phone_meeting = errand.kind == Service.Kind.PHONE
     form = DetailsForm(request.POST or None, phone_meeting=phone_meeting)
     if request.method == "POST" and form.is_valid():
@@ -266,6 +286,11 @@ def enter_details(request: HttpRequest, service: str, location: str) -> HttpResp
             "form": form,
             "phone_meeting": phone_meeting,
             "time_url": time_url,
+            "signed_in": signed_in,
+            # Offered where there is a broker: a signed-in citizen needs no code.
+            "sign_in_url": sign_in_url(next_url=request.get_full_path())
+            if broker and not signed_in
+            else "",
         },
     )
 
@@ -323,6 +348,10 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
         )
         context["untold_refused"] = True
         return render(request, "booking/review.html", context, status=422)
+    person = signed_in_pseudonym(session=request.session, municipality_id=place.municipality_id)
+    if request.method == "POST" and errand.citizen_sign_in_required and not person:
+        # The hour's sign-in ran out on the way: sign in again, details kept.
+        return redirect(str(context["details_url"]))
     if request.method == "POST":
         if not challenge.passes(request.POST):  # the form again, with a fresh challenge
             return render(request, "booking/review.html", context, status=428)
@@ -338,7 +367,9 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
                 channel=Booking.Channel.WEB,
                 policy=Policy.for_citizens(place),
                 hold=codes_required(service=errand, under_attack=challenge.pressure.under_attack)
-                and not is_phone_proven(request, details.phone),
+                and not is_phone_proven(request, details.phone)
+                and not person,
+                citizen_pseudonym=person,
             )
         except SlotTaken as error:
             context["error"] = error.message
