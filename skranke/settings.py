@@ -455,9 +455,9 @@ CHALLENGE_WAIT_SECONDS = env_int("CHALLENGE_WAIT_SECONDS", default=10, minimum=0
 # The defences grow with the pressure (skranke/challenge/pressure.py;
 # docs/challenge.md): each doubling of the attempts past a threshold
 # doubles the proof's work and the wait, up to these ceilings (a phone
-# solves the ceiling's proof in about three seconds).
+# solves the ceiling's proof in about two seconds; docs/challenge.md).
 CHALLENGE_MAX_NUMBER_CEILING = env_int(
-    "CHALLENGE_MAX_NUMBER_CEILING", default=200_000, minimum=CHALLENGE_MAX_NUMBER
+    "CHALLENGE_MAX_NUMBER_CEILING", default=100_000, minimum=CHALLENGE_MAX_NUMBER
 )
 CHALLENGE_WAIT_SECONDS_CEILING = env_int(
     "CHALLENGE_WAIT_SECONDS_CEILING", default=60, minimum=CHALLENGE_WAIT_SECONDS
