@@ -132,12 +132,14 @@ def test_a_manager_may_change_a_services_minutes_but_not_what_it_is(
             "held_back_percent": 0,
             "release_days_before": 1,
             "reminder_hours_before": 24,
+            "code_confirmation": "always",
             "name_da": "Noget andet",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     service.refresh_from_db()
     assert (service.duration_minutes, service.name_da) == (25, "Pas")
+    assert service.code_confirmation == Service.CodeConfirmation.ALWAYS
     # Who changed it, and when, is kept.
     entry = LogEntry.objects.get(object_id=str(service.pk))
     assert entry.user.username == "lars"

@@ -301,3 +301,17 @@ def test_the_api_holds_and_confirms(codes_on: Service) -> None:
     assert confirmed.status_code == 200
     assert confirmed.json()["held_until"] is None
     assert Message.objects.filter(kind=Message.Kind.CONFIRMATION).exists()
+
+
+def test_the_review_page_says_a_code_is_coming_only_when_one_is(
+    passport: Service, codes_on: Service
+) -> None:
+    client = browser()
+    details = {"name": "Ane Hansen", "phone": "20123456", "email": "", "sms_consent": "on"}
+    review = client.post(f"/bestil/pas/raadhus/oplysninger/?start={TIME}", details)["Location"]
+    assert (
+        "we send a code by text message to +45 20 12 34 56" in client.get(review).content.decode()
+    )
+    codes_on.code_confirmation = Service.CodeConfirmation.UNDER_ATTACK
+    codes_on.save()
+    assert "we send a code" not in client.get(review).content.decode()

@@ -350,8 +350,17 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
         return render(request, "booking/review.html", context, status=422)
     person = signed_in_pseudonym(session=request.session, municipality_id=place.municipality_id)
     if request.method == "POST" and errand.citizen_sign_in_required and not person:
-        # The hour's sign-in ran out on the way: sign in again, details kept.
+        # The hour's sign-in ran out on the way: to the details step, which
+        # asks the citizen to sign in again.
         return redirect(str(context["details_url"]))
+    # Whether the time will be held for a code by text message (holds.py):
+    # said on the page before the button is pressed.
+    hold = (
+        codes_required(service=errand, under_attack=challenge.pressure.under_attack)
+        and not is_phone_proven(request, details.phone)
+        and not person
+    )
+    context["code_coming"] = hold
     if request.method == "POST":
         if not challenge.passes(request.POST):  # the form again, with a fresh challenge
             return render(request, "booking/review.html", context, status=428)
@@ -366,9 +375,7 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
                 citizen=details,
                 channel=Booking.Channel.WEB,
                 policy=Policy.for_citizens(place),
-                hold=codes_required(service=errand, under_attack=challenge.pressure.under_attack)
-                and not is_phone_proven(request, details.phone)
-                and not person,
+                hold=hold,
                 citizen_pseudonym=person,
             )
         except SlotTaken as error:
