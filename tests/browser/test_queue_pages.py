@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from skranke.accounts.models import User
@@ -215,3 +216,26 @@ def test_the_display_recovers_by_itself_after_a_network_drop(
     display.locator("#calls tr.newest", has_text=visit.ticket).wait_for()
     assert display.locator("#connection").inner_text() == ""
     assert_accessible(display)
+
+
+def test_the_display_shows_the_expected_wait_after_an_update(
+    demo: None, live_server: LiveServer, browser: Any
+) -> None:
+    """The expected wait as the display's script redraws it after a change
+    reads as the server's own page says it, never blank."""
+    clock.set_now(datetime(2026, 12, 7, 10, 30, tzinfo=clock.LOCAL_ZONE))
+    context = browser.new_context(locale="da-DK", viewport={"width": 1920, "height": 1080})
+    display = context.new_page()
+    sign_in_device(display, live_server.url, DEMO_DEVICE_TOKENS["display"])
+    display.locator("#waiting").wait_for()
+    before = display.locator("#waiting").inner_text()
+    location = Location.objects.get(slug="raadhuset")
+    issue_walk_in_ticket(location=location, service=Service.objects.get(slug="brevstemme"))
+    # The script has redrawn the board when the count of waiting changes.
+    expect(display.locator("#waiting")).not_to_have_text(before, timeout=10_000)
+    redrawn = display.locator("#expected-wait").inner_text()
+    served = context.new_page()
+    served.goto(display.url)
+    assert redrawn == served.locator("#expected-wait").inner_text()
+    assert redrawn.strip() not in {"", "–"}
+    context.close()

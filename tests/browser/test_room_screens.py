@@ -95,6 +95,30 @@ def test_the_kiosk_has_large_targets_and_a_readable_header(
     page.context.close()
 
 
+def test_the_ticket_number_is_the_largest_thing_on_the_kiosk_and_on_the_slip(
+    busy_morning: None, live_server: LiveServer, browser: Any
+) -> None:
+    """The one thing the citizen must remember: at least a tenth of the
+    portrait kiosk's height, and larger than any other text, on the screen
+    and printed."""
+    page = browser.new_context(locale="da-DK", viewport={"width": 1080, "height": 1920}).new_page()
+    sign_in_device(page, live_server.url, DEMO_DEVICE_TOKENS["kiosk"])
+    page.get_by_role("link", name="Træk et nummer").click()
+    page.get_by_role("button", name="Brevstemme").click()
+    page.locator(".ticket-number").wait_for()
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        [number] = measure(page, ".ticket-number")
+        others = measure(page, "main h1, main h2, main p:not(.ticket-number), main button")
+        visible = [other for other in others if other["height"] > 0]
+        assert visible
+        assert all(number["font"] > other["font"] for other in visible), (media, number, visible)
+        if media == "screen":
+            assert number["font"] >= 0.10 * 1920
+            assert number["height"] >= 0.10 * 1920
+    page.context.close()
+
+
 def test_the_booking_choices_are_at_least_body_size_on_a_phone(
     busy_morning: None, live_server: LiveServer, browser: Any
 ) -> None:

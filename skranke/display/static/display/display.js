@@ -15,7 +15,8 @@
   var factsClosed = document.getElementById("facts-closed");
   var closedDa = document.getElementById("closed-da");
   var closedEn = document.getElementById("closed-en");
-  var shortWait = document.getElementById("short-wait-text").textContent;
+  // A <template>'s words are in its content, not its own text.
+  var shortWait = document.getElementById("short-wait-text").content.textContent;
   var connection = document.getElementById("connection");
   var offline = document.getElementById("offline-text");
   var chimeButton = document.getElementById("chime");
