@@ -26,8 +26,19 @@ def api_error_response(*, status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"error": code, "message": message, "fields": {}}, status=status)
 
 
+# Signed-in staff see an error within their own pages (their name, sign
+# out), not the citizen's header; everyone else the citizen's.
+STAFF_BASE = "accounts/staff_base.html"
+CITIZEN_BASE = "base.html"
+
+
 def _page(request: HttpRequest, *, template: str, status: int) -> HttpResponse:
-    return HttpResponse(loader.render_to_string(template, request=request), status=status)
+    user = getattr(request, "user", None)
+    base = STAFF_BASE if user is not None and user.is_authenticated else CITIZEN_BASE
+    return HttpResponse(
+        loader.render_to_string(template, {"base_template": base}, request=request),
+        status=status,
+    )
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:

@@ -3,6 +3,7 @@ Danish and English with a way forward, and an API client gets JSON."""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from skranke.accounts.models import Role
 from skranke.core.models import Location, Municipality
@@ -38,6 +39,22 @@ def test_a_staff_member_without_access_is_told_why_in_both_languages(
     assert "Du har ikke adgang til denne side" in page
     assert "You do not have access to this page" in page
     assert "spørg din leder" in page
+    # Within the staff's own pages: their name and signing out, not the
+    # citizen's header with its "Need help? Call us".
+    assert f'action="{reverse("sign_in:logout")}"' in page
+    assert agent_name(page) == "contact_agent-raadhus"
+    assert "Need help?" not in page
+
+
+def agent_name(page: str) -> str:
+    return page.split('<p class="user">')[1].split("<")[0].split(",")[0].strip()
+
+
+def test_a_stranger_gets_the_citizen_s_error_page(location: Location) -> None:
+    page = Client().get("/personale/telefonmoeder/")
+    assert page.status_code == 302  # to sign in, not an error
+    missing = Client().get("/findes-ikke/").content.decode()
+    assert f'action="{reverse("sign_in:logout")}"' not in missing
 
 
 def test_contact_agents_see_the_key_figures_and_find_them_on_their_page(
