@@ -29,7 +29,7 @@ def kpis_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("periode", "month")
     kind = kind if kind in KINDS else "month"
     today = clock.today()
-    day = read_date_parameter(request.GET.get("dato"), today=today) or today
+    day = read_date_parameter(request.GET.get("dato"), today=today, request=request) or today
     period = period_containing(kind=kind, day=day)
     groups = list(TopicGroup.objects.filter(municipality=municipality))
     chosen = request.GET.get("gruppe", "")

@@ -45,7 +45,7 @@ def _visible_messages(request: HttpRequest) -> QuerySet[Message]:
 
 def _first_day(request: HttpRequest) -> date:
     today = clock.today()
-    chosen = read_date_parameter(request.GET.get("fra"), today=today)
+    chosen = read_date_parameter(request.GET.get("fra"), today=today, request=request)
     return chosen or today - timedelta(days=DAYS_SHOWN - 2)
 
 

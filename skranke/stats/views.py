@@ -63,7 +63,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("periode", "month")
     kind = kind if kind in KINDS else "month"
     today = clock.today()
-    day = read_date_parameter(request.GET.get("dato"), today=today) or today
+    day = read_date_parameter(request.GET.get("dato"), today=today, request=request) or today
     group_by = request.GET.get("gruppering", "service")
     group_by = group_by if group_by in GROUPINGS else "service"
     period = period_containing(kind=kind, day=day)
@@ -206,7 +206,7 @@ def counting_week(request: HttpRequest) -> HttpResponse:
     """KL's counting week (KOMHEN) as CSV: the week of `dato`."""
     user = _manager(request)
     today = clock.today()
-    day = read_date_parameter(request.GET.get("dato"), today=today) or today
+    day = read_date_parameter(request.GET.get("dato"), today=today, request=request) or today
     rows = count_week(
         municipality=user.municipality,  # type: ignore[arg-type]
         location_ids=[location.pk for location in _locations(user)],

@@ -120,6 +120,29 @@ def test_bad_choices_fall_back_instead_of_failing(
     assert manager.get("/personale/statistik/aarsrapport/1999/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/personale/statistik/",
+        "/personale/kontaktcenter/noegletal/",
+        "/personale/beskeder/",
+        "/personale/tider/aflys-dag/",
+    ],
+)
+def test_an_impossible_date_is_said_not_replaced_silently(
+    centre: Location, staff_client: StaffClient, path: str
+) -> None:
+    manager = staff_client(member(Role.MANAGER, centre))
+    for value in ("9999-12-31", "31-02-2026"):
+        page = manager.get(path, {"periode": "day", "dato": value, "fra": value, "dag": value})
+        assert page.status_code == 200, path
+        text = page.content.decode()
+        assert f"“{value}”" in text, path
+        assert "cannot be shown" in text or "kan ikke vises" in text, path
+    plain = manager.get(path).content.decode()
+    assert "cannot be shown" not in plain and "kan ikke vises" not in plain
+
+
 def test_the_desk_can_say_the_times_are_wrong(
     centre: Location, passport: Service, staff_client: StaffClient
 ) -> None:

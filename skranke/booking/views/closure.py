@@ -86,7 +86,7 @@ def _prefilled(request: HttpRequest, locations: QuerySet[Location]) -> dict[str,
     place = locations.filter(pk=_number(request.GET.get("sted"))).first()
     if place is not None:
         initial["location"] = place
-    day = read_date_parameter(request.GET.get("dag"), today=clock.today())
+    day = read_date_parameter(request.GET.get("dag"), today=clock.today(), request=request)
     if day is not None:
         initial["day"] = day
     if request.GET.get("kun_uden_plads") == "1":
