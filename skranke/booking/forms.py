@@ -72,6 +72,8 @@ class DetailsForm(forms.Form):
             del self.fields["note"]
         else:
             self.fields["note"].required = True
+            # The number is the meeting: say so where it is typed.
+            self.fields["phone"].help_text = _("We call you on this number at the time you choose.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

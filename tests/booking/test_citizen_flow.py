@@ -176,13 +176,33 @@ def test_an_errand_without_booking_says_when_to_come(
     assert "You do not need to book a time" in page
 
 
+def test_an_errand_at_one_place_counts_its_steps_without_the_place(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    """Never from step 1 to step 3: with one place there is no choice of
+    place, and the steps are counted without it."""
+    assert "Step 1 of 6" in citizen_client.get("/bestil/").content.decode()
+    day = citizen_client.get("/bestil/pas/raadhus/").content.decode()
+    assert "Step 2 of 5" in day
+    details = citizen_client.get("/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00")
+    assert "Step 4 of 5" in details.content.decode()
+    other = Location.objects.create(
+        municipality=centre.municipality, name="Biblioteket", slug="bib", address="Torvet 3"
+    )
+    passport.locations.add(other)
+    assert "Step 3 of 6" in citizen_client.get("/bestil/pas/raadhus/").content.decode()
+
+
 def test_a_telephone_meeting_asks_what_it_is_about(
     centre: Location, passport: Service, citizen_client: Client
 ) -> None:
     passport.kind = Service.Kind.PHONE
     passport.save()
     url = "/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:00"
-    assert "What would you like to talk about?" in citizen_client.get(url).content.decode()
+    details = citizen_client.get(url).content.decode()
+    assert "What would you like to talk about?" in details
+    # The number is the meeting: the page says so where it is typed.
+    assert "We call you on this number at the time you choose." in details
     review = citizen_client.post(url, DETAILS | {"note": "Flytning til udlandet"})["Location"]
     citizen_client.post(review)
     booking = Booking.objects.get()
@@ -299,6 +319,10 @@ def test_booking_without_text_message_or_e_mail_warns_and_asks_once_more(
     page = citizen_client.get(review).content.decode()
     assert "You will not hear from us" in page
     assert "Book at 10:00 for Ane Hansen without messages" in page
+    # They gave a mobile number and unticked text messages: asked to allow
+    # them, not to add a number they already gave.
+    assert "Allow text messages to your mobile number, or add an e-mail address" in page
+    assert "Add a mobile number" not in page
     refused = citizen_client.post(review)
     assert refused.status_code == 422
     assert not Booking.objects.exists()

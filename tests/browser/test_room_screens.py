@@ -66,6 +66,7 @@ def test_the_display_reads_from_across_the_room(
     [table] = measure(page, ".display-calls")
     assert table["width"] >= 0.9 * width  # the screen, not a column in its middle
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert page.locator("#chime").inner_text() == "Lyd til / Sound on"
     assert_accessible(page, strict_contrast=True)
     page.context.close()
 

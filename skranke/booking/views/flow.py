@@ -69,7 +69,12 @@ def _location(service: Service, slug: str) -> Location:
     return get_object_or_404(service.locations.select_related("municipality"), slug=slug)
 
 
-def _step(number: int, title: str) -> dict[str, object]:
+def _step(number: int, title: str, errand: Service | None = None) -> dict[str, object]:
+    """Step `number` of the flow. An errand offered at one place skips the
+    choice of place, so its steps are counted without it: a citizen is
+    never taken from step 1 to step 3."""
+    if errand is not None and number > 2 and errand.locations.count() == 1:
+        return {"step": number - 1, "steps": STEPS - 1, "step_title": title}
     return {"step": number, "steps": STEPS, "step_title": title}
 
 
@@ -154,7 +159,7 @@ def choose_day(request: HttpRequest, service: str, location: str) -> HttpRespons
         request,
         "booking/choose_day.html",
         {
-            **_step(3, _("Choose a day")),
+            **_step(3, _("Choose a day"), errand),
             "service": errand,
             "place": place,
             "days": days,
@@ -186,7 +191,7 @@ def choose_time(request: HttpRequest, service: str, location: str, day: str) -> 
         request,
         "booking/choose_time.html",
         {
-            **_step(4, _("Choose a time")),
+            **_step(4, _("Choose a time"), errand),
             "service": errand,
             "place": place,
             "day": chosen,
@@ -235,7 +240,7 @@ def enter_details(request: HttpRequest, service: str, location: str) -> HttpResp
             request,
             "booking/time_not_offered.html",
             {
-                **_step(5, _("Your details")),
+                **_step(5, _("Your details"), errand),
                 "service": errand,
                 "place": place,
                 "start": local_start,
@@ -254,7 +259,7 @@ def enter_details(request: HttpRequest, service: str, location: str) -> HttpResp
             request,
             "booking/sign_in_required.html",
             {
-                **_step(5, _("Your details")),
+                **_step(5, _("Your details"), errand),
                 "service": errand,
                 "place": place,
                 "start": local_start,
@@ -279,7 +284,7 @@ def enter_details(request: HttpRequest, service: str, location: str) -> HttpResp
         request,
         "booking/enter_details.html",
         {
-            **_step(5, _("Your details")),
+            **_step(5, _("Your details"), errand),
             "service": errand,
             "place": place,
             "start": local_start,
@@ -317,7 +322,7 @@ def review(request: HttpRequest, draft: str) -> HttpResponse:
     # proof of work (read only if the page shows the form).
     challenge = FormChallenge(request, draft=draft, usual_per_hour=usual_online_bookings_this_hour)
     context = {
-        **_step(6, _("Check and confirm")),
+        **_step(6, _("Check and confirm"), errand),
         "service": errand,
         "place": place,
         "start": start.astimezone(clock.LOCAL_ZONE),
