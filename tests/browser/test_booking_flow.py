@@ -49,6 +49,11 @@ def book_passport_by_mouse(page: Any, base: str, *, zoomed: bool = False) -> str
     page.get_by_label("Mobilnummer").fill("20 12 34 56")
     page.get_by_role("button", name="Fortsæt").click()
     checked(page, zoomed=zoomed)
+    # The review's two lists (the time, the details) line their values up.
+    lefts = page.eval_on_selector_all(
+        ".booking-summary dd", "nodes => nodes.map(node => node.getBoundingClientRect().left)"
+    )
+    assert len(set(round(left) for left in lefts)) == 1, lefts
     page.get_by_role("button", name="Bekræft booking").click()
     checked(page, zoomed=zoomed)
     assert "Din tid er bestilt" in page.content()
