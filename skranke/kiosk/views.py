@@ -4,6 +4,8 @@ ticket for an errand that needs no booking. Every answer is on the screen:
 the ticket, where to wait, the expected wait, or what to do instead. With
 a long wait the citizen may ask for a text message when the turn is near."""
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -16,12 +18,14 @@ from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.errors import InvalidInput
 from skranke.core.models import Location
+from skranke.core.opening_hours import is_open_at, next_opening
 from skranke.notifications.models import Message
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket, walk_in_services
 from skranke.queueing.errors import CheckInRefused, QueueRefused
 from skranke.queueing.forecast import tell_expected_wait
 from skranke.queueing.models import Visit
 from skranke.queueing.turn_soon import TURN_SOON_MINUTES, ask_for_turn_soon_message
+from skranke.queueing.waiting_room import closed_text
 from skranke.rate_limits.limits import CHECK_INS_PER_DEVICE
 from skranke.rate_limits.responses import limit_rate
 
@@ -64,6 +68,7 @@ def start(request: HttpRequest) -> HttpResponse:
             return _show_ticket(request, visit)
     late = refusal is not None and refusal.code == "too_late"
     request.session.pop(LATE_KEY, None)
+    hours = _opening(location)
     if late and refusal is not None and refusal.booking is not None:
         request.session[LATE_KEY] = [refusal.booking.pk, clock.now().timestamp()]
     return render(
@@ -79,8 +84,34 @@ def start(request: HttpRequest) -> HttpResponse:
             if refusal is not None and refusal.code == "not_here_today" and how == "code"
             else "",
             "late_booking": refusal.booking if refusal is not None and late else None,
-            "walk_ins": walk_in_services(location=location).exists(),
+            # Closed: no tickets offered, and it says so on the first screen.
+            "walk_ins": hours.open_now and walk_in_services(location=location).exists(),
+            "closed_notice": hours.notice,
+            # Booked citizens who come early on a day it opens may check in.
+            "check_in": hours.open_now or hours.opens_today,
         },
+    )
+
+
+@dataclass(frozen=True)
+class _Opening:
+    open_now: bool
+    opens_today: bool
+    notice: str
+
+
+def _opening(location: Location) -> _Opening:
+    """Whether the place is open now, whether it opens later today, and
+    what a closed kiosk says (when it opens next)."""
+    now = clock.now()
+    if is_open_at(location=location, moment=now):
+        return _Opening(open_now=True, opens_today=False, notice="")
+    opens_at = next_opening(location=location, moment=now)
+    today = now.astimezone(clock.LOCAL_ZONE).date()
+    return _Opening(
+        open_now=False,
+        opens_today=opens_at is not None and opens_at.astimezone(clock.LOCAL_ZONE).date() == today,
+        notice=closed_text(opens_at=opens_at, language=get_language()),
     )
 
 
@@ -89,6 +120,8 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def walk_in(request: HttpRequest) -> HttpResponse:
     location: Location = request.device.location  # type: ignore[attr-defined]
+    if not _opening(location).open_now and request.method == "GET":
+        return redirect("kiosk:start")  # which says it is closed, and when it opens
     services = walk_in_services(location=location)
     error = ""
     if request.method == "POST":

@@ -179,3 +179,35 @@ def test_the_code_with_the_mobile_number_tells_the_citizen_their_day(
     wrong = kiosk.post("/kiosk/", {"how": "both", "code": other_day.code, "phone": "29 99 99 99"})
     assert "We cannot check you in here today." in wrong.content.decode()
     assert not Visit.objects.exists()
+
+
+def test_a_closed_kiosk_says_so_and_when_it_opens_on_its_first_screen(
+    kiosk: Client, centre: Location, postal_vote: Service
+) -> None:
+    """Saturday: closed all day. No ticket is offered, and the first screen
+    says when it opens; a citizen who goes to the tickets anyway is sent
+    back to it."""
+    clock.set_now(at(12, 11, 0))
+    page = kiosk.get("/kiosk/").content.decode()
+    text = " ".join(page.split())
+    assert "Closed. We open Monday 14 December at 10:00." in text
+    assert "We are closed" in text
+    assert "/kiosk/uden-tid/" not in page  # no "Take a ticket"
+    assert 'name="code"' not in page  # no booking to check in today
+    assert kiosk.get("/kiosk/uden-tid/")["Location"] == "/kiosk/"
+    assert not Visit.objects.exists()
+
+
+def test_before_opening_a_booked_citizen_may_check_in_but_no_ticket_is_offered(
+    kiosk: Client, centre: Location, postal_vote: Service
+) -> None:
+    clock.set_now(at(7, 9, 50))  # opens at 10:00
+    page = " ".join(kiosk.get("/kiosk/").content.decode().split())
+    assert "Closed. We open Monday 7 December at 10:00." in page
+    assert "If you have a booking today, you can check in." in page
+    assert 'name="code"' in page
+    assert "/kiosk/uden-tid/" not in page
+    clock.set_now(at(7, 10, 0))
+    opened = kiosk.get("/kiosk/").content.decode()
+    assert "/kiosk/uden-tid/" in opened
+    assert "Closed." not in opened
