@@ -53,7 +53,7 @@ def book_passport_by_mouse(page: Any, base: str, *, zoomed: bool = False) -> str
     lefts = page.eval_on_selector_all(
         ".booking-summary dd", "nodes => nodes.map(node => node.getBoundingClientRect().left)"
     )
-    assert len(set(round(left) for left in lefts)) == 1, lefts
+    assert len({round(left) for left in lefts}) == 1, lefts
     page.get_by_role("button", name="Bekræft booking").click()
     checked(page, zoomed=zoomed)
     assert "Din tid er bestilt" in page.content()
