@@ -230,6 +230,9 @@ if not SQLITE:
         },
     }
 DATABASES = {"default": _database}
+# SQLite builds the covering index on bookings (booking/models.py) without
+# its INCLUDE columns, which only PostgreSQL reads: nothing to warn about.
+SILENCED_SYSTEM_CHECKS = ["models.W040"] if SQLITE else []
 # PostgreSQL: how long a booking waits for another's locks (skranke/booking/
 # locking.py) before the citizen is told the time was taken: a stuck holder
 # must not hold every booking of the day until gunicorn gives up (30 s).
