@@ -69,8 +69,8 @@ class Command(BaseCommand):
                 *(sys.executable, "-m", "gunicorn", "--config", "python:skranke.gunicorn_config"),
                 *("--bind", address),
             ]
-            server = (
-                f"gunicorn, {settings.WEB_PROCESSES} processes × {settings.WEB_THREADS} threads"
+            server = describe_app_server(
+                processes=settings.WEB_PROCESSES, threads=settings.WEB_THREADS
             )
         worker_command = [*manage, "run_worker"]
         self._print_welcome(options["host"], options["port"], server)
@@ -152,3 +152,11 @@ def stop_process_groups(children: list[subprocess.Popen[bytes]]) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, signal.SIGKILL)
             child.wait()
+
+
+def describe_app_server(*, processes: int, threads: int) -> str:
+    """What `make run` starts, as its welcome says it (and the README)."""
+    return (
+        f"gunicorn, {processes} {'process' if processes == 1 else 'processes'}"
+        f" × {threads} {'thread' if threads == 1 else 'threads'}"
+    )

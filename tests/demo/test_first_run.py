@@ -1,6 +1,8 @@
-"""The demo's history is loaded as it would stand after retention: what an
-installation would have erased by now is erased at loading, in one
-summary, and the worker's first rounds find nothing due."""
+"""The first `make run`, as a newcomer reads its terminal: the demo's
+history is loaded as it would stand after retention (what an installation
+would have erased by now is erased at loading, in one summary, and the
+worker's first rounds find nothing due), no warning that does not concern
+the user, and the app server described in plain words."""
 
 import io
 from datetime import timedelta
@@ -12,6 +14,7 @@ from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.demo.management.commands.load_history import erase_history_due
+from skranke.demo.management.commands.runsystem import describe_app_server
 from skranke.privacy.erasure import erase_due_personal_data
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +43,10 @@ def test_the_first_run_prints_no_warning_that_does_not_concern_the_user() -> Non
     out, err = io.StringIO(), io.StringIO()
     call_command("check", databases=["default"], stdout=out, stderr=err)
     assert "W040" not in out.getvalue() + err.getvalue()
+
+
+def test_the_welcome_says_what_gunicorn_runs_in_plain_words() -> None:
+    """`make run` printed "6 processes × 1 threads", and the README spoke
+    of threaded workers: one process, one thread, said as such."""
+    assert describe_app_server(processes=6, threads=1) == "gunicorn, 6 processes × 1 thread"
+    assert describe_app_server(processes=1, threads=2) == "gunicorn, 1 process × 2 threads"
