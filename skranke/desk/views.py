@@ -3,6 +3,7 @@ call the next citizen, and start, finish, transfer or mark them as not
 come. Every action is a POST to one view that calls one domain function;
 a second click is told that nothing changed."""
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -154,10 +155,18 @@ def desk_action(request: HttpRequest, desk_id: int) -> HttpResponse:
             called = call_next(desk=desk, staff=user)
             if called is None:
                 messages.info(request, _("Nobody is waiting for this desk."))
+            else:
+                messages.success(request, _("%(ticket)s is called.") % {"ticket": called.ticket})
         elif action == "recall":
-            recall_visit(visit_id=visit_id, desk=desk)
+            again = recall_visit(visit_id=visit_id, desk=desk)
+            messages.success(request, _("%(ticket)s is called again.") % {"ticket": again.ticket})
         elif action == "start":
-            start_visit(visit_id=visit_id, desk=desk)
+            started = start_visit(visit_id=visit_id, desk=desk)
+            messages.success(
+                request,
+                _("%(ticket)s is at the desk since %(time)s.")
+                % {"ticket": started.ticket, "time": _clock_time(started.started_at)},
+            )
         elif action == "finish":
             outcome = request.POST.get("outcome", "")
             transfer_to = None
@@ -165,6 +174,7 @@ def desk_action(request: HttpRequest, desk_id: int) -> HttpResponse:
                 transfer_to = Service.objects.filter(
                     pk=_number(request.POST.get("service"))
                 ).first()
+            before = Visit.objects.filter(pk=visit_id, desk=desk).only("started_at").first()
             finished = finish_visit(
                 visit_id=visit_id,
                 desk=desk,
@@ -173,8 +183,22 @@ def desk_action(request: HttpRequest, desk_id: int) -> HttpResponse:
                 times_wrong=request.POST.get("times_wrong") == "yes",
             )
             record_visit_outcome(actor=user, visit=finished, outcome=outcome, desk=desk)
+            messages.success(
+                request,
+                _finished_message(
+                    finished=finished,
+                    outcome=outcome,
+                    started_before=before is not None and before.started_at is not None,
+                ),
+            )
         elif action in ("pause", "resume"):
             pause_desk(desk=desk, staff=user, paused=action == "pause")
+            messages.success(
+                request,
+                _("The desk is paused: nobody is called to it.")
+                if action == "pause"
+                else _("The desk is open again."),
+            )
         else:
             messages.error(request, _("Unknown action."))
     except NotChanged as unchanged:
@@ -182,3 +206,25 @@ def desk_action(request: HttpRequest, desk_id: int) -> HttpResponse:
     except QueueRefused as refused:
         messages.error(request, str(refused.message))
     return redirect("desk:desk", desk_id=desk.pk)
+
+
+def _clock_time(moment: datetime | None) -> str:
+    return moment.astimezone(clock.LOCAL_ZONE).strftime("%H:%M") if moment else ""
+
+
+def _finished_message(*, finished: Visit, outcome: str, started_before: bool) -> str:
+    """What the desk is told when a visit ends; a visit finished without
+    "Start" is counted from its call, and the desk is told so."""
+    if outcome == Visit.Outcome.TRANSFERRED:
+        return _("%(ticket)s is transferred to %(service)s, first in that queue.") % {
+            "ticket": finished.ticket,
+            "service": finished.service.name,
+        }
+    if outcome == Visit.Outcome.NO_SHOW:
+        return _("%(ticket)s is marked as did not come.") % {"ticket": finished.ticket}
+    if not started_before:
+        return _(
+            "%(ticket)s is finished. It was not started, so its service time counts from"
+            " the call at %(time)s."
+        ) % {"ticket": finished.ticket, "time": _clock_time(finished.called_at)}
+    return _("%(ticket)s is finished.") % {"ticket": finished.ticket}

@@ -138,3 +138,42 @@ def test_transferring_needs_a_chosen_errand(
     assert "Choose the errand to transfer the citizen to." in answer.content.decode()
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CALLED
+
+
+def test_every_button_says_what_it_did_and_a_finish_without_start_says_how_it_counts(
+    centre: Location, staff_client, card: Service, passport: Service
+) -> None:
+    card.walk_in_allowed = True
+    card.save()
+    clock.set_now(at(7, 10, 0))
+    for _ in range(3):
+        issue_walk_in_ticket(location=centre, service=card)
+    client = staff_client(member(Role.FRONT_DESK, centre))
+    desk = Desk.objects.get(location=centre, name="1")
+    action = desk_url(desk, "handling/")
+
+    def said(data: dict[str, object]) -> str:
+        page = client.post(action, data, follow=True).content.decode()
+        return " ".join(page.split('alert-text">')[1].split("<")[0].split())
+
+    assert said({"action": "call"}) == "A001 is called."
+    first = Visit.objects.get(status=Visit.Status.CALLED)
+    assert said({"action": "recall", "visit": first.pk}) == "A001 is called again."
+    clock.set_now(at(7, 10, 2))
+    assert said({"action": "start", "visit": first.pk}) == "A001 is at the desk since 10:02."
+    assert said({"action": "finish", "outcome": "served", "visit": first.pk}) == (
+        "A001 is finished."
+    )
+    said({"action": "call"})
+    second = Visit.objects.get(status=Visit.Status.CALLED)
+    clock.set_now(at(7, 10, 9))
+    assert said({"action": "finish", "outcome": "served", "visit": second.pk}) == (
+        "A002 is finished. It was not started, so its service time counts from the call at 10:02."
+    )
+    said({"action": "call"})
+    third = Visit.objects.get(status=Visit.Status.CALLED)
+    assert said({"action": "finish", "outcome": "no_show", "visit": third.pk}) == (
+        "A003 is marked as did not come."
+    )
+    assert said({"action": "pause"}) == "The desk is paused: nobody is called to it."
+    assert said({"action": "resume"}) == "The desk is open again."
