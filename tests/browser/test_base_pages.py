@@ -147,3 +147,23 @@ def test_the_harness_reports_what_axe_finds(page: Any) -> None:
     page.set_content('<html lang="da"><body><main><img src="x.png"><input></main></body></html>')
     found = {violation["id"] for violation in axe_violations(page)}
     assert {"image-alt", "label"} <= found
+
+
+def test_what_a_citizen_came_for_comes_first_on_the_start_page(
+    demo: None, live_server: LiveServer, browser: Any
+) -> None:
+    """On a 1366 × 768 desktop the errands one can book start on the first
+    screen, before the places' opening hours, and the week's hours are
+    folded until asked for."""
+    context = browser.new_context(locale="da-DK", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    services = page.get_by_role("heading", name="Det kan du bestille tid til")
+    assert services.bounding_box()["y"] < 768
+    first_place = page.get_by_role("heading", name="Borgerservice Rådhuset", exact=True)
+    assert services.bounding_box()["y"] < first_place.bounding_box()["y"]
+    assert not page.locator("table.opening-hours").first.is_visible()
+    page.get_by_text("Åbningstider hele ugen").first.click()
+    assert page.locator("table.opening-hours").first.is_visible()
+    assert_accessible(page)
+    context.close()
