@@ -144,11 +144,16 @@ def sample_booking_fields(location: Location | None) -> dict[str, str]:
     }
 
 
-def preview_message(*, booking: Booking, kind: str, reason: str = "") -> str:
+def preview_message(
+    *, booking: Booking, kind: str, reason: str = "", language: str = ""
+) -> str:
     """The text message `kind` would be for `booking`, for a manager to read
-    before it goes."""
+    before it goes: in the citizen's language, or in `language`."""
     draft = Message(
-        booking=booking, kind=kind, channel=Message.Channel.SMS, language=booking.language
+        booking=booking,
+        kind=kind,
+        channel=Message.Channel.SMS,
+        language=language or booking.language,
     )
     draft.reason = reason
     return compose_message(message=draft).body

@@ -12,7 +12,7 @@ from skranke.booking.availability import Policy
 from skranke.booking.booking import book_appointment, cancel_bookings_by_centre
 from skranke.booking.models import Booking
 from skranke.core.errors import InvalidInput
-from skranke.core.models import Desk, Location, Service
+from skranke.core.models import Desk, Location, Service, SpecialDay
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.models import Message
 from tests.booking.test_staff_booking import member
@@ -140,6 +140,8 @@ def test_a_manager_cancels_a_day_and_every_citizen_is_told(
     review = client.post("/personale/tider/aflys-dag/", form).content.decode()
     assert "3 bookings will be cancelled" in review
     assert "has to cancel your time Wednesday 9 December at 10:00. Power cut." in review
+    # Both languages are previewed, whichever the first citizen booked in.
+    assert "Rådhuset må aflyse din tid onsdag 9. december kl. 10:00. Strømsvigt." in review
     assert Booking.objects.filter(status="cancelled").count() == 0  # not before confirming
     response = client.post("/personale/tider/aflys-dag/", form | {"confirmed": "1"})
     assert response.status_code == 302
@@ -151,6 +153,23 @@ def test_a_manager_cancels_a_day_and_every_citizen_is_told(
         assert not Message.objects.filter(booking=booking, kind="reminder", status="pending")
     kept.refresh_from_db()
     assert kept.status == "booked"
+
+
+def test_the_closed_day_s_notes_are_offered_as_the_reasons(
+    centre: Location, passport: Service, staff_client: ClientFor
+) -> None:
+    """A manager who has just closed a day in the admin, with its notes,
+    follows the link to cancel its bookings: the reasons are there."""
+    SpecialDay.objects.create(
+        location=centre, date=at(9, 10).date(), closed=True,
+        note_da="Lukket pga. strømsvigt", note_en="Closed: power cut",
+    )  # fmt: skip
+    client = staff_client(member(Role.MANAGER, centre))
+    page = client.get(f"/personale/tider/aflys-dag/?sted={centre.pk}&dag=2026-12-09")
+    form = page.context["form"]
+    assert form.initial["reason_da"] == "Lukket pga. strømsvigt"
+    assert form.initial["reason_en"] == "Closed: power cut"
+    assert 'value="Lukket pga. strømsvigt"' in page.content.decode()
 
 
 def test_a_citizen_who_booked_in_danish_gets_the_danish_reason(

@@ -8,21 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from skranke.access_log.recording import Action, record_access
 from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
-from skranke.booking.booking import (
-    bookings_to_cancel,
-    cancel_bookings_by_centre,
-    reason_in_language,
-)
+from skranke.booking.booking import bookings_to_cancel, cancel_bookings_by_centre
 from skranke.booking.forms import CentreCancellationForm
 from skranke.booking.message_texts import preview_message
 from skranke.core import clock
-from skranke.core.models import Location
+from skranke.core.models import Location, SpecialDay
 from skranke.notifications.models import Message
 from skranke.web.date_parameters import read_date_parameter
 
@@ -50,19 +47,27 @@ def cancel_day(request: HttpRequest) -> HttpResponse:
     }
     if request.POST.get("confirmed") != "1":
         concerned = bookings_to_cancel(**choice)
-        preview = (
-            preview_message(
-                booking=concerned[0],
-                kind=Message.Kind.CANCELLED_BY_CENTRE,
-                reason=reason_in_language(booking=concerned[0], **reasons),
-            )
+        # The text in both languages, whichever the first citizen booked in.
+        previews = (
+            [
+                (
+                    label,
+                    preview_message(
+                        booking=concerned[0],
+                        kind=Message.Kind.CANCELLED_BY_CENTRE,
+                        reason=reasons[f"reason_{language}"],
+                        language=language,
+                    ),
+                )
+                for language, label in (("da", _("In Danish")), ("en", _("In English")))
+            ]
             if concerned
-            else ""
+            else []
         )
         return render(
             request,
             "booking/staff/cancel_day.html",
-            {"form": form, "reviewing": True, "concerned": concerned, "preview": preview},
+            {"form": form, "reviewing": True, "concerned": concerned, "previews": previews},
         )
     cancelled = cancel_bookings_by_centre(**choice, **reasons)
     record_access(actor=request.user, action=Action.CANCELLED, booking=cancelled)
@@ -89,6 +94,13 @@ def _prefilled(request: HttpRequest, locations: QuerySet[Location]) -> dict[str,
     day = read_date_parameter(request.GET.get("dag"), today=clock.today(), request=request)
     if day is not None:
         initial["day"] = day
+    if place is not None and day is not None:
+        # The reason the manager has just typed on the closed day, offered
+        # again rather than typed twice.
+        closed = SpecialDay.objects.filter(location=place, date=day).first()
+        if closed is not None:
+            initial["reason_da"] = closed.note_da
+            initial["reason_en"] = closed.note_en
     if request.GET.get("kun_uden_plads") == "1":
         initial["stranded_only"] = True
     return initial
