@@ -144,9 +144,7 @@ def sample_booking_fields(location: Location | None) -> dict[str, str]:
     }
 
 
-def preview_message(
-    *, booking: Booking, kind: str, reason: str = "", language: str = ""
-) -> str:
+def preview_message(*, booking: Booking, kind: str, reason: str = "", language: str = "") -> str:
     """The text message `kind` would be for `booking`, for a manager to read
     before it goes: in the citizen's language, or in `language`."""
     draft = Message(

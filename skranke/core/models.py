@@ -231,7 +231,8 @@ class Service(models.Model):
         blank=True,
         validators=[MinValueValidator(1)],
         help_text=_(
-            "Empty: the duration when it divides the hour (10, 15, 20, 30, 60), else 5 minutes."
+            "Empty: the duration when it divides the hour (10, 15, 20, 30, 60), else the"
+            " largest of those shorter than it (25 minutes: every 20)."
         ),
     )
     held_back_percent = models.PositiveSmallIntegerField(
@@ -320,14 +321,21 @@ class Service(models.Model):
         return slot_step_for(minutes=self.duration_minutes, explicit=self.slot_step_minutes)
 
 
+# Grids that give tidy times within every hour.
+TIDY_GRIDS = (5, 10, 15, 20, 30, 60)
+
+
 def slot_step_for(*, minutes: int, explicit: int | None = None) -> int:
     """The grid of a service's times: the one set, else its own length
     when that divides an hour (a 20-minute errand on a 20-minute grid gives
     tidy times, 10:00, 10:20, …, that leave no gaps when the day is full),
-    else five minutes."""
+    else the largest tidy grid shorter than it: a 25-minute errand starts
+    every 20 minutes, not every 5 (80 buttons a day on a phone)."""
     if explicit:
         return explicit
-    return minutes if 60 % minutes == 0 else 5
+    if 60 % minutes == 0:
+        return minutes
+    return max(grid for grid in TIDY_GRIDS if grid <= max(minutes, TIDY_GRIDS[0]))
 
 
 class Weekday(models.IntegerChoices):

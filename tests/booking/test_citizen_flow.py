@@ -9,7 +9,7 @@ from django.test import Client
 from skranke.booking.models import Booking
 from skranke.booking.qr_code import booking_code_svg
 from skranke.core import clock
-from skranke.core.models import Location, Service
+from skranke.core.models import Location, Service, slot_step_for
 from tests.centre import at
 
 pytestmark = pytest.mark.django_db
@@ -381,3 +381,23 @@ def test_a_cancelled_bookings_move_and_cancel_pages_lead_back_with_the_reason(
     moved = citizen_client.post(f"/tid/{code}/flyt/2026-12-09/", {"start": "2026-12-09T10:00"})
     assert moved.status_code == 302
     assert Booking.objects.get().status == "cancelled"
+
+
+def test_a_long_errand_gets_a_grid_that_fits_it_and_the_day_is_read_by_the_hour(
+    centre: Location, passport: Service, citizen_client: Client
+) -> None:
+    """A 25-minute errand on a 5-minute grid was 80 buttons a day on a
+    phone: it starts every 20 minutes, and the day is grouped by hour."""
+    assert slot_step_for(minutes=25) == 20
+    assert slot_step_for(minutes=45) == 30
+    assert slot_step_for(minutes=7) == 5
+    assert slot_step_for(minutes=20) == 20
+    assert slot_step_for(minutes=25, explicit=5) == 5  # the manager's own choice stands
+    passport.duration_minutes = 25
+    passport.save()
+    page = citizen_client.get("/bestil/pas/raadhus/2026-12-08/").content.decode()
+    times = re.findall(r'class="button button-secondary time"[^>]*>(\d\d:\d\d)<', page)
+    assert times[:4] == ["10:00", "10:20", "10:40", "11:00"]
+    assert len(times) <= 15  # 10 to 15, three an hour
+    hours = re.findall(r'<h2 class="h4 time-hour">([^<]+)</h2>', page)
+    assert hours == ["From 10:00", "From 11:00", "From 12:00", "From 13:00", "From 14:00"]
