@@ -71,6 +71,30 @@ def test_the_display_reads_from_across_the_room(
     page.context.close()
 
 
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920)])
+def test_the_display_shows_as_many_calls_as_fit_and_never_cuts_the_wait(
+    busy_morning: None, live_server: LiveServer, browser: Any, width: int, height: int
+) -> None:
+    """Six calls overflowed a portrait screen (2,035 px of 1,920), cutting
+    the expected wait: the oldest calls give way instead."""
+    town_hall = Location.objects.get(slug="raadhuset")
+    staff = User.objects.get(username="skranke")
+    for desk in Desk.objects.filter(location=town_hall, kind=Desk.Kind.COUNTER)[4:6]:
+        call_next(desk=desk, staff=staff)
+    page = browser.new_context(
+        locale="da-DK", viewport={"width": width, "height": height}
+    ).new_page()
+    sign_in_device(page, live_server.url, DEMO_DEVICE_TOKENS["display"])
+    page.locator("#calls tr.newest").wait_for()
+    page.wait_for_load_state("load")  # the script fits the board as it starts
+    assert not page.evaluate("document.documentElement.scrollHeight > window.innerHeight + 1")
+    box = page.locator("#expected-wait").bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= height
+    assert page.locator("#calls tr").count() >= 3
+    page.context.close()
+
+
 def test_the_kiosk_has_large_targets_and_a_readable_header(
     busy_morning: None, live_server: LiveServer, browser: Any
 ) -> None:

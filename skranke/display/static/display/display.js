@@ -54,6 +54,16 @@
     closedEn.textContent = state.closed_text ? state.closed_text.en : "";
     if (key && newest !== null && key !== newest) { chime(); }
     newest = key;
+    fit();
+  }
+
+  // As many calls as fit on the screen, in either orientation: the oldest
+  // go first, and the newest and the facts below are never cut.
+  function fit() {
+    var page = document.documentElement;
+    while (calls.rows.length > 1 && page.scrollHeight > window.innerHeight) {
+      calls.deleteRow(calls.rows.length - 1);
+    }
   }
 
   function chime() {
@@ -117,5 +127,7 @@
   }
   // The first answer the page had was drawn by the server; the version
   // is not known yet, so the first check fetches the whole board.
+  fit();
+  window.addEventListener("resize", function () { etag = null; });
   next(poll);
 })();
