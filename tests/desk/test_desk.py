@@ -2,12 +2,15 @@
 does its one thing once, and a second click is told nothing changed."""
 
 from skranke.accounts.models import Role
+from skranke.booking.availability import Policy
+from skranke.booking.booking import book_appointment
+from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, Location, Municipality, Service
-from skranke.queueing.checkin import issue_walk_in_ticket
+from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
 from skranke.queueing.models import Visit
 from tests.booking.test_staff_booking import member
-from tests.centre import at
+from tests.centre import at, citizen
 
 
 def desk_url(desk: Desk, action: str = "") -> str:
@@ -177,3 +180,29 @@ def test_every_button_says_what_it_did_and_a_finish_without_start_says_how_it_co
     )
     assert said({"action": "pause"}) == "The desk is paused: nobody is called to it."
     assert said({"action": "resume"}) == "The desk is open again."
+
+
+def test_the_waiting_list_says_when_an_early_booked_citizen_moves_up(
+    centre: Location, staff_client, card: Service, passport: Service
+) -> None:
+    """A booked citizen who came ten minutes early waits behind a walk-in
+    now, and the row says when that changes."""
+    card.walk_in_allowed = True
+    card.save()
+    booking = book_appointment(
+        location=centre, service=passport, start=at(7, 10, 20), citizen=citizen(1),
+        channel=Booking.Channel.WEB, policy=Policy.for_staff(centre),
+    )  # fmt: skip
+    clock.set_now(at(7, 10, 10))
+    booked = check_in_booking(location=centre, code=booking.code)
+    walk_in = issue_walk_in_ticket(location=centre, service=card)
+    client = staff_client(member(Role.FRONT_DESK, centre))
+    desk = Desk.objects.get(location=centre, name="1")
+    lists = " ".join(client.get(desk_url(desk, "koe/")).content.decode().split())
+    assert lists.index(walk_in.ticket) < lists.index(booked.ticket)
+    assert "10:20 (moves up when 10:20 comes)" in lists
+    assert "In the order Call next calls them now." in lists
+    clock.set_now(at(7, 10, 20))
+    later = " ".join(client.get(desk_url(desk, "koe/")).content.decode().split())
+    assert later.index(booked.ticket) < later.index(walk_in.ticket)
+    assert "(moves up when" not in later
