@@ -401,3 +401,12 @@ def test_a_long_errand_gets_a_grid_that_fits_it_and_the_day_is_read_by_the_hour(
     assert len(times) <= 15  # 10 to 15, three an hour
     hours = re.findall(r'<h2 class="h4 time-hour">([^<]+)</h2>', page)
     assert hours == ["From 10:00", "From 11:00", "From 12:00", "From 13:00", "From 14:00"]
+
+
+def test_the_refused_time_is_said_with_a_capital_letter_in_danish(
+    centre: Location, passport: Service
+) -> None:
+    page = Client().get("/bestil/pas/raadhus/oplysninger/?start=2026-12-08T10:07")
+    said = page.content.decode().split('role="alert"><div class="alert-body">')[1]
+    text = said.split('<p class="alert-text">')[1].strip()
+    assert text.startswith("Tirsdag 8. december 2026"), text[:40]
