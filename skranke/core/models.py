@@ -457,7 +457,14 @@ class Desk(models.Model):
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="desks", verbose_name=_("location")
     )
-    name = models.CharField(_("name"), max_length=50, help_text=_("Shown to citizens, e.g. “3”."))
+    name = models.CharField(
+        _("name"),
+        max_length=50,
+        help_text=_(
+            "Shown to citizens: a number (“3”, said as “Desk 3”) or the name people use"
+            " (“Pas-skranken”)."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COUNTER)
     active = models.BooleanField(_("active"), default=True)
 
@@ -470,7 +477,16 @@ class Desk(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.location} – {self.name}"
+        return f"{self.location} – {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The desk as people say it: a bare number ("3") is "Skranke 3",
+        a name ("Pas-skranken") is itself. The display's board shows the
+        name alone, under its heading "Go to desk"."""
+        if self.name.isdigit():
+            return _("Desk %(number)s") % {"number": self.name}
+        return self.name
 
 
 class DeskShift(models.Model):

@@ -206,3 +206,24 @@ def test_the_waiting_list_says_when_an_early_booked_citizen_moves_up(
     later = " ".join(client.get(desk_url(desk, "koe/")).content.decode().split())
     assert later.index(booked.ticket) < later.index(walk_in.ticket)
     assert "(moves up when" not in later
+
+
+def test_a_desk_is_named_as_people_say_it(
+    centre: Location, staff_client, passport: Service
+) -> None:
+    """ "Hvor: Rådhuset, 1" read as a bare number: a numbered desk is "Desk 1"
+    (Skranke 1), a named one its name, everywhere staff read it."""
+    numbered = Desk.objects.get(location=centre, name="1")
+    named = Desk.objects.create(location=centre, name="Pas-skranken")
+    assert numbered.label == "Desk 1"
+    assert named.label == "Pas-skranken"
+    assert str(numbered) == "Rådhuset – Desk 1"
+    booking = book_appointment(
+        location=centre, service=passport, start=at(8, 10), citizen=citizen(1),
+        channel=Booking.Channel.PHONE, policy=Policy.for_staff(centre),
+    )  # fmt: skip
+    client = staff_client(member(Role.FRONT_DESK, centre))
+    page = " ".join(client.get(f"/personale/tider/{booking.code}/").content.decode().split())
+    assert f"Rådhuset, {booking.desk.label}" in page
+    choose = client.get("/personale/skranke/").content.decode()
+    assert "Desk 1, Rådhuset" in choose
