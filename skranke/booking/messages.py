@@ -2,9 +2,10 @@
 the transaction that changes the booking, so the message exists exactly
 when the change does; the worker sends it (notifications/delivery.py)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from skranke.booking.models import Booking
 from skranke.core import clock
@@ -113,9 +114,31 @@ def queue_hold_code(*, booking: Booking) -> None:
     a held time gets. Its text is made when it is sent, from the booking's
     count of codes; a code asked for again sends the same row once more."""
     now = clock.now()
-    updated = Message.objects.filter(
+    earlier = Message.objects.filter(
         booking=booking, kind=Message.Kind.HOLD_CODE, channel=Message.Channel.SMS
-    ).update(
+    )
+    if not _send_again(earlier, now=now):
+        _insert([_text_to_number(booking=booking, kind=Message.Kind.HOLD_CODE, now=now)])
+
+
+def _text_to_number(*, booking: Booking, kind: str, now: datetime) -> Message:
+    """A text message about the booking to its number, due now, whether or
+    not the citizen wanted reminders by text (the code, the link again)."""
+    return Message(
+        booking=booking,
+        kind=kind,
+        channel=Message.Channel.SMS,
+        sequence=booking.sequence,
+        recipient=booking.phone,
+        language=booking.language,
+        due_at=now,
+        next_attempt_at=now,
+    )
+
+
+def _send_again(messages: QuerySet[Message], *, now: datetime) -> int:
+    """Put `messages` back in the outbox as new, due now; how many."""
+    return messages.update(
         status=Message.Status.PENDING,
         due_at=now,
         next_attempt_at=now,
@@ -123,21 +146,6 @@ def queue_hold_code(*, booking: Booking) -> None:
         last_error="",
         claimed_at=None,
     )
-    if not updated:
-        _insert(
-            [
-                Message(
-                    booking=booking,
-                    kind=Message.Kind.HOLD_CODE,
-                    channel=Message.Channel.SMS,
-                    sequence=booking.sequence,
-                    recipient=booking.phone,
-                    language=booking.language,
-                    due_at=now,
-                    next_attempt_at=now,
-                )
-            ]
-        )
 
 
 # A citizen who asks for the link again and again gets it at most this often.
@@ -157,29 +165,8 @@ def queue_link_again(*, booking: Booking) -> bool:
         sequence=booking.sequence,
     ).first()
     if earlier is None:
-        _insert(
-            [
-                Message(
-                    booking=booking,
-                    kind=Message.Kind.LINK_AGAIN,
-                    channel=Message.Channel.SMS,
-                    sequence=booking.sequence,
-                    recipient=booking.phone,
-                    language=booking.language,
-                    due_at=now,
-                    next_attempt_at=now,
-                )
-            ]
-        )
+        _insert([_text_to_number(booking=booking, kind=Message.Kind.LINK_AGAIN, now=now)])
         return True
     if earlier.status in Message.OPEN or earlier.due_at > now - LINK_AGAIN_EVERY:
         return earlier.status in Message.OPEN
-    updated = Message.objects.filter(pk=earlier.pk, status=earlier.status).update(
-        status=Message.Status.PENDING,
-        due_at=now,
-        next_attempt_at=now,
-        attempts=0,
-        last_error="",
-        claimed_at=None,
-    )
-    return bool(updated)
+    return bool(_send_again(Message.objects.filter(pk=earlier.pk, status=earlier.status), now=now))

@@ -25,6 +25,7 @@ from skranke.sign_in.openid_connect import (
     SignOnRefused,
     begin_authorization,
     finish_authorization,
+    log_sign_in_refusal,
 )
 
 logger = logging.getLogger(__name__)
@@ -117,11 +118,4 @@ def sign_citizen_out(*, session: SessionBase) -> None:
 
 
 def log_citizen_refusal(*, refusal: SignOnRefused) -> None:
-    """One line for the operators, naming no person."""
-    cause = type(refusal.__cause__).__name__ if refusal.__cause__ is not None else "-"
-    logger.warning(
-        "Citizen sign-in refused: %s (broker %s, %s).",
-        refusal.reason,
-        refusal.provider_id if refusal.provider_id is not None else "-",
-        cause,
-    )
+    log_sign_in_refusal(refusal=refusal, logger=logger, sign_in="Citizen sign-in")

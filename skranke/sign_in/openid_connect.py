@@ -10,6 +10,7 @@ claim that identifies a person (Provider)."""
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping
+from logging import Logger
 from typing import Any, Protocol, TypeVar
 
 import requests
@@ -276,3 +277,17 @@ def verify_id_token(
     except (JoseError, AuthlibBaseError, ValueError, TypeError, KeyError) as error:
         raise SignOnRefused("token", provider_id=provider.pk) from error
     return dict(claims)
+
+
+def log_sign_in_refusal(*, refusal: SignOnRefused, logger: Logger, sign_in: str) -> None:
+    """One line for the operators, naming no person: which sign-in (single
+    sign-on, a citizen's MitID), why, and which provider; in the logger of
+    the sign-in's own module."""
+    cause = type(refusal.__cause__).__name__ if refusal.__cause__ is not None else "-"
+    logger.warning(
+        "%s refused: %s (provider %s, %s).",
+        sign_in,
+        refusal.reason,
+        refusal.provider_id if refusal.provider_id is not None else "-",
+        cause,
+    )

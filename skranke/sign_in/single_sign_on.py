@@ -21,6 +21,7 @@ from skranke.sign_in.openid_connect import (
     SignOnRefused,
     begin_authorization,
     finish_authorization,
+    log_sign_in_refusal,
 )
 
 logger = logging.getLogger(__name__)
@@ -99,11 +100,4 @@ def find_staff_member(*, provider: SingleSignOn, subject: str) -> User:
 
 
 def log_refusal(*, refusal: SignOnRefused) -> None:
-    """One line for the operators, naming no person: why, and which provider."""
-    cause = type(refusal.__cause__).__name__ if refusal.__cause__ is not None else "-"
-    logger.warning(
-        "Single sign-on refused: %s (provider %s, %s).",
-        refusal.reason,
-        refusal.provider_id if refusal.provider_id is not None else "-",
-        cause,
-    )
+    log_sign_in_refusal(refusal=refusal, logger=logger, sign_in="Single sign-on")
