@@ -10,6 +10,7 @@ from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from skranke.accounts.admin_labels import LabelledInlineFormSet, changelist_form_named_by_object
 from skranke.accounts.permissions import may_use_admin, role_may
 from skranke.accounts.scoping import NOTHING, is_in_scope, scope_for_model
 from skranke.accounts.sign_in_forms import StaffAdminAuthenticationForm
@@ -111,8 +112,10 @@ def _scope(model: Any, request: HttpRequest) -> Q:
 
 
 class ScopedAdmin(ScopedPermissionsMixin, admin.ModelAdmin):
-    pass
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> Any:
+        return changelist_form_named_by_object(super().get_changelist_form(request, **kwargs))
 
 
 class ScopedInline(ScopedPermissionsMixin, admin.TabularInline):
     extra = 0
+    formset = LabelledInlineFormSet

@@ -10,6 +10,7 @@ from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from skranke.accounts.admin_labels import LabelledInlineFormSet
 from skranke.accounts.admin_site import ScopedAdmin, ScopedInline
 from skranke.accounts.models import Role
 from skranke.booking.stranded_warning import WarnsAboutStrandedBookings
@@ -38,7 +39,7 @@ def kept_forms(formset: BaseInlineFormSet[Any, Any, Any]) -> list[Any]:
     ]
 
 
-class OpeningHoursFormSet(BaseInlineFormSet[OpeningHours, Location, Any]):
+class OpeningHoursFormSet(LabelledInlineFormSet):
     """Several intervals a day are allowed; overlapping ones are not. Checked
     across the whole formset, so hours can be moved around in one save."""
 
@@ -68,7 +69,7 @@ class OpeningHoursInline(ScopedInline):
     extra = 1
 
 
-class SpecialDayHoursFormSet(BaseInlineFormSet[SpecialDayHours, SpecialDay, Any]):
+class SpecialDayHoursFormSet(LabelledInlineFormSet):
     def clean(self) -> None:
         super().clean()
         intervals = [

@@ -91,14 +91,18 @@ def policy_complaints(page: Any) -> list[str]:
     return complaints
 
 
-def axe_violations(page: Any, *, strict_contrast: bool = False) -> list[dict[str, Any]]:
+def axe_violations(
+    page: Any, *, strict_contrast: bool = False, extra_tags: list[str] | None = None
+) -> list[dict[str, Any]]:
     """What axe-core finds on the page as it is now, against WCAG 2.1 A/AA.
     `strict_contrast`: a contrast axe could not decide ("incomplete", as on
-    text over a dark header it cannot see through) counts as a problem."""
+    text over a dark header it cannot see through) counts as a problem.
+    `extra_tags`: more of axe's rule sets, such as WCAG 2.2's "wcag22aa"."""
     # Evaluated, not added as a <script>: the CSP refuses inline scripts.
     page.evaluate(AXE_SOURCE.read_text())
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS + (extra_tags or []),
     )
     found = result["violations"]
     if strict_contrast:

@@ -35,6 +35,14 @@ def demo_with_visits(transactional_db: None) -> None:
     Tally.objects.create(location=town_hall, kind=Tally.Kind.CASH_DESK, at=march)
 
 
+def empty_headings(page: Any) -> list[str]:
+    """Table headings with nothing in them: a screen reader reads each cell
+    of that column or row with no heading to say what it is."""
+    return page.eval_on_selector_all(
+        "th", "cells => cells.filter(c => !c.textContent.trim()).map(c => c.outerHTML)"
+    )
+
+
 def test_a_manager_reads_the_statistics_and_the_annual_report(
     demo_with_visits: None, live_server: LiveServer, page: Any
 ) -> None:
@@ -48,6 +56,7 @@ def test_a_manager_reads_the_statistics_and_the_annual_report(
     assert page.get_by_role("row", name="Besøg 21").count() == 1
     page.get_by_text("1 ikke afsluttet af medarbejder").first.wait_for()
     assert_accessible(page)
+    assert empty_headings(page) == []
     page.evaluate("document.body.style.zoom = '200%'")
     assert not has_horizontal_scroll(page)
     page.evaluate("document.body.style.zoom = '100%'")
@@ -56,6 +65,7 @@ def test_a_manager_reads_the_statistics_and_the_annual_report(
     page.get_by_role("heading", name="Borgerservicerapport 2025, Demo Kommune").wait_for()
     assert page.get_by_text("21 personlige henvendelser").count() == 1
     assert_accessible(page)
+    assert empty_headings(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Hent som PDF").click()
     assert download.value.suggested_filename == "borgerservicerapport-2025.pdf"

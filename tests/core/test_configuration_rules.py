@@ -179,3 +179,24 @@ def test_an_extended_special_day_is_saved(administrator_client: Client, location
     )
     assert response.status_code == 302
     assert SpecialDay.objects.get().hours.get().closes == time(19)
+
+
+def test_the_admins_table_fields_are_named_by_column_and_row(
+    administrator_client: Client, location: Location
+) -> None:
+    # A tabular inline and a list's editable column show the field's name
+    # only in a column heading, which a screen reader does not tie to the
+    # field: each field carries its column and its row in its own name.
+    OpeningHours.objects.create(location=location, weekday=0, opens=time(9), closes=time(12))
+    OpeningHours.objects.create(location=location, weekday=0, opens=time(13), closes=time(15))
+    page = administrator_client.get(f"/admin/core/location/{location.pk}/change/").content.decode()
+    assert 'aria-label="Weekday, row 2"' in page
+    assert 'aria-label="Closes, row 2"' in page
+    assert 'aria-label="Delete, row 1"' in page
+    assert 'aria-label="Opens, new row"' in page  # the blank row "add another" copies
+
+    Service.objects.create(
+        municipality=location.municipality, name_da="Pas", slug="pas", duration_minutes=15
+    )
+    listed = administrator_client.get("/admin/core/service/").content.decode()
+    assert 'aria-label="Duration in minutes, Pas"' in listed
