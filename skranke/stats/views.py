@@ -128,6 +128,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
                 counts=True,
             ),
             "on_time_percent": as_percent(overview.bookings.on_time_share),
+            "no_show_percent": as_percent(overview.bookings.no_show_share),
             "desks": overview.desks,
             "offered_hours": overview.desks.offered_minutes / 60,
             "booked_hours": overview.desks.booked_minutes / 60,

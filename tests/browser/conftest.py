@@ -138,3 +138,23 @@ def assert_accessible(page: Any, *, strict_contrast: bool = False) -> None:
 
 def has_horizontal_scroll(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"))
+
+
+def assert_answer_first(page: Any) -> None:
+    """A manager's long page (statistics, the rota) at a laptop's 1366 × 768:
+    the summary's first row of figures is on the first screen, and each link of "on this
+    page" leads to a section that is there and comes into view."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.evaluate("window.scrollTo(0, 0)")
+    first_figure = page.locator(".kpi-summary dd").first.bounding_box()
+    assert first_figure is not None
+    assert first_figure["y"] + first_figure["height"] <= 768, first_figure
+    targets = page.eval_on_selector_all(".kpi-jump a", "links => links.map(a => a.hash)")
+    assert len(targets) >= 4, targets
+    for target in targets:
+        assert page.locator(target).count() == 1, target
+    last = page.locator(f".kpi-jump a[href='{targets[-1]}']")
+    last.click()
+    box = page.locator(targets[-1]).bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] < 768, (targets[-1], box)

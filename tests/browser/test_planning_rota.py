@@ -13,7 +13,7 @@ from skranke.core.models import DeskShift, Location
 from skranke.demo.contact_year import load_contact_history
 from skranke.demo.loading import load_demo_data
 from skranke.demo.visit_history import load_visit_history
-from tests.browser.conftest import assert_accessible, has_horizontal_scroll
+from tests.browser.conftest import assert_accessible, assert_answer_first, has_horizontal_scroll
 from tests.browser.test_contact_centre import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,6 +42,11 @@ def test_a_manager_reviews_the_rota_and_applies_it_with_the_keyboard(
     page.evaluate("document.body.style.zoom = '200%'")
     assert not has_horizontal_scroll(page)
     page.evaluate("document.body.style.zoom = '100%'")
+    # The hours and savings first; the days, the simulation and the button
+    # to apply are each a link away.
+    assert_answer_first(page)
+    assert "Sparede timer" in page.locator(".kpi-summary").inner_text()
+    assert page.locator(".kpi-jump a[href='#anvend']").count() == 1
 
     button = page.locator("form[action='/personale/planlaegning/vagtplan/anvend/'] button")
     button.focus()

@@ -12,7 +12,7 @@ from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.demo.loading import load_demo_data
 from skranke.information_and_cash_desks.models import Tally
-from tests.browser.conftest import assert_accessible, has_horizontal_scroll
+from tests.browser.conftest import assert_accessible, assert_answer_first, has_horizontal_scroll
 from tests.browser.test_contact_centre import sign_in
 from tests.stats.visits import make_visit
 
@@ -72,6 +72,27 @@ def test_a_manager_reads_the_statistics_and_the_annual_report(
     assert page.get_by_role("status").filter(has_text="PDF'en laves").is_hidden()
     page.evaluate("document.body.style.zoom = '200%'")
     assert not has_horizontal_scroll(page)
+
+
+def test_the_statistics_give_the_answer_first(
+    demo_with_visits: None, live_server: LiveServer, page: Any
+) -> None:
+    # 5,054 px at 1366 px wide, with the figures a manager is asked for
+    # spread over it: now they stand first, each section can be jumped
+    # to, and the distributions are folded until asked for.
+    sign_in(page, live_server.url, "leder")
+    page.goto(live_server.url + "/personale/statistik/?periode=year&dato=2025-03-03")
+    summary = page.locator(".kpi-summary")
+    assert summary.get_by_role("definition").first.inner_text() == "21"
+    assert "Ventetid, median" in summary.inner_text()
+    assert_answer_first(page)
+    folded = page.locator("details.kpi-details")
+    assert folded.count() >= 2
+    assert all(not item.get_attribute("open") for item in folded.all())
+    assert page.get_by_text("Bestilt i forvejen").is_hidden()
+    page.get_by_text("Hvordan de bestilte, hvornår de kom, og hvor længe før").click()
+    page.get_by_text("Bestilt i forvejen").wait_for()
+    assert_accessible(page)
 
 
 def test_the_tally_page_counts_with_the_keyboard(

@@ -62,7 +62,7 @@ def test_a_manager_imports_a_file_and_sees_the_lines_not_imported(
     assert "2 calls imported" in page
     assert "1 line with errors, not imported" in page
     assert (
-        '<td class="text-align-right">4</td><td>The call was answered before it was offered.'
+        '<td class="align-text-right">4</td><td>The call was answered before it was offered.'
         in (page)
     )
     assert set(Call.objects.values_list("municipality__slug", "call_id")) == {
