@@ -26,7 +26,7 @@ MANAGE := $(PY) manage.py
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/skranke
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev setup test lint typecheck test-sqlite test-postgres test-moved-clock \
+.PHONY: help run dev setup screenshots test lint typecheck test-sqlite test-postgres test-moved-clock \
 	test-oldest-python ci-python bench lock messages clean
 
 help:
@@ -218,3 +218,8 @@ lock: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) $(OLDEST_VENV) node_modules staticfiles .mypy_cache .ruff_cache .pytest_cache
+
+# The README's screenshots, made again from the demo (docs/screenshots/).
+screenshots: $(VENV)/.dev-installed node_modules/.installed messages staticfiles/.collected
+	scripts/ensure-chromium
+	$(PY) scripts/make-screenshots
