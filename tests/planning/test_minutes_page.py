@@ -54,6 +54,26 @@ def test_a_manager_sees_the_recommendation_and_the_simulated_week(
     assert offered.changed.mean < offered.today.mean
 
 
+def test_the_share_left_out_is_a_percentage(
+    centre: Location, passport: Service, staff_client: Callable[[User], Client]
+) -> None:
+    # Two of 42 passports never ended by staff: 4.8 % left out, which the
+    # page once printed as "0.0 %" (the share, not the percentage).
+    passports_taking(centre, passport, 26, 40)
+    for day in (1, 2):
+        make_visit(
+            location=centre,
+            service=passport,
+            arrived=at(7, 11) - timedelta(days=day),
+            served=300,
+            not_ended_by_staff=True,
+        )
+    page = staff_client(member(Role.MANAGER, centre)).get(URL)
+    advice = {item.service.pk: item for item in page.context["advice"]}
+    assert advice[passport.pk].figure.left_out_share == pytest.approx(2 / 42)
+    assert '<td class="align-text-right">4.8 %</td>' in page.content.decode()
+
+
 def test_applying_a_recommendation_changes_the_minutes_and_records_who(
     centre: Location, passport: Service, staff_client: Callable[[User], Client]
 ) -> None:

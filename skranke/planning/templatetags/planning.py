@@ -17,6 +17,17 @@ def shown(value: float | None, percent: bool) -> str:
     return str(floatformat(value, 1))
 
 
+@register.filter
+def share_percent(value: float | None) -> str:
+    """A share (0.049) as a percentage with one decimal ("4.9 %"); a share
+    above nought that would round to it says so ("< 0.1 %")."""
+    if value is None:
+        return ""
+    if 0 < value < 0.0005:
+        return f"< {floatformat(0.1, 1)} %"
+    return f"{floatformat(value * 100, 1)} %"
+
+
 @register.inclusion_tag("planning/nav.html", takes_context=True)
 def planning_nav(context: template.Context, section: str) -> dict[str, object]:
     """The same sections in the same order on every planning page, the
