@@ -35,16 +35,16 @@ class ErlangQuery(Schema):
     calls: float = Field(ge=0, le=100_000, description="Calls offered in the interval.")
     interval_minutes: float = Field(default=30, gt=0, le=24 * 60)
     aht_seconds: float = Field(gt=0, le=24 * 3600, description="Average handling time.")
-    target_seconds: float | None = Field(default=None, ge=0, le=3600)
+    target_seconds: float | None = Field(default=None, ge=1, le=3600)
     service_level: float | None = Field(
         default=None, gt=0, lt=1, description="Share of answered calls answered in time, 0–1."
     )
     abandoned: float | None = Field(
-        default=None, ge=0, le=1, description="Share of calls hung up after the target time."
+        default=None, gt=0, le=1, description="Share of calls hung up after the target time."
     )
     max_occupancy: float = Field(default=0.85, gt=0, le=1)
     shrinkage: float = Field(default=0.30, ge=0, lt=1)
-    patience_seconds: float | None = Field(default=None, gt=0, le=24 * 3600)
+    patience_seconds: float | None = Field(default=None, ge=1, le=24 * 3600)
 
 
 def _municipality(request: HttpRequest) -> Municipality:

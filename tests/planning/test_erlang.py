@@ -95,3 +95,21 @@ def test_impossible_input_is_refused() -> None:
         )
     with pytest.raises(ImpossibleLoad):
         Targets(service_level=1.2)
+
+
+@pytest.mark.parametrize(
+    ("targets", "patience", "said"),
+    [
+        ({"answer_seconds": 0}, 180, "answer time"),
+        ({"abandoned": 0}, 180, "abandoned"),
+        ({}, 0.2, "patience"),
+    ],
+)
+def test_degenerate_targets_are_refused_not_planned(
+    targets: dict[str, float], patience: float, said: str
+) -> None:
+    # Each once gave a 500 (math.log(0)), an endless search or a plan of
+    # almost no agents that "met" the targets.
+    load = Load(calls=100, interval_seconds=1800, handling_seconds=180)
+    with pytest.raises(ImpossibleLoad, match=said):
+        plan_erlang_a(load=load, targets=Targets(**targets), patience_seconds=patience)

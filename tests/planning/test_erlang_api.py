@@ -101,6 +101,31 @@ def test_impossible_input_is_422(centre: Location) -> None:
         assert answer.json()["error"] in {"invalid", "impossible"}
 
 
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        # No caller is answered in no time: math.log(0) once answered 500.
+        ({"target_seconds": 0}, "target_seconds"),
+        # Callers who may hang up will: a target of none lost has no plan.
+        ({"abandoned": 0}, "abandoned"),
+        # Callers who hang up within a second are not a centre to plan for.
+        ({"patience_seconds": 0.2}, "patience"),
+    ],
+)
+def test_degenerate_targets_are_refused_with_a_reason(
+    centre: Location, query: dict[str, float], said: str
+) -> None:
+    token = make_token(centre.municipality)[1]
+    answer = Client().get(
+        URL,
+        {**EXAMPLE, "patience_seconds": 180, **query},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["error"] in {"invalid", "impossible"}
+    assert said in str(answer.json()).lower()
+
+
 def test_front_desk_and_strangers_are_refused(
     centre: Location, staff_client: Callable[[User], Client]
 ) -> None:

@@ -62,8 +62,14 @@ class Targets:
             raise ImpossibleLoad(_("service level and occupancy are shares between 0 and 1"))
         if not 0 <= self.shrinkage < 1 or not 0 <= self.abandoned <= 1:
             raise ImpossibleLoad(_("shrinkage and abandoned are shares between 0 and 1"))
-        if self.answer_seconds < 0:
-            raise ImpossibleLoad(_("the answer time cannot be negative"))
+        if self.answer_seconds < 1:
+            # No caller is answered in no time, and the Poisson weights of
+            # a zero wait have no logarithm.
+            raise ImpossibleLoad(_("the answer time must be at least one second"))
+        if self.abandoned == 0:
+            # Callers who may hang up will, with any number of agents: a
+            # target of none lost is never met, and the search would not end.
+            raise ImpossibleLoad(_("the abandoned target must be above zero"))
 
 
 @dataclass(frozen=True)
@@ -238,6 +244,10 @@ def _follow_waiting_caller(
 def plan_erlang_a(*, load: Load, targets: Targets, patience_seconds: float) -> ErlangA:
     """The fewest agents that meet the service level and the abandoned
     target without passing the maximum occupancy."""
+    if patience_seconds < 1:
+        # Callers gone within a second leave nobody to answer: any plan
+        # would "meet" the targets with almost no agents.
+        raise ImpossibleLoad(_("callers' patience must be at least one second"))
     if not load.erlangs:
         return ErlangA(
             agents=0, service_level=1.0, abandoned_share=0.0, occupancy=0.0, agents_with_shrinkage=0
