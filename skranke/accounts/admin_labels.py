@@ -3,7 +3,7 @@ their own: a list's editable column, and each row of a tabular inline (a
 location's opening hours). Django puts the field's name in a column heading
 that a screen reader does not tie to the field, so a manager who cannot see
 the table met a box with no name; each such field is now named by its
-column and its row ("Åbner, række 2"; "Varighed (minutter), Pas")."""
+column and its row ("Åbner, række 2"; "Varighed i minutter, Pas")."""
 
 from typing import Any
 
