@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -22,6 +21,7 @@ from skranke.access_log.models import SignInEvent
 from skranke.access_log.sign_ins import record_sign_in_event
 from skranke.accounts.models import User
 from skranke.accounts.signals import second_factor_failed
+from skranke.core.next_page import choose_next_page
 from skranke.sign_in.mfa import has_passed_second_factor, note_second_factor_given
 from skranke.sign_in.mfa_devices import (
     authenticator_qr_svg,
@@ -39,11 +39,9 @@ from skranke.sign_in.staff_sessions import signed_in_recently
 def next_page(request: HttpRequest) -> str:
     """The page asked for before sign-in, if it is one of this site's."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return choose_next_page(
+        request=request, wanted=wanted, otherwise=reverse(settings.LOGIN_REDIRECT_URL)
+    )
 
 
 def _with_next(view_name: str, next_url: str) -> str:

@@ -11,12 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from skranke.accounts.models import SingleSignOn
+from skranke.core.next_page import choose_next_page
 from skranke.sign_in.mfa import (
     mark_second_factor_to_come,
     record_outside_second_factor,
@@ -40,11 +40,9 @@ def _redirect_uri(request: HttpRequest) -> str:
 
 
 def _safe_next(request: HttpRequest, wanted: str) -> str:
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return choose_next_page(
+        request=request, wanted=wanted, otherwise=reverse(settings.LOGIN_REDIRECT_URL)
+    )
 
 
 # What the staff member is told, and the status, for each reason of refusal.

@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from skranke.core.context_processors import current_municipality
+from skranke.core.next_page import choose_next_page
 from skranke.sign_in.citizen_sign_in import (
     begin_citizen_sign_in,
     broker_for,
@@ -32,11 +32,9 @@ def _return_uri(request: HttpRequest) -> str:
 
 def _local(request: HttpRequest, url: str) -> str:
     """`url` if it is a path on this site, else the start of booking."""
-    if url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return reverse("booking:choose_service")
+    return choose_next_page(
+        request=request, wanted=url, otherwise=reverse("booking:choose_service")
+    )
 
 
 @never_cache
