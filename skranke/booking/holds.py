@@ -35,6 +35,7 @@ from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.errors import DomainError, InvalidInput
 from skranke.core.models import Location, Service
+from skranke.database.deleting import delete_found
 from skranke.notifications.models import Message
 from skranke.rate_limits.text_messages import may_text, spend_hold_code_text
 
@@ -125,16 +126,10 @@ def release_lapsed_holds_on(*, location: Location, day: date, now: datetime) -> 
     """Delete the lapsed holds of one day at `location`, so that their times
     can be booked again (the database's backstops count every row). The
     caller holds the day's lock."""
-    lapsed = Booking.objects.filter(
-        Booking.starting_on(day), location=location, held_until__lte=now
+    # One read on most bookings (the partial index on held_until).
+    return delete_found(
+        Booking.objects.filter(Booking.starting_on(day), location=location, held_until__lte=now)
     )
-    # One read on most bookings (the partial index on held_until); the
-    # delete, which looks through every table that refers to a booking,
-    # only when there is something to delete.
-    if not lapsed.exists():
-        return 0
-    _total, removed = lapsed.delete()
-    return removed.get(Booking._meta.label, 0)
 
 
 def release_lapsed_holds() -> int:
@@ -142,11 +137,7 @@ def release_lapsed_holds() -> int:
     typed and its code message; how many holds."""
     # A hold past its moment can never be confirmed (confirm_hold looks
     # at the moment first), so nothing here races a confirmation.
-    lapsed = Booking.objects.filter(held_until__lte=clock.now())
-    if not lapsed.exists():  # most rounds: no write, so no lock on SQLite
-        return 0
-    _total, removed = lapsed.delete()
-    return removed.get(Booking._meta.label, 0)
+    return delete_found(Booking.objects.filter(held_until__lte=clock.now()))
 
 
 def confirm_hold(*, booking: Booking, code: str) -> Booking:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from skranke.challenge.models import SpentProof
 from skranke.core import clock
+from skranke.database.deleting import delete_found
 
 
 def spend_proof(*, digest: str, expires_at: datetime) -> bool:
@@ -25,8 +26,4 @@ def spend_proof(*, digest: str, expires_at: datetime) -> bool:
 
 def forget_spent_proofs() -> int:
     """The worker's job: delete the proofs that have expired; how many."""
-    expired = SpentProof.objects.filter(expires_at__lte=clock.now())
-    if not expired.exists():  # most rounds: no write, so no lock on SQLite
-        return 0
-    removed, _ = expired.delete()
-    return removed
+    return delete_found(SpentProof.objects.filter(expires_at__lte=clock.now()))

@@ -21,6 +21,7 @@ from skranke.challenge.models import OutstandingWait
 from skranke.challenge.proof_of_work import LIFETIME
 from skranke.challenge.spent import spend_proof
 from skranke.core import clock
+from skranke.database.deleting import delete_found
 from skranke.rate_limits.limits import keyed_hash, network_of_caller
 
 SALT = "skranke.challenge.wait"
@@ -104,8 +105,4 @@ def check_wait_token(*, request: HttpRequest, draft: str, token: str) -> WaitChe
 
 def forget_outstanding_waits() -> int:
     """The worker's job: forget the tokens that have expired; how many."""
-    expired = OutstandingWait.objects.filter(expires_at__lte=clock.now())
-    if not expired.exists():  # most rounds: no write, so no lock on SQLite
-        return 0
-    removed, _ = expired.delete()
-    return removed
+    return delete_found(OutstandingWait.objects.filter(expires_at__lte=clock.now()))

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 from skranke.core import clock
+from skranke.database.deleting import delete_found
 from skranke.rate_limits.models import Window
 
 
@@ -89,8 +90,4 @@ KEPT_AFTER_END = timedelta(hours=1)
 def forget_old_windows() -> int:
     """The worker's job: delete the windows that ended more than
     KEPT_AFTER_END ago; how many."""
-    ended = Window.objects.filter(ends_at__lte=clock.now() - KEPT_AFTER_END)
-    if not ended.exists():  # most rounds: no write, so no lock on SQLite
-        return 0
-    removed, _ = ended.delete()
-    return removed
+    return delete_found(Window.objects.filter(ends_at__lte=clock.now() - KEPT_AFTER_END))
