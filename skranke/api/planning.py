@@ -37,10 +37,13 @@ class ErlangQuery(Schema):
     aht_seconds: float = Field(gt=0, le=24 * 3600, description="Average handling time.")
     target_seconds: float | None = Field(default=None, ge=1, le=3600)
     service_level: float | None = Field(
-        default=None, gt=0, lt=1, description="Share of answered calls answered in time, 0–1."
+        default=None, gt=0, lt=1, description="Share of offered calls answered in time, 0–1."
     )
     abandoned: float | None = Field(
         default=None, gt=0, le=1, description="Share of calls hung up after the target time."
+    )
+    abandoned_total: float | None = Field(
+        default=None, gt=0, le=1, description="Share of calls hung up at all, 0–1."
     )
     max_occupancy: float = Field(default=0.85, gt=0, le=1)
     shrinkage: float = Field(default=0.30, ge=0, lt=1)
@@ -92,6 +95,9 @@ def erlang(request: HttpRequest, query: Query[ErlangQuery]) -> dict[str, object]
             abandoned=query.abandoned
             if query.abandoned is not None
             else kept.abandoned_percent / 100,
+            abandoned_total=query.abandoned_total
+            if query.abandoned_total is not None
+            else kept.abandoned_total_percent / 100,
             max_occupancy=query.max_occupancy,
             shrinkage=query.shrinkage,
         )
@@ -121,6 +127,7 @@ def erlang(request: HttpRequest, query: Query[ErlangQuery]) -> dict[str, object]
             "agents": plan_a.agents,
             "service_level": round(plan_a.service_level, 4),
             "abandoned_share": round(plan_a.abandoned_share, 4),
+            "abandoned_total": round(plan_a.abandoned_total, 4),
             "occupancy": round(plan_a.occupancy, 4),
             "agents_with_shrinkage": plan_a.agents_with_shrinkage,
         },

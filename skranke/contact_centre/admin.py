@@ -91,5 +91,6 @@ class KpiTargetsAdmin(ScopedAdmin):
         "answer_seconds",
         "service_level_percent",
         "abandoned_percent",
+        "abandoned_total_percent",
         "first_contact_percent",
     ]

@@ -238,7 +238,7 @@ def contact_figures_by_quarter(
 
 
 def targets_of(kpis: Kpis) -> list[Target]:
-    """The three targets, met or not, for the page and the export."""
+    """The targets, met or not, for the page and the export."""
     seconds = kpis.targets.answer_seconds
     return [
         Target(
@@ -251,6 +251,12 @@ def targets_of(kpis: Kpis) -> list[Target]:
             _("Abandoned after %(seconds)d s") % {"seconds": seconds},
             kpis.targets.abandoned_percent,
             kpis.calls.abandoned_after_share,
+            at_most=True,
+        ),
+        Target(
+            _("Abandoned in all"),
+            kpis.targets.abandoned_total_percent,
+            kpis.calls.abandoned_share,
             at_most=True,
         ),
         Target(

@@ -118,7 +118,7 @@ def test_first_contact_resolution_counts_settled_of_settled_and_sent_on(
     assert everything.contacts.first_contact_resolution == pytest.approx(100 * 5 / 20)
     # The target is measured on the phase-1 topics only: 4 of 10.
     assert everything.target_contacts.first_contact_resolution == pytest.approx(40.0)
-    fcr = targets_of(everything)[2]
+    fcr = targets_of(everything)[-1]
     assert (fcr.value, fcr.met) == (pytest.approx(40.0), True)
     second = compute_kpis(municipality=municipality, period=day, group=phase_2.group)
     assert second.contacts.first_contact_resolution == pytest.approx(10.0)
@@ -143,9 +143,12 @@ def test_targets_are_the_municipalitys_and_say_met_or_not(municipality: Municipa
     for number in range(10):
         call(municipality, number, answered_after=15 if number < 7 else 40)
     day = period_containing(kind="day", day=MONDAY.date())
-    service_level, abandoned, fcr = targets_of(compute_kpis(municipality=municipality, period=day))
+    service_level, abandoned, in_all, fcr = targets_of(
+        compute_kpis(municipality=municipality, period=day)
+    )
     assert (service_level.value, service_level.target, service_level.met) == (70.0, 80, False)
     assert (abandoned.value, abandoned.met) == (0.0, True)
+    assert (in_all.value, in_all.target, in_all.met) == (0.0, 10, True)
     assert (fcr.value, fcr.met) == (None, None)  # no contacts: not judged
     KpiTargets.objects.create(
         municipality=municipality, service_level_percent=70, answer_seconds=15
@@ -183,3 +186,20 @@ def test_the_chart_steps_count_each_record_once(municipality: Municipality) -> N
         )
         == year.calls
     )
+
+
+def test_callers_who_hung_up_soon_count_against_the_total_target(
+    municipality: Municipality,
+) -> None:
+    # Two of ten hung up within 5 seconds: not "abandoned after 20 s", but
+    # lost all the same, above Hvidovre's 10 % in all.
+    for number in range(8):
+        call(municipality, number, answered_after=5)
+    for number in range(8, 10):
+        call(municipality, number, abandoned_after=5)
+    day = period_containing(kind="day", day=MONDAY.date())
+    _level, abandoned, in_all, _fcr = targets_of(
+        compute_kpis(municipality=municipality, period=day)
+    )
+    assert (abandoned.value, abandoned.met) == (0.0, True)
+    assert (in_all.value, in_all.met) == (20.0, False)

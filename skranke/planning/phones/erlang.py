@@ -7,10 +7,15 @@ staffing formula and overstaffs a line whose callers give up. Erlang A
 estimated from the call records (call_history.py): abandonments
 shorten the queue, so fewer agents reach the same answered-within target.
 
-The figures follow the contact centre's own definitions (contact_centre/kpis.py):
-the service level is the share of *answered* calls answered within the
-target time; "abandoned" is the share of *offered* calls that hung up
-after waiting longer than the target time.
+Erlang A's plan is held to every caller who rang, not only those who
+stayed: its service level is the share of *offered* calls answered within
+the target time (a caller who hung up after 15 seconds was not answered
+within 20), and it keeps both the share of offered calls that hung up
+after the target time (the contact centre's "abandoned", kpis.py) and the
+share that hung up at all under their targets. Counted over answered
+calls only, a plan could staff below the offered load, lose one caller in
+seven and still "meet" 80/20 and 8 %. Where nobody hangs up the two
+definitions are the same, so Erlang C's service level is the usual one.
 """
 
 import math
@@ -54,19 +59,21 @@ class Targets:
     answer_seconds: float = 20
     service_level: float = 0.80  # of answered calls, answered within answer_seconds
     abandoned: float = 0.08  # of offered calls, hung up after answer_seconds
+    abandoned_total: float = 0.10  # of offered calls, hung up at all
     max_occupancy: float = 0.85
     shrinkage: float = 0.30  # share of paid time not on the phone (breaks, training, …)
 
     def __post_init__(self) -> None:
         if not 0 < self.service_level < 1 or not 0 < self.max_occupancy <= 1:
             raise ImpossibleLoad(_("service level and occupancy are shares between 0 and 1"))
-        if not 0 <= self.shrinkage < 1 or not 0 <= self.abandoned <= 1:
+        abandoned = (self.abandoned, self.abandoned_total)
+        if not 0 <= self.shrinkage < 1 or not all(0 <= share <= 1 for share in abandoned):
             raise ImpossibleLoad(_("shrinkage and abandoned are shares between 0 and 1"))
         if self.answer_seconds < 1:
             # No caller is answered in no time, and the Poisson weights of
             # a zero wait have no logarithm.
             raise ImpossibleLoad(_("the answer time must be at least one second"))
-        if self.abandoned == 0:
+        if self.abandoned == 0 or self.abandoned_total == 0:
             # Callers who may hang up will, with any number of agents: a
             # target of none lost is never met, and the search would not end.
             raise ImpossibleLoad(_("the abandoned target must be above zero"))
@@ -82,10 +89,21 @@ class ErlangC:
 
 
 @dataclass(frozen=True)
+class ErlangAFigures:
+    """What callers get from a number of agents, as shares of offered calls."""
+
+    service_level: float  # answered within the target time
+    abandoned_after_target: float  # hung up after waiting the target time
+    abandoned: float  # hung up at all
+    occupancy: float
+
+
+@dataclass(frozen=True)
 class ErlangA:
     agents: int
-    service_level: float
+    service_level: float  # of offered calls
     abandoned_share: float  # of offered calls, after the target time
+    abandoned_total: float  # of offered calls
     occupancy: float
     agents_with_shrinkage: int
 
@@ -162,9 +180,9 @@ def fewest_agents(*, enough: Callable[[int], bool]) -> int:
 
 def measure_erlang_a(
     *, load: Load, agents: int, patience_seconds: float, answer_seconds: float
-) -> tuple[float, float, float]:
-    """(service level, share abandoned after the target time, occupancy)
-    with `agents`, callers' patience exponential with the given mean.
+) -> ErlangAFigures:
+    """What callers get from `agents`, callers' patience exponential with
+    the given mean.
 
     The number of callers in the system is a birth-death chain (arrivals
     λ; departures μ per busy agent and θ per waiting caller), whose
@@ -202,12 +220,11 @@ def measure_erlang_a(
         patience=patience,
         seconds=answer_seconds,
     )
-    answered = 1 - abandoned
-    service_level = (answered_at_once + answered_within) / answered if answered > 0 else 0.0
-    return (
-        min(service_level, 1.0),
-        max(abandoned - abandoned_within, 0.0),
-        erlangs * answered / agents,
+    return ErlangAFigures(
+        service_level=min(answered_at_once + answered_within, 1.0),
+        abandoned_after_target=max(abandoned - abandoned_within, 0.0),
+        abandoned=abandoned,
+        occupancy=erlangs * (1 - abandoned) / agents,
     )
 
 
@@ -242,18 +259,23 @@ def _follow_waiting_caller(
 
 
 def plan_erlang_a(*, load: Load, targets: Targets, patience_seconds: float) -> ErlangA:
-    """The fewest agents that meet the service level and the abandoned
-    target without passing the maximum occupancy."""
+    """The fewest agents that meet the service level, both abandoned
+    targets and the maximum occupancy."""
     if patience_seconds < 1:
         # Callers gone within a second leave nobody to answer: any plan
         # would "meet" the targets with almost no agents.
         raise ImpossibleLoad(_("callers' patience must be at least one second"))
     if not load.erlangs:
         return ErlangA(
-            agents=0, service_level=1.0, abandoned_share=0.0, occupancy=0.0, agents_with_shrinkage=0
+            agents=0,
+            service_level=1.0,
+            abandoned_share=0.0,
+            abandoned_total=0.0,
+            occupancy=0.0,
+            agents_with_shrinkage=0,
         )
 
-    def measure(agents: int) -> tuple[float, float, float]:
+    def measure(agents: int) -> ErlangAFigures:
         return measure_erlang_a(
             load=load,
             agents=agents,
@@ -262,20 +284,22 @@ def plan_erlang_a(*, load: Load, targets: Targets, patience_seconds: float) -> E
         )
 
     def enough(agents: int) -> bool:
-        level, abandoned, occupancy = measure(agents)
+        figures = measure(agents)
         return (
-            level >= targets.service_level
-            and abandoned <= targets.abandoned
-            and occupancy <= targets.max_occupancy
+            figures.service_level >= targets.service_level
+            and figures.abandoned_after_target <= targets.abandoned
+            and figures.abandoned <= targets.abandoned_total
+            and figures.occupancy <= targets.max_occupancy
         )
 
     agents = fewest_agents(enough=enough)
-    level, abandoned, occupancy = measure(agents)
+    figures = measure(agents)
     return ErlangA(
         agents=agents,
-        service_level=level,
-        abandoned_share=abandoned,
-        occupancy=occupancy,
+        service_level=figures.service_level,
+        abandoned_share=figures.abandoned_after_target,
+        abandoned_total=figures.abandoned,
+        occupancy=figures.occupancy,
         agents_with_shrinkage=with_shrinkage(agents=agents, shrinkage=targets.shrinkage),
     )
 

@@ -206,6 +206,7 @@ def plan_phones(
             answer_seconds=kpi.answer_seconds,
             service_level=kpi.service_level_percent / 100,
             abandoned=kpi.abandoned_percent / 100,
+            abandoned_total=kpi.abandoned_total_percent / 100,
             max_occupancy=max_occupancy,
             shrinkage=shrinkage,
         )

@@ -45,8 +45,9 @@ class Row:
     """A half hour as the table shows it, shares as percentages."""
 
     item: IntervalPlan
-    service_level: float | None  # %, Erlang A's (C's when A is not used)
-    abandoned: float | None  # %, Erlang A's
+    service_level: float | None  # % of offered calls, Erlang A's (C's when A is not used)
+    abandoned: float | None  # % hung up after the target time, Erlang A's
+    abandoned_total: float | None  # % hung up at all, Erlang A's
 
 
 @login_required
@@ -137,10 +138,13 @@ def _chart(day: DayPlan) -> Chart:
 
 def _row(item: IntervalPlan, *, uses_erlang_a: bool) -> Row:
     if item.erlang_a is not None:
-        return Row(item, 100 * item.erlang_a.service_level, 100 * item.erlang_a.abandoned_share)
+        plan = item.erlang_a
+        return Row(
+            item, 100 * plan.service_level, 100 * plan.abandoned_share, 100 * plan.abandoned_total
+        )
     if item.erlang_c is not None and not uses_erlang_a:  # the columns are Erlang A's
-        return Row(item, 100 * item.erlang_c.service_level, None)
-    return Row(item, None, None)
+        return Row(item, 100 * item.erlang_c.service_level, None, None)
+    return Row(item, None, None, None)
 
 
 def _percents(plan: PhonePlan, day: DayPlan) -> dict[str, float | None]:
@@ -150,6 +154,7 @@ def _percents(plan: PhonePlan, day: DayPlan) -> dict[str, float | None]:
     return {
         "service_level": 100 * targets.service_level,
         "abandoned": 100 * targets.abandoned,
+        "abandoned_total": 100 * targets.abandoned_total,
         "occupancy": 100 * targets.max_occupancy,
         "shrinkage": 100 * targets.shrinkage,
         "backtest_error": None if plan.backtest_error is None else 100 * plan.backtest_error,
