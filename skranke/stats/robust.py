@@ -8,9 +8,15 @@ on and how many it left out and why:
 
 - visits closed by the end-of-day job or marked "the times are wrong" are
   left out by the caller (their reasons arrive in `left_out`);
-- the rest are fenced on the log scale, where service times are roughly
-  symmetric: a time further than FENCE_WIDTH robust standard deviations
-  (1.4826 × the median absolute deviation) from the median is an outlier.
+- the rest of the service times are fenced on the log scale, where they
+  are roughly symmetric: a time further than FENCE_WIDTH robust standard
+  deviations (1.4826 × the median absolute deviation) from its service's
+  median is an outlier. Each service has its own fence: pooled, a quick
+  postal vote looks like an outlier beside a passport, and a forgotten
+  postal vote hides among the passports.
+
+Waits are not fenced: the system records the call itself, so a long wait
+is a fact about the centre, not a slip at the desk.
 
 Medians and the 80th and 90th percentiles stand beside the mean because
 they barely move with what slips through the fence.
@@ -79,13 +85,24 @@ def summarise_minutes(
     minutes: Iterable[float] | np.ndarray,
     left_out: dict[str, int] | None = None,
     fence: bool = True,
+    groups: np.ndarray | None = None,
 ) -> TimeFigure:
     """The figure of `minutes` (the trusted times), after fencing outliers
-    (unless `fence` is false: for errors, whose large values are the news).
-    `left_out` counts the visits the caller already left out, by reason."""
+    (unless `fence` is false: for measured facts such as waits, and for
+    errors, whose large values are the news). With `groups` (one key per
+    time, e.g. its service) each group is fenced on its own. `left_out`
+    counts the visits the caller already left out, by reason."""
     given = minutes if isinstance(minutes, np.ndarray) else np.fromiter(minutes, dtype=float)
-    values = np.sort(np.maximum(given.astype(float), 0.0))
-    kept = fence_outliers(sorted_minutes=values) if fence else values
+    values = np.maximum(given.astype(float), 0.0)
+    if fence:
+        inside = (
+            inside_fence(minutes=values)
+            if groups is None
+            else inside_group_fences(minutes=values, groups=groups)
+        )
+        kept = np.sort(values[inside])
+    else:
+        kept = np.sort(values)
     reasons = {reason: count for reason, count in (left_out or {}).items() if count}
     if len(kept) < len(values):
         reasons[OUTLIER] = reasons.get(OUTLIER, 0) + len(values) - len(kept)
@@ -107,15 +124,28 @@ def summarise_minutes(
 
 
 def fence_outliers(*, sorted_minutes: np.ndarray) -> np.ndarray:
-    """The times inside the robust fence, still sorted. log(1 + minutes)
-    rather than log(minutes): a wait of zero is common and honest."""
-    if len(sorted_minutes) < 3:
-        return sorted_minutes
-    logs = np.log1p(sorted_minutes)
+    """The times inside the robust fence, still sorted."""
+    return sorted_minutes[inside_fence(minutes=sorted_minutes)]
+
+
+def inside_fence(*, minutes: np.ndarray) -> np.ndarray:
+    """Which times are inside the robust fence, as a mask. log(1 + minutes)
+    rather than log(minutes): a time of zero is possible and honest."""
+    if len(minutes) < 3:
+        return np.ones(len(minutes), dtype=bool)
+    logs = np.log1p(minutes)
     centre = np.median(logs)
     spread = max(MAD_TO_SD * float(np.median(np.abs(logs - centre))), SMALLEST_SPREAD)
-    inside = (logs >= centre - FENCE_WIDTH * spread) & (logs <= centre + FENCE_WIDTH * spread)
-    return sorted_minutes[inside]
+    return (logs >= centre - FENCE_WIDTH * spread) & (logs <= centre + FENCE_WIDTH * spread)
+
+
+def inside_group_fences(*, minutes: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Which times are inside their own group's fence, as a mask."""
+    inside = np.ones(len(minutes), dtype=bool)
+    for group in np.unique(groups):
+        members = groups == group
+        inside[members] = inside_fence(minutes=minutes[members])
+    return inside
 
 
 def percentile(*, sorted_values: list[float], share: float) -> float:

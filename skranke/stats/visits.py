@@ -7,6 +7,12 @@ counts as a visit (its service is the errand the citizen came for). Times
 are kept per row, so the minutes at each desk count under the service
 handled there.
 
+A booked citizen who comes early is not waiting for the centre: their wait
+counts from the later of their arrival and their booked time. Waits of
+citizens with and without a booking are reported apart as well as
+together, since a centre's booked waits are short and its walk-in waits
+are what its planning is for.
+
 Visits belong to the day they arrived (Copenhagen time), so a visit that
 crosses midnight counts on the day it began. Durations are differences of
 stored UTC times, so a DST day's hour that does not exist (or exists twice)
@@ -55,7 +61,8 @@ class VisitTable:
     desk_id: np.ndarray
     day: np.ndarray  # days since 1970-01-01 (the Copenhagen day of arrival)
     arrived: np.ndarray  # seconds since the epoch
-    wait_seconds: np.ndarray  # arrival (or transfer) to the call
+    wait_seconds: np.ndarray  # arrival (or transfer), or the booked time if later, to the call
+    since_arrival_seconds: np.ndarray  # arrival (or transfer) to the call: what the kiosk promised
     service_seconds: np.ndarray  # start to end at the desk
     busy_seconds: np.ndarray  # call to end: the desk's time with the citizen
     outcome: np.ndarray  # index into OUTCOMES
@@ -82,6 +89,17 @@ class VisitTable:
     @property
     def wait_minutes(self) -> np.ndarray:
         return self.wait_seconds / 60
+
+    @property
+    def wait_reason(self) -> np.ndarray:
+        """Why a row's wait is left out: only a desk's "the times are
+        wrong". A visit nobody ended still had its call recorded by the
+        system, so its wait is as true as any."""
+        return np.where(self.reason == NOT_ENDED, TRUSTED, self.reason)
+
+    @property
+    def since_arrival_minutes(self) -> np.ndarray:
+        return self.since_arrival_seconds / 60
 
     @property
     def service_minutes(self) -> np.ndarray:
@@ -113,6 +131,7 @@ def read_visits(
         "day_number",
         "arrived",
         "wait",
+        "booked_to_call",
         "at_desk",
         "busy",
         "outcome",
@@ -130,6 +149,7 @@ def read_visits(
         day,
         arrived,
         wait,
+        booked_to_call,
         at_desk,
         busy,
         outcome,
@@ -144,6 +164,7 @@ def read_visits(
             day_number=EpochDays("day"),
             arrived=EpochSeconds("arrived_at"),
             wait=SecondsBetween("arrived_at", "called_at"),
+            booked_to_call=SecondsBetween("booking__start", "called_at"),
             at_desk=SecondsBetween("started_at", "ended_at"),
             busy=SecondsBetween("called_at", "ended_at"),
         )
@@ -158,7 +179,11 @@ def read_visits(
         desk_id=_ids(desk),
         day=np.array(day, dtype=np.int64),
         arrived=np.array(arrived, dtype=float),
-        wait_seconds=np.array(wait, dtype=float),
+        wait_seconds=_wait_from_due(
+            since_arrival=np.array(wait, dtype=float),
+            since_booked_time=np.array(booked_to_call, dtype=float),
+        ),
+        since_arrival_seconds=np.array(wait, dtype=float),
         service_seconds=np.array(at_desk, dtype=float),
         busy_seconds=np.array(busy, dtype=float),
         outcome=np.array([codes[value or NO_OUTCOME] for value in outcome], dtype=np.int8),
@@ -177,6 +202,14 @@ def read_visits(
     return table.take(np.argsort(table.arrived, kind="stable"))
 
 
+def _wait_from_due(*, since_arrival: np.ndarray, since_booked_time: np.ndarray) -> np.ndarray:
+    """Seconds from the later of arrival and booked time to the call (the
+    lesser of the two spans); none below zero, for a citizen called before
+    their time. NaN (no booking, or not called) leaves the other span."""
+    wait = np.fmin(since_arrival, since_booked_time)
+    return np.where(np.isnan(since_arrival), np.nan, np.maximum(wait, 0.0))
+
+
 def _ids(column: tuple[int | None, ...]) -> np.ndarray:
     return np.array([NONE if value is None else value for value in column], dtype=np.int64)
 
@@ -188,6 +221,8 @@ class VisitFigures:
     by_outcome: dict[str, int]
     saturday: int
     wait: TimeFigure
+    wait_booked: TimeFigure
+    wait_unbooked: TimeFigure
     service_time: TimeFigure
     expected_wait_error: TimeFigure  # minutes between what the kiosk told and what came
 
@@ -198,6 +233,8 @@ class VisitFigures:
             "by_outcome": self.by_outcome,
             "saturday": self.saturday,
             "wait": self.wait.as_dict(),
+            "wait_booked": self.wait_booked.as_dict(),
+            "wait_unbooked": self.wait_unbooked.as_dict(),
             "service_time": self.service_time.as_dict(),
             "expected_wait_error": self.expected_wait_error.as_dict(),
         }
@@ -213,32 +250,41 @@ def measure_visits(rows: VisitTable, *, with_promises: bool = True) -> VisitFigu
     if not by_outcome[NO_OUTCOME]:
         del by_outcome[NO_OUTCOME]
     waits = rows.wait_minutes
+    # Waits are measured by the system (the call is a button in it), so
+    # they are never fenced; service times are fenced per service.
     return VisitFigures(
         visits=len(visits),
         by_kind={kind: int(kinds[code]) for code, kind in enumerate(KINDS)},
         by_outcome=by_outcome,
         saturday=int(np.count_nonzero(visits.weekday == SATURDAY)),
-        wait=_time_figure(waits, rows.reason),
-        service_time=_time_figure(rows.service_minutes, rows.reason),
+        wait=_time_figure(waits, rows.wait_reason),
+        wait_booked=_time_figure(np.where(rows.booked, waits, np.nan), rows.wait_reason),
+        wait_unbooked=_time_figure(np.where(rows.booked, np.nan, waits), rows.wait_reason),
+        service_time=_time_figure(rows.service_minutes, rows.reason, fence_within=rows.service_id),
         expected_wait_error=_time_figure(
-            np.abs(waits - rows.expected_wait_minutes), rows.reason, fence=False
+            np.abs(rows.since_arrival_minutes - rows.expected_wait_minutes), rows.wait_reason
         )
         if with_promises
         else summarise_minutes(minutes=[]),
     )
 
 
-def _time_figure(minutes: np.ndarray, reasons: np.ndarray, *, fence: bool = True) -> TimeFigure:
+def _time_figure(
+    minutes: np.ndarray, reasons: np.ndarray, *, fence_within: np.ndarray | None = None
+) -> TimeFigure:
     """The figure of the rows that have a time, the untrusted ones counted
-    as left out by reason."""
+    as left out by reason; fenced for outliers within each group of
+    `fence_within`, if given."""
     present = ~np.isnan(minutes)
+    trusted = present & (reasons == TRUSTED)
     return summarise_minutes(
-        minutes=minutes[present & (reasons == TRUSTED)],
+        minutes=minutes[trusted],
         left_out={
             NOT_ENDED_BY_STAFF: int(np.count_nonzero(present & (reasons == NOT_ENDED))),
             TIMES_WRONG: int(np.count_nonzero(present & (reasons == WRONG))),
         },
-        fence=fence,
+        fence=fence_within is not None,
+        groups=None if fence_within is None else fence_within[trusted],
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.queueing.models import Visit
-from skranke.stats.robust import NOT_ENDED_BY_STAFF, TIMES_WRONG
+from skranke.stats.robust import NOT_ENDED_BY_STAFF, OUTLIER, TIMES_WRONG
 from skranke.stats.visits import measure_visits, measure_visits_by, read_visits
 from tests.stats.visits import make_booking, make_visit
 
@@ -84,7 +84,10 @@ def test_visits_whose_times_cannot_be_trusted_count_but_their_times_do_not(
     assert figures.service_time.used == 4
     assert figures.service_time.left_out == {NOT_ENDED_BY_STAFF: 1, TIMES_WRONG: 1}
     assert figures.service_time.median == pytest.approx(13)
-    assert figures.wait.used == 4
+    # The system recorded every call, so only the desk's "times wrong"
+    # leaves a wait out: the visit nobody ended still waited 5 minutes.
+    assert figures.wait.used == 5
+    assert figures.wait.left_out == {TIMES_WRONG: 1}
 
 
 def test_a_visit_across_midnight_counts_on_the_day_it_began(
@@ -138,3 +141,77 @@ def test_the_kiosks_promise_is_set_against_the_wait_that_followed(
     error = figures_of(location, date(2026, 12, 7), date(2026, 12, 8)).expected_wait_error
     assert error.used == 2
     assert error.mean == pytest.approx(3)
+
+
+def test_service_times_are_fenced_within_their_own_service(
+    location: Location, passport: Service, postal_vote: Service
+) -> None:
+    # Quick postal votes are honest times; a postal vote left running for
+    # 40 minutes is not, although a passport of 40 minutes would be.
+    monday = local(2026, 12, 7, 10)
+    for index in range(30):
+        make_visit(location=location, service=postal_vote, arrived=monday, served=2 + index % 3)
+        make_visit(location=location, service=passport, arrived=monday, served=20 + index % 11)
+    make_visit(location=location, service=postal_vote, arrived=monday, served=40)
+    service_time = figures_of(location, date(2026, 12, 7), date(2026, 12, 8)).service_time
+    assert service_time.left_out == {OUTLIER: 1}
+    assert service_time.used == 60
+    assert service_time.median == pytest.approx(12)  # between the 30 votes and 30 passports
+
+
+def test_waits_are_never_fenced(location: Location, passport: Service) -> None:
+    # Booked citizens called within seconds and two who waited an hour:
+    # all of them waited that long.
+    monday = local(2026, 12, 7, 10)
+    for _ in range(40):
+        make_visit(location=location, service=passport, arrived=monday, waited=0.1)
+    for _ in range(2):
+        make_visit(location=location, service=passport, arrived=monday, waited=60)
+    wait = figures_of(location, date(2026, 12, 7), date(2026, 12, 8)).wait
+    assert wait.used == 42
+    assert wait.left_out == {}
+    assert wait.mean == pytest.approx((40 * 0.1 + 2 * 60) / 42)
+
+
+def test_a_booked_citizens_wait_counts_from_their_time_and_apart_from_walk_ins(
+    location: Location, passport: Service
+) -> None:
+    ten = local(2026, 12, 7, 10)
+    early = make_booking(location=location, service=passport, start=ten)
+    late = make_booking(location=location, service=passport, start=ten)
+    called_before_time = make_booking(location=location, service=passport, start=ten)
+    # Came 15 minutes early and was called 3 minutes after their time.
+    make_visit(
+        location=location,
+        service=passport,
+        arrived=ten - timedelta(minutes=15),
+        waited=18,
+        booking=early,
+    )
+    # Came 5 minutes late and was called 2 minutes later.
+    make_visit(
+        location=location,
+        service=passport,
+        arrived=ten + timedelta(minutes=5),
+        waited=2,
+        booking=late,
+    )
+    # Called 4 minutes before their time: no wait at all.
+    make_visit(
+        location=location,
+        service=passport,
+        arrived=ten - timedelta(minutes=10),
+        waited=6,
+        booking=called_before_time,
+    )
+    make_visit(location=location, service=passport, arrived=ten, waited=20)
+    make_visit(location=location, service=passport, arrived=ten, waited=30)
+    figures = figures_of(location, date(2026, 12, 7), date(2026, 12, 8))
+    assert figures.wait_booked.used == 3
+    assert figures.wait_booked.median == pytest.approx(2)
+    assert figures.wait_booked.mean == pytest.approx(5 / 3)
+    assert figures.wait_unbooked.used == 2
+    assert figures.wait_unbooked.median == pytest.approx(25)
+    assert figures.wait.used == 5
+    assert figures.wait.median == pytest.approx(3)
+    assert figures.as_dict()["wait_booked"]["median_minutes"] == 2.0
