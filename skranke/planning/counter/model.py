@@ -18,7 +18,13 @@ from django.db.models import Max
 
 from skranke.core.models import Desk, Location, Service
 from skranke.core.schedule import read_schedule
-from skranke.planning.counter.minutes import measure_times
+from skranke.planning.counter.service_times import (
+    WIDER_WEEKS,
+    MeasuredTimes,
+    collect_service_times,
+    measure_service_times,
+    short_of_times,
+)
 from skranke.planning.counter.simulation import CounterWeek, DeskPlan, ServicePlan, Window
 from skranke.queueing.models import Visit
 from skranke.stats.bookings import NO_SHOW, read_bookings
@@ -34,8 +40,12 @@ class CounterModel:
     first: date  # the history read, [first, end)
     end: date
     services: dict[int, Service]
-    times_based_on: dict[int, str]  # as minutes.measure_times says
+    measured: dict[int, MeasuredTimes]  # what each service's times rest on
     visits: VisitTable  # the history's visits, for the minutes' advice
+
+    @property
+    def times_based_on(self) -> dict[int, str]:
+        return {service: times.based_on for service, times in self.measured.items()}
 
     @property
     def has_history(self) -> bool:
@@ -66,7 +76,26 @@ def read_counter_model(
     }
     visits = read_visits(location_ids=[location.pk], first=first, end=end)
     bookings = read_bookings(location_ids=[location.pk], first=first, end=end)
-    measured = measure_times(rows=visits, services=list(services.values()))
+    recent = collect_service_times(rows=visits, services=list(services.values()))
+    short = short_of_times(recent)
+    wider_visits = (
+        read_visits(
+            location_ids=[location.pk],
+            first=end - timedelta(weeks=WIDER_WEEKS),
+            end=end,
+            service_ids=short,
+        )
+        if short and first < end
+        else None
+    )
+    measured = measure_service_times(
+        services=list(services.values()),
+        recent=recent,
+        wider=None
+        if wider_visits is None
+        else collect_service_times(rows=wider_visits, services=list(services.values())),
+        recent_weeks=weeks,
+    )
 
     # Days the location was open in the history, per weekday: the days
     # with visits (a closed holiday is no day of low demand).
@@ -105,7 +134,7 @@ def read_counter_model(
                 service=service.pk,
                 minutes=service.duration_minutes,
                 slot_step=service.slot_step,
-                times=measured[service.pk][0],
+                times=measured[service.pk].times,
                 bookings_per_day=per_day(
                     booking_weekdays[asked], service.pk, bookings.service_id[asked]
                 ),
@@ -134,7 +163,7 @@ def read_counter_model(
         first=first,
         end=end,
         services=services,
-        times_based_on={service: based_on for service, (_times, based_on) in measured.items()},
+        measured=measured,
         visits=visits,
     )
 

@@ -4,6 +4,8 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
+from skranke.web.percentages import format_percent
+
 register = template.Library()
 
 
@@ -21,11 +23,7 @@ def shown(value: float | None, percent: bool) -> str:
 def share_percent(value: float | None) -> str:
     """A share (0.049) as a percentage with one decimal ("4.9 %"); a share
     above nought that would round to it says so ("< 0.1 %")."""
-    if value is None:
-        return ""
-    if 0 < value < 0.0005:
-        return f"< {floatformat(0.1, 1)} %"
-    return f"{floatformat(value * 100, 1)} %"
+    return format_percent(None if value is None else value * 100, decimals=1)
 
 
 @register.inclusion_tag("planning/nav.html", takes_context=True)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from skranke.core import clock
 from skranke.core.models import Service
-from skranke.planning.counter.minutes import recommend_minutes
+from skranke.planning.counter.minutes import CONFIDENCE, advise_on_times, recommended_share
 from skranke.planning.counter.minutes_change import MinutesRefused, change_minutes
 from skranke.planning.counter.model import read_counter_model
 from skranke.planning.counter.simulation import simulate_week
@@ -41,13 +41,20 @@ def minutes_page(request: HttpRequest) -> HttpResponse:
     if place is None:
         return render(request, "planning/minutes.html", context)
     model = read_counter_model(location=place, today=clock.today())
-    advice = recommend_minutes(
-        rows=model.visits,
+    advice = advise_on_times(
         services=list(model.services.values()),
+        measured=model.measured,
         wait_cost=COST_RATIOS[ratio],
         idle_cost=1.0,
+        week=model.week,
     )
-    context.update(model=model, advice=advice, last_day=model.end - timedelta(days=1))
+    context.update(
+        model=model,
+        advice=advice,
+        last_day=model.end - timedelta(days=1),
+        share=recommended_share(wait_cost=COST_RATIOS[ratio], idle_cost=1.0) * 100,
+        confidence=CONFIDENCE * 100,
+    )
     recommended = {
         item.service.pk: item.recommended_minutes
         for item in advice
