@@ -7,13 +7,15 @@ resolution per quarter 36.3 / 40.0 / 36.2 / 36.9 % in the phase-1 areas and
 2,982 and bounced calls 2,188 / 2,190 / 1,879 / 1,872 per quarter.
 
 The counts are dealt out exactly (largest remainders), then shuffled with
-a seed, so the KPI page computes the report's figures back. Every working
+a seed, so the KPI page computes the report's figures back; only the
+calls per day within a quarter are drawn, to vary as real days do. Every working
 day is generated from its own seed: loading again adds only missing days,
 and the current year follows the same shape up to yesterday.
 """
 
 import itertools
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -174,8 +176,9 @@ def plan_year(*, year: int, scale: float = 1.0) -> YearPlan:
     with the year as seed (so each day comes out the same every time)."""
     rng = random.Random(year)  # noqa: S311 - a demo's dice, not a secret
     days = working_days(year)
-    weights = _day_weights(days=days, rng=random.Random(f"{year}-days"))  # noqa: S311
-    per_day = deal(total=round(CALLS_PER_YEAR * scale), weights=weights)
+    day_rng = random.Random(f"{year}-days")  # noqa: S311
+    weights = _day_weights(days=days, rng=day_rng)
+    per_day = _calls_per_day(days=days, weights=weights, scale=scale, rng=day_rng)
     waits = [
         (answered, band)
         for answered, bands in ((True, ANSWERED_BANDS), (False, ABANDONED_BANDS))
@@ -250,6 +253,26 @@ def plan_year(*, year: int, scale: float = 1.0) -> YearPlan:
     return YearPlan(calls_by_day=calls_by_day, other_channels=other)
 
 
+def _calls_per_day(
+    *, days: list[date], weights: list[float], scale: float, rng: random.Random
+) -> list[int]:
+    """The year's calls per day: each quarter's exactly, and within it each
+    day's at random around its weight, as Poisson counts vary (without it
+    the days varied less than chance makes real ones do, and a forecast
+    looked better than any could be)."""
+    quarters = [[i for i, day in enumerate(days) if (day.month - 1) // 3 == q] for q in range(4)]
+    per_quarter = deal(
+        total=round(CALLS_PER_YEAR * scale),
+        weights=[sum(weights[i] for i in quarter) for quarter in quarters],
+    )
+    per_day = [0] * len(days)
+    for quarter, total in zip(quarters, per_quarter, strict=True):
+        counts = scatter(rng=rng, total=total, weights=[weights[i] for i in quarter])
+        for index, count in zip(quarter, counts, strict=True):
+            per_day[index] = count
+    return per_day
+
+
 def working_days(year: int) -> list[date]:
     closed = holidays.country_holidays("DK", years=year)
     day, days = date(year, 1, 1), []
@@ -271,6 +294,17 @@ def deal(*, total: int, weights: list[float]) -> list[int]:
     for index in by_remainder[: total - sum(counts)]:
         counts[index] += 1
     return counts
+
+
+def scatter(*, rng: random.Random, total: int, weights: list[float]) -> list[int]:
+    """`total` split at random in proportion to `weights`: each of the
+    `total` goes to one place, drawn by weight (a multinomial draw). Each
+    count varies around its share as a Poisson count does (citizens decide
+    for themselves), and the counts add up to `total` exactly."""
+    if not weights:
+        return []
+    drawn = Counter(rng.choices(range(len(weights)), weights=weights, k=total))
+    return [drawn[index] for index in range(len(weights))]
 
 
 # Calls per half hour from 8:00, relative: a contact centre's day rises to

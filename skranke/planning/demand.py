@@ -30,6 +30,10 @@ from skranke.stats.visits import EPOCH, read_visits
 HISTORY_WEEKS = 26
 DAYS_AHEAD = 14
 DAYS_BACK = 7  # days gone, shown with what actually came
+# A history that ends longer ago than this is said to be old: the backtest
+# measures a forecast one week ahead, and the page reaches two weeks ahead
+# of today; from further back the forecast carries an old level forward.
+OLD_AFTER_DAYS = 14
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,16 @@ each weekday's own profile of half hours spreads the count.
 
 The backtest answers "how far off would this have been": for each of the
 last weeks of the history, the forecast made the day before that week
-began, against what came.
+began, against what came. Beside it stand the noise floor, the error a
+forecast that knew the true mean would still have had, were the days'
+counts Poisson (citizens who each decide for themselves); and the error
+of "the same weekday last week", the forecast a manager makes without
+one. How far the backtest's days spread around their forecasts gives
+each day's interval (a negative binomial: Poisson, widened by as much
+as the forecast has been off beyond chance).
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,6 +35,8 @@ INTERVAL_MINUTES = 30
 INTERVALS = 24 * 60 // INTERVAL_MINUTES
 FEWEST_DAYS = 10  # fewer open days than this and the smoothing has nothing to follow
 BACKTEST_WEEKS = 8
+INTERVAL_SHARE = 0.8  # of the days whose count falls within the interval given
+LAST_WEEK_LOOKBACK = 4  # weeks "the same weekday last week" may reach back over holidays
 
 
 @dataclass(frozen=True)
@@ -43,15 +52,32 @@ class Lift:
 class DayForecast:
     day: date
     expected: float
+    low: int  # the day's count falls within [low, high] on INTERVAL_SHARE of days
+    high: int
     by_interval: np.ndarray  # INTERVALS entries, the day's expected count per half hour
     actual: int | None  # once the day has passed
 
 
 @dataclass(frozen=True)
+class Backtest:
+    """How far off the forecast a week ahead has been. Errors are the mean
+    absolute difference of a day's total as a share of the mean day, 0–1:
+    a closed or quiet day weighs by its count, not as a whole day."""
+
+    error: float | None
+    noise_floor: float | None  # the error a forecast knowing the true mean would have
+    last_week_error: float | None  # of "the same weekday last week"
+    dispersion: float  # the negative binomial's α: a day's variance is μ + αμ²
+    days: int
+
+
+@dataclass(frozen=True)
 class Forecast:
     days: list[DayForecast]
-    backtest_error: float | None  # mean absolute percentage error of daily totals, 0–1
+    backtest_error: float | None  # Backtest.error
     backtest_days: int
+    noise_floor: float | None
+    last_week_error: float | None
 
 
 class TooLittleHistory(ValueError):
@@ -73,19 +99,26 @@ def forecast_arrivals(
     counts, profiles = _count(arrivals=arrivals, history_days=history_days)
     known = [day for day in history_days if day < min(days, default=today)]
     expected = predict_days(counts={day: counts[day] for day in known}, days=days, lifts=lifts)
-    error, tried = backtest(counts=counts, lifts=lifts, weeks=backtest_weeks)
-    return Forecast(
-        days=[
+    tried = backtest(counts=counts, lifts=lifts, weeks=backtest_weeks)
+    days_forecast = []
+    for day, value in zip(days, expected, strict=True):
+        low, high = predict_interval(expected=value, dispersion=tried.dispersion)
+        days_forecast.append(
             DayForecast(
                 day=day,
                 expected=value,
+                low=low,
+                high=high,
                 by_interval=value * profiles[day.weekday()],
                 actual=counts.get(day) if day < today else None,
             )
-            for day, value in zip(days, expected, strict=True)
-        ],
-        backtest_error=error,
-        backtest_days=tried,
+        )
+    return Forecast(
+        days=days_forecast,
+        backtest_error=tried.error,
+        backtest_days=tried.days,
+        noise_floor=tried.noise_floor,
+        last_week_error=tried.last_week_error,
     )
 
 
@@ -118,14 +151,16 @@ def predict_days(
 
 def backtest(
     *, counts: dict[date, int], lifts: Sequence[Lift] = (), weeks: int = BACKTEST_WEEKS
-) -> tuple[float | None, int]:
-    """The mean absolute percentage error of forecasting each of the last
-    `weeks` weeks of `counts` from the days before it, and how many days
-    it was measured on."""
+) -> Backtest:
+    """How far off forecasting each of the last `weeks` weeks of `counts`
+    from the days before it has been, beside the noise floor and "the
+    same weekday last week" on the same days."""
     history = sorted(counts)
+    nothing = Backtest(error=None, noise_floor=None, last_week_error=None, dispersion=0.0, days=0)
     if not history:
-        return None, 0
-    errors = []
+        return nothing
+    pairs: list[tuple[float, int]] = []  # (forecast, actual)
+    last_week: list[tuple[int, int]] = []  # (the same weekday before, actual)
     for week in range(weeks, 0, -1):
         first = history[-1] - timedelta(days=7 * week - 1)
         before = {day: count for day, count in counts.items() if day < first}
@@ -133,12 +168,88 @@ def backtest(
         if len(before) < FEWEST_DAYS or not target:
             continue
         predicted = predict_days(counts=before, days=target, lifts=lifts)
-        errors += [
-            abs(value - counts[day]) / counts[day]
-            for day, value in zip(target, predicted, strict=True)
-            if counts[day]
-        ]
-    return (float(np.mean(errors)) if errors else None), len(errors)
+        pairs += [(value, counts[day]) for day, value in zip(target, predicted, strict=True)]
+        for day in target:
+            earlier = _same_weekday_before(day, before)
+            if earlier is not None:
+                last_week.append((counts[earlier], counts[day]))
+    came = sum(actual for _forecast, actual in pairs)
+    if not came:  # no week to try, or nobody came in any
+        return nothing
+    came_last_week = sum(actual for _before, actual in last_week)
+    return Backtest(
+        error=sum(abs(value - actual) for value, actual in pairs) / came,
+        noise_floor=sum(poisson_noise_floor(expected=value) for value, _actual in pairs) / came,
+        last_week_error=sum(abs(before - actual) for before, actual in last_week) / came_last_week
+        if came_last_week
+        else None,
+        dispersion=measure_dispersion(pairs=pairs),
+        days=len(pairs),
+    )
+
+
+def poisson_noise_floor(*, expected: float) -> float:
+    """E|X − λ| for a Poisson count X of mean λ: how far off a day's total
+    is, on average, from a forecast that knows its true mean."""
+    if expected <= 0:
+        return 0.0
+    # The Poisson's mean absolute deviation, 2λ·P(X = ⌊λ⌋).
+    mode = math.floor(expected)
+    return 2 * expected * math.exp(_log_poisson(mode, expected))
+
+
+def measure_dispersion(*, pairs: Sequence[tuple[float, int]]) -> float:
+    """The negative binomial's α (a day's variance μ + αμ²) of days' counts
+    around their forecasts, by the method of moments; 0 when they spread
+    no more than Poisson counts do."""
+    squares = sum(value**2 for value, _actual in pairs)
+    if not squares:
+        return 0.0
+    beyond = sum((actual - value) ** 2 - actual for value, actual in pairs)
+    return max(0.0, beyond / squares)
+
+
+def predict_interval(
+    *, expected: float, dispersion: float, share: float = INTERVAL_SHARE
+) -> tuple[int, int]:
+    """The counts a day of mean `expected` falls between on `share` of
+    days: each tail holds at most (1 − share) / 2."""
+    if expected <= 0:
+        return 0, 0
+    tail = (1 - share) / 2
+    below, count, low = 0.0, -1, None
+    while below < 1 - tail:
+        count += 1
+        below += math.exp(_log_probability(count, expected, dispersion))
+        if low is None and below >= tail:
+            low = count
+    return (count if low is None else low), count
+
+
+def _log_probability(count: int, expected: float, dispersion: float) -> float:
+    if dispersion <= 0:
+        return _log_poisson(count, expected)
+    size = 1 / dispersion  # the negative binomial's r
+    return (
+        math.lgamma(count + size)
+        - math.lgamma(size)
+        - math.lgamma(count + 1)
+        + size * math.log(size / (size + expected))
+        + count * math.log(expected / (size + expected))
+    )
+
+
+def _log_poisson(count: int, expected: float) -> float:
+    return -expected + count * math.log(expected) - math.lgamma(count + 1)
+
+
+def _same_weekday_before(day: date, counts: dict[date, int]) -> date | None:
+    """The same weekday a week before, or further back over a closed one."""
+    for weeks in range(1, LAST_WEEK_LOOKBACK + 1):
+        earlier = day - timedelta(weeks=weeks)
+        if earlier in counts:
+            return earlier
+    return None
 
 
 def _smooth(level: np.ndarray, *, horizon: int) -> np.ndarray:

@@ -84,6 +84,20 @@ def test_the_telephones_forecast_shows_days_backtest_and_queues(manager: Client)
     assert page.context["intervals"]
     assert "Calls per day: expected and actual" in text
     assert 'role="img"' in text
+    # Beside the error, the least any forecast could be off by, and what
+    # "the same weekday last week" would have been off by.
+    floor = page.context["noise_floor_percent"]
+    assert 0 < floor <= error
+    assert f"would still have been off by about {floor:.1f} %" in text
+    assert page.context["last_week_percent"] > 0
+    # Each day has the range 8 of 10 days fall in.
+    assert all(row.low <= row.expected <= row.high for row in rows)
+    assert all(row.low < row.high for row in rows)
+    assert f'<td class="align-text-right">{rows[0].low}–{rows[0].high}</td>' in text
+    assert "Range (8 of 10 days)" in text
+    # This year's calls run up to today: the history is not old.
+    assert not page.context["history_is_old"]
+    assert "The history is old" not in text
 
 
 def test_another_day_is_shown_per_half_hour(manager: Client) -> None:
@@ -111,7 +125,12 @@ def test_the_counter_forecast_splits_the_day_over_the_services(
     page = manager.get(URL, {"sted": town_hall.pk})
     assert page.status_code == 200
     assert not page.context["phones"]
-    assert page.context["demand"].history_end <= date(2026, 12, 7)
+    assert page.context["demand"].history_end == date(2026, 1, 1)
+    # The visits are last year's: the page says how old they are.
+    assert page.context["history_days_old"] == 341
+    text = page.content.decode()
+    assert "The history is old" in text
+    assert "The history ends on 31 December 2025, 341 days (48 weeks) before today." in text
     error = page.context["error_percent"]
     assert error is not None
     assert 0 <= error < 30

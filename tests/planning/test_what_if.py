@@ -2,6 +2,7 @@
 sees when comparing it with the week as it is."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from skranke.planning.counter.what_if import (
     ChangeRefused,
     ExtraDesk,
     HeldBack,
+    MoreDemand,
     NewMinutes,
     NewOpening,
     RemovedDesk,
@@ -81,6 +83,48 @@ def test_times_held_back_are_not_booked_in_advance() -> None:
         change_week(week=week(), change=HeldBack(share=0.95))
 
 
+def test_more_citizens_fill_the_times_and_fewer_leave_them_empty() -> None:
+    quiet = week(bookings=20)  # 30 times a day for 20 citizens
+    today = simulate_week(week=quiet, runs=5)
+    wave = simulate_week(week=change_week(week=quiet, change=MoreDemand(percent=100)), runs=5)
+    fewer = simulate_week(week=change_week(week=quiet, change=MoreDemand(percent=-50)), runs=5)
+    assert today.booked_per_day.mean == pytest.approx(20, abs=2)
+    # Twice as many want a time than before: the 30 times run out (but on
+    # the odd day fewer than 30 came).
+    assert wave.booked_per_day.mean == pytest.approx(30, abs=0.2)
+    assert fewer.booked_per_day.mean == pytest.approx(10, abs=2)
+    assert wave.times_offered_per_day.mean == today.times_offered_per_day.mean
+
+
+def test_a_wave_for_one_service_leaves_the_others_alone() -> None:
+    two = replace(
+        week(bookings=10, walk_ins=4),
+        services=(
+            week(bookings=10, walk_ins=4).services[0],
+            replace(week().services[0], service=PASSPORT + 1),
+        ),
+    )
+    changed = change_week(week=two, change=MoreDemand(percent=30, service=PASSPORT))
+    passport, other = changed.services
+    assert passport.bookings_per_day[0] == pytest.approx(13)
+    assert passport.walk_ins_per_day[0] == pytest.approx(5.2)
+    assert other == two.services[1]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (MoreDemand(percent=-91), "from −90 to 300 per cent"),
+        (MoreDemand(percent=301), "from −90 to 300 per cent"),
+        (MoreDemand(percent=0), "other than 0"),
+        (MoreDemand(percent=20, service=PASSPORT + 99), "does not offer"),
+    ],
+)
+def test_a_change_in_demand_out_of_bounds_is_refused(change: MoreDemand, message: str) -> None:
+    with pytest.raises(ChangeRefused, match=message):
+        change_week(week=week(), change=change)
+
+
 def test_minutes_for_a_service_the_place_does_not_offer_are_refused() -> None:
     with pytest.raises(ChangeRefused, match="does not offer"):
         change_week(week=week(), change=NewMinutes(service=PASSPORT + 99, minutes=20))
@@ -143,6 +187,63 @@ def test_bad_input_is_explained_and_nothing_is_simulated(
     assert page.status_code == 200
     assert "comparison" not in page.context
     assert page.context["forms"]["minutter"].errors
+
+
+@pytest.mark.django_db
+def test_a_manager_simulates_a_passport_wave(
+    centre: Location, passport: Service, staff_client: Callable[[User], Client]
+) -> None:
+    history(centre, passport)
+    client = staff_client(member(Role.MANAGER, centre))
+    page = client.get(URL, {"sted": centre.pk})
+    assert "More or fewer citizens" in page.content.decode()
+    page = client.get(
+        URL,
+        {
+            "sted": centre.pk,
+            "aendring": "efterspoergsel",
+            "efterspoergsel-service": str(passport.pk),
+            "efterspoergsel-percent": "\N{MINUS SIGN}40",
+        },
+    )
+    assert page.context["described"] == f"40 % fewer citizens for {passport.name}"
+    rows = {row.label: row for row in page.context["comparison"]}
+    booked = rows["Times booked per day"]
+    assert booked.changed.mean < booked.today.mean
+    page = client.get(
+        URL, {"sted": centre.pk, "aendring": "efterspoergsel", "efterspoergsel-percent": "50"}
+    )
+    assert page.context["described"] == "50 % more citizens for every service"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("percent", "message"),
+    [
+        ("400", "Give a change from −90 to 300 per cent, for example 30 or −20."),
+        ("0", "Give a change other than 0, for example 30 or −20."),
+        ("mange", "Give the change as a whole number, for example 30 or −20."),
+        ("", "Give the expected change in per cent."),
+    ],
+)
+def test_a_change_in_demand_that_makes_no_sense_is_explained(
+    centre: Location,
+    passport: Service,
+    staff_client: Callable[[User], Client],
+    percent: str,
+    message: str,
+) -> None:
+    history(centre, passport)
+    client = staff_client(member(Role.MANAGER, centre))
+    page = client.get(
+        URL, {"sted": centre.pk, "aendring": "efterspoergsel", "efterspoergsel-percent": percent}
+    )
+    assert page.status_code == 200
+    assert "comparison" not in page.context
+    assert page.context["forms"]["efterspoergsel"].errors == {"percent": [message]}
+    text = page.content.decode()
+    assert message in text
+    assert 'aria-invalid="true"' in text
 
 
 @pytest.mark.django_db

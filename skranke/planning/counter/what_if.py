@@ -1,6 +1,7 @@
 """One change to a counter's week, for the what-if page: the manager
-changes one thing at a time and compares the simulated week with and
-without it.
+changes one thing at a time (a service's minutes, a desk, the opening
+hours, times held back, or how many citizens come) and compares the
+simulated week with and without it.
 
 Each change returns a new week and leaves the one it was given alone, so
 the page simulates today's week and the changed one side by side with
@@ -15,6 +16,11 @@ from django.utils.translation import gettext as _
 from skranke.planning.counter.simulation import CounterWeek, DeskPlan, ServicePlan, Window
 
 MOST_HELD_BACK = 0.8  # a share above this leaves almost nothing to book
+# A change in demand, in per cent: a passport wave or an election may
+# double a service's citizens or more; −90 % leaves a tenth, and below
+# that the week has too few citizens to say anything.
+FEWEST_MORE_PERCENT = -90
+MOST_MORE_PERCENT = 300
 
 
 class ChangeRefused(ValueError):
@@ -53,7 +59,17 @@ class HeldBack:
     share: float  # of every service's times, kept for citizens booking the same day
 
 
-Change = NewMinutes | ExtraDesk | RemovedDesk | NewOpening | HeldBack
+@dataclass(frozen=True)
+class MoreDemand:
+    """`percent` more citizens (fewer, if negative) asking for `service`,
+    or for every service when None: a passport wave, an election's postal
+    votes, a campaign. Booked and walk-in citizens alike, every day."""
+
+    percent: int
+    service: int | None = None
+
+
+Change = NewMinutes | ExtraDesk | RemovedDesk | NewOpening | HeldBack | MoreDemand
 
 
 def change_week(*, week: CounterWeek, change: Change) -> CounterWeek:
@@ -74,6 +90,8 @@ def change_week(*, week: CounterWeek, change: Change) -> CounterWeek:
             return replace(week, desks=week.desks[:desk] + week.desks[desk + 1 :])
         case NewOpening():
             return _open(week, change)
+        case MoreDemand():
+            return _more(week, change)
         case HeldBack(share=share):
             if not 0 <= share <= MOST_HELD_BACK:
                 raise ChangeRefused(
@@ -84,6 +102,44 @@ def change_week(*, week: CounterWeek, change: Change) -> CounterWeek:
                 week,
                 services=tuple(replace(plan, held_back_share=share) for plan in week.services),
             )
+
+
+def check_more_percent(percent: int) -> None:
+    """ChangeRefused unless `percent` is a change in demand the week can take."""
+    if not FEWEST_MORE_PERCENT <= percent <= MOST_MORE_PERCENT:
+        raise ChangeRefused(
+            _("Give a change from %(fewest)s to %(most)s per cent, for example 30 or −20.")
+            % {
+                "fewest": str(FEWEST_MORE_PERCENT).replace("-", "\N{MINUS SIGN}"),
+                "most": MOST_MORE_PERCENT,
+            }
+        )
+    if percent == 0:
+        raise ChangeRefused(_("Give a change other than 0, for example 30 or −20."))
+
+
+def _more(week: CounterWeek, change: MoreDemand) -> CounterWeek:
+    check_more_percent(change.percent)
+    if change.service is not None and change.service not in {p.service for p in week.services}:
+        raise ChangeRefused(_("The place does not offer that service."))
+    factor = 1 + change.percent / 100
+
+    def scaled(per_day: Mapping[int, float]) -> dict[int, float]:
+        return {weekday: count * factor for weekday, count in per_day.items()}
+
+    return replace(
+        week,
+        services=tuple(
+            replace(
+                plan,
+                bookings_per_day=scaled(plan.bookings_per_day),
+                walk_ins_per_day=scaled(plan.walk_ins_per_day),
+            )
+            if change.service in (None, plan.service)
+            else plan
+            for plan in week.services
+        ),
+    )
 
 
 def _desk(week: CounterWeek, index: int) -> DeskPlan:

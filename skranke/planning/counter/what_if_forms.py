@@ -11,12 +11,16 @@ from skranke.planning.counter.simulation import CounterWeek
 from skranke.planning.counter.what_if import (
     MOST_HELD_BACK,
     Change,
+    ChangeRefused,
     ExtraDesk,
     HeldBack,
+    MoreDemand,
     NewMinutes,
     NewOpening,
     RemovedDesk,
+    check_more_percent,
 )
+from skranke.planning.forms import PercentField
 
 
 class ClockTimeInput(forms.TimeInput):
@@ -156,10 +160,63 @@ class HeldBackForm(WhatIfForm):
         }
 
 
+class DemandForm(WhatIfForm):
+    service = forms.TypedChoiceField(
+        label=_("Service"), coerce=int, required=False, empty_value=None
+    )
+    percent = PercentField(
+        label=_("Change in citizens (%)"),
+        help_text=_(
+            "For example 30 for a passport wave or an election that brings 30 % more, "
+            "−20 for 20 % fewer."
+        ),
+        error_messages={
+            "invalid": _("Give the change as a whole number, for example 30 or −20."),
+            "required": _("Give the expected change in per cent."),
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["service"].choices = [  # type: ignore[attr-defined]
+            ("", _("All services")),
+            *((plan.service, self.services[plan.service].name) for plan in self.week.services),
+        ]
+
+    def clean_percent(self) -> int:
+        percent: int = self.cleaned_data["percent"]
+        try:
+            check_more_percent(percent)
+        except ChangeRefused as refused:
+            raise forms.ValidationError(str(refused)) from refused
+        return percent
+
+    def change(self) -> Change:
+        return MoreDemand(
+            percent=self.cleaned_data["percent"], service=self.cleaned_data["service"]
+        )
+
+    def describe(self) -> str:
+        percent = self.cleaned_data["percent"]
+        service = self.cleaned_data["service"]
+        names = {
+            "percent": abs(percent),
+            "service": self.services[service].name if service is not None else "",
+        }
+        if service is None:
+            if percent > 0:
+                return _("%(percent)d %% more citizens for every service") % names
+            return _("%(percent)d %% fewer citizens for every service") % names
+        if percent > 0:
+            return _("%(percent)d %% more citizens for %(service)s") % names
+        return _("%(percent)d %% fewer citizens for %(service)s") % names
+
+
 # The name each form is submitted under (also its fields' prefix).
 FORMS: dict[str, type[WhatIfForm]] = {
     "minutter": MinutesForm,
     "skranker": DesksForm,
     "aabning": OpeningForm,
     "tilbage": HeldBackForm,
+    "efterspoergsel": DemandForm,
 }

@@ -20,6 +20,7 @@ def compare_weeks(*, today: WeekFigures, changed: WeekFigures) -> list[Compared]
     rows = [
         (_("Booked citizens served on time"), "on_time_share", True),
         (_("Times offered per day"), "times_offered_per_day", False),
+        (_("Times booked per day"), "booked_per_day", False),
         (_("Idle desk time"), "idle_share", True),
         (_("Wait without a booking, median (minutes)"), "walk_in_wait_median", False),
         (_("Wait without a booking, 90th percentile (minutes)"), "walk_in_wait_p90", False),

@@ -1,7 +1,8 @@
 """The forecast: citizens at a place's counter or calls to the telephones,
-per day from a week ago to two weeks ahead, with what actually came on the
-days gone, how far off the forecast has been, and the events a manager
-enters to lift it."""
+per day from a week ago to two weeks ahead with the range each day is
+likely to fall in, what actually came on the days gone, how far off the
+forecast has been beside how far off a perfect one would be, a warning
+when the history is old, and the events a manager enters to lift it."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,8 +20,13 @@ from skranke.contact_centre.models import TopicGroup
 from skranke.core import clock
 from skranke.core.intervals import time_of_minute
 from skranke.core.models import Municipality, Service
-from skranke.planning.demand import Demand, forecast_calls, forecast_visits
-from skranke.planning.forecast import BACKTEST_WEEKS, FEWEST_DAYS, INTERVAL_MINUTES
+from skranke.planning.demand import OLD_AFTER_DAYS, Demand, forecast_calls, forecast_visits
+from skranke.planning.forecast import (
+    BACKTEST_WEEKS,
+    FEWEST_DAYS,
+    INTERVAL_MINUTES,
+    INTERVAL_SHARE,
+)
 from skranke.planning.forms import ForecastEventForm
 from skranke.planning.models import ForecastEvent
 from skranke.planning.views.access import chosen_place, planning_manager
@@ -34,6 +40,8 @@ PHONES = "telefoner"  # ?sted= for the telephones instead of a place's counter
 class DayRow:
     day: date
     expected: float
+    low: int  # the day's count falls within [low, high] on 8 of 10 days
+    high: int
     actual: int | None
     deviation: str  # "+5 %", "−3 %", or "" before the day has passed
     events: list[str]
@@ -173,6 +181,8 @@ def _forecast_context(
         DayRow(
             day=forecast.day,
             expected=forecast.expected,
+            low=forecast.low,
+            high=forecast.high,
             actual=forecast.actual,
             deviation=_deviation(forecast.expected, forecast.actual),
             events=[e.name for e in events if e.first_day <= forecast.day <= e.last_day],
@@ -194,12 +204,18 @@ def _forecast_context(
     ]
     day = next(forecast for forecast in days if forecast.day == chosen)
     intervals = _open_intervals(day.by_interval.tolist())
+    history_last = demand.history_end - timedelta(days=1)
+    days_old = (today - history_last).days
     return {
         "demand": demand,
-        "history_last": demand.history_end - timedelta(days=1),
-        "error_percent": None
-        if demand.forecast.backtest_error is None
-        else demand.forecast.backtest_error * 100,
+        "history_last": history_last,
+        "history_days_old": days_old,
+        "history_weeks_old": days_old // 7,
+        "history_is_old": days_old > OLD_AFTER_DAYS,
+        "error_percent": _percent(demand.forecast.backtest_error),
+        "noise_floor_percent": _percent(demand.forecast.noise_floor),
+        "last_week_percent": _percent(demand.forecast.last_week_error),
+        "interval_in_ten": round(INTERVAL_SHARE * 10),
         "rows": rows,
         "chart": chart,
         "chart_days": chart_days,
@@ -214,6 +230,10 @@ def _forecast_context(
             counts=True,
         ),
     }
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else share * 100
 
 
 def _default_day(days: list[date], today: date) -> date:

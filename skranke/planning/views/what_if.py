@@ -1,6 +1,7 @@
 """What if: the manager changes one thing about a place's week (a
 service's minutes, a desk, the opening hours or a Saturday, times held
-back for the same day) and sees the simulated week with and without it.
+back for the same day, more or fewer citizens) and sees the simulated
+week with and without it.
 
 A GET page: nothing is changed by looking, so a scenario can be
 bookmarked and sent to a colleague."""
