@@ -1,13 +1,19 @@
 """The demo's satisfaction surveys, shaped like Hvidovre's two surveys of
 mandatory booking in 2019 (MISSION.md § 3): the yes-counts of each
-question exactly, the answers shuffled over the month."""
+question exactly, the answers shuffled over the month, and about each
+service as many as its share of the month's visits (a survey goes to the
+citizens who came: Vielse's 72 visits a year do not answer as often as
+the passports' 9,902)."""
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from skranke.core import clock
 from skranke.core.models import Location, Service
+from skranke.demo.contact_year import deal
+from skranke.queueing.models import Visit
 from skranke.surveys.models import Answer
 
 
@@ -41,9 +47,11 @@ def survey_answers(
     waves: list[SurveyWave],
     location: Location,
     services: dict[str, Service],
+    visits: list[Visit],
 ) -> list[Answer]:
     """Each wave's answers with its yes-counts exactly, shuffled, about the
-    services booking was needed for."""
+    services booking was needed for, dealt out as the wave's month's
+    `visits` of those services were."""
     bookable = [
         service
         for service in services.values()
@@ -51,6 +59,12 @@ def survey_answers(
     ]
     answers = []
     for wave in waves:
+        about = _services_as_visited(
+            rng=rng,
+            bookable=bookable,
+            answers=wave.answers,
+            visited=Counter(visit.service_id for visit in visits if visit.day.month == wave.month),
+        )
         unhappy = wave.answers - wave.satisfied
         satisfaction = (
             [5] * (wave.satisfied * 3 // 5)
@@ -75,12 +89,12 @@ def survey_answers(
             _exactly(rng, wave.answers, wave.knew_required),
             strict=True,
         )
-        for rating, on_time, easy, booked_via, knew in columns:
+        for (rating, on_time, easy, booked_via, knew), service in zip(columns, about, strict=True):
             day = date(year, wave.month, rng.randint(1, 28))
             answers.append(
                 Answer(
                     location=location,
-                    service=rng.choice(bookable),
+                    service=service,
                     source=Answer.Source.LINK,
                     answered_at=datetime.combine(day, time(12), tzinfo=clock.LOCAL_ZONE)
                     + timedelta(minutes=rng.randint(0, 480)),
@@ -92,6 +106,20 @@ def survey_answers(
                 )
             )
     return answers
+
+
+def _services_as_visited(
+    *, rng: random.Random, bookable: list[Service], answers: int, visited: Counter[int]
+) -> list[Service]:
+    """`answers` services, each as often as its share of `visited` (visits
+    by service id), shuffled; evenly if none of them had a visit."""
+    weights = [float(visited[service.pk]) for service in bookable]
+    if not any(weights):
+        weights = [1.0] * len(bookable)
+    counts = deal(total=answers, weights=weights)
+    about = [service for service, count in zip(bookable, counts, strict=True) for _ in range(count)]
+    rng.shuffle(about)
+    return about
 
 
 def _exactly(rng: random.Random, answers: int, yes: int | None) -> list[str]:

@@ -4,11 +4,13 @@ chapter). Cells hold numbers as numbers; the CSV writer turns them into
 decimal commas, the workbook keeps them numbers."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
+from skranke.booking.models import Booking
 from skranke.stats.labels import GROUP_NAMES, KIND_NAMES, LEFT_OUT_NAMES, OUTCOME_NAMES
 from skranke.stats.overview import Overview
 from skranke.stats.report import AnnualReport
+from skranke.stats.report_charts import quarter_names
+from skranke.stats.report_tables import answer_bands, service_rows
 from skranke.stats.robust import REASONS, TimeFigure
 from skranke.stats.spreadsheet import Sheet, Table
 from skranke.surveys.results import survey_questions
@@ -36,6 +38,18 @@ def time_header(name: str) -> list[object]:
         _("%(figure)s: 80th percentile, minutes") % {"figure": name},
         _("%(figure)s: 90th percentile, minutes") % {"figure": name},
         _("%(figure)s: mean, minutes") % {"figure": name},
+    ]
+
+
+def time_columns() -> list[object]:
+    """time_header's columns for a table whose rows name the figure."""
+    return [
+        _("Times used"),
+        *[_("Left out, %(reason)s") % {"reason": LEFT_OUT_NAMES[r]} for r in REASONS],
+        _("Median, minutes"),
+        _("80th percentile, minutes"),
+        _("90th percentile, minutes"),
+        _("Mean, minutes"),
     ]
 
 
@@ -91,18 +105,34 @@ def overview_sheets(overview: Overview, *, names: dict[object, str]) -> list[She
                     + [[step.label, step.visits] for step in overview.steps],
                 ),
             ],
+            title=f"{_('Statistics')}: {overview.period.label}",
         )
     ]
 
 
+def report_title(report: AnnualReport) -> str:
+    return _("Citizen service annual report %(year)s, %(name)s") % {
+        "year": report.year,
+        "name": report.municipality.name,
+    }
+
+
 def report_sheets(report: AnnualReport) -> list[Sheet]:
     """The annual report, a sheet per chapter, with the same numbers as
-    its page and JSON."""
+    its page and JSON, each under the report's title."""
+    title = report_title(report)
+    return [
+        Sheet(sheet.name, sheet.tables, title=f"{title}: {sheet.name}")
+        for sheet in _chapters(report)
+    ]
+
+
+def _chapters(report: AnnualReport) -> list[Sheet]:
     year, previous = report.year, report.year - 1
     figures = report.visit_figures
-    quarters = [pgettext("quarter of a year", "Q%(quarter)d") % {"quarter": q} for q in range(1, 5)]
+    quarters = quarter_names()
     calls = report.calls
-    within = calls.answered_within
+    channels = dict(Booking.Channel.choices)
     return [
         Sheet(
             _("Overall figures"),
@@ -143,12 +173,7 @@ def report_sheets(report: AnnualReport) -> list[Sheet]:
                     ]
                     + [[_("Total"), sum(report.previous_by_quarter), sum(report.by_quarter)]],
                 ),
-                Table(
-                    _("Visits per service"),
-                    [[_("Service"), _("Slug"), year, previous]]
-                    + [[row.name, row.slug, row.visits, row.previous] for row in report.by_service]
-                    + [[_("Total"), "", report.visits, sum(report.previous_by_quarter)]],
-                ),
+                Table(_("Visits per service"), _service_rows(report)),
                 Table(
                     _("Beside the visits"),
                     [
@@ -164,7 +189,7 @@ def report_sheets(report: AnnualReport) -> list[Sheet]:
                 Table(
                     _("Waiting and service times, in minutes"),
                     [
-                        [_("Figure"), *time_header("")[: len(REASONS) + 1], *time_header("")[-4:]],
+                        [_("Figure"), *time_columns()],
                         [_("Wait (arrival to call)"), *time_cells(figures.wait)],
                         [_("Service time (start to end)"), *time_cells(figures.service_time)],
                     ],
@@ -185,7 +210,10 @@ def report_sheets(report: AnnualReport) -> list[Sheet]:
                         ],
                         [_("Came in time"), report.bookings.arrived_in_time],
                         [_("Did not come"), report.bookings.by_status.get("no_show", 0)],
-                        *[[channel, n] for channel, n in report.bookings.by_channel.items()],
+                        *[
+                            [_("Booked via: %(channel)s") % {"channel": channels.get(key, key)}, n]
+                            for key, n in report.bookings.by_channel.items()
+                        ],
                     ],
                 ),
                 Table(_("Satisfaction surveys"), _survey_rows(report)),
@@ -195,20 +223,38 @@ def report_sheets(report: AnnualReport) -> list[Sheet]:
             _("Telephone"),
             [
                 Table(
+                    _("Key figures against their targets"),
+                    [[_("Key figure"), _("Result, %"), _("Target, %"), _("Met")]]
+                    + [
+                        [
+                            figure.name,
+                            _rounded(figure.value),
+                            figure.target,
+                            _("not measured")
+                            if figure.met is None
+                            else _("met")
+                            if figure.met
+                            else _("not met"),
+                        ]
+                        for figure in report.key_figures
+                    ],
+                ),
+                Table(
                     _("The switchboard"),
                     [
-                        [_("Figure"), year],
+                        [_("Figure"), year, _("Of the answered, %")],
                         [_("Calls offered"), calls.offered],
                         [_("Answered"), calls.answered],
-                        [_("Answered within 10 s"), within.get(10, 0)],
-                        [_("Answered after 10–60 s"), within.get(60, 0) - within.get(10, 0)],
-                        [_("Answered after more than 60 s"), calls.answered - within.get(60, 0)],
+                        *[
+                            [name, count, _rounded(percent)]
+                            for name, count, percent in answer_bands(report)
+                        ],
                         [_("Abandoned"), calls.abandoned],
                     ],
                 ),
                 Table(
                     _("Per quarter"),
-                    [["", *quarters]]
+                    [[_("Key figure"), *quarters]]
                     + [
                         [
                             _("First-contact resolution, %(name)s") % {"name": name},
@@ -258,16 +304,55 @@ def report_sheets(report: AnnualReport) -> list[Sheet]:
                     [
                         [_("Figure"), year],
                         [
-                            _("staff on 1 January (full-time equivalents)"),
-                            float(report.figures.staff_fte)
-                            if report.figures and report.figures.staff_fte is not None
-                            else None,
+                            _("Staff on 1 January (full-time equivalents)"),
+                            # A Decimal: the workbook keeps its two decimals.
+                            report.figures.staff_fte if report.figures else None,
                         ],
                     ],
                 )
             ],
         ),
     ]
+
+
+def _service_rows(report: AnnualReport) -> list[Row]:
+    """This year and the year before, then the earlier years Skranke
+    counted (newest first), and this year's share."""
+    year, previous = report.year, report.year - 1
+    earlier = [counted for counted in reversed(report.counted_years) if counted < previous]
+    rows: list[Row] = [
+        [
+            _("Service"),
+            _("Slug"),
+            year,
+            previous,
+            *earlier,
+            _("Share of %(year)s, %%") % {"year": year},
+        ]
+    ]
+    for row, line in zip(report.by_service, service_rows(report), strict=True):
+        counted = dict(zip(report.counted_years, line.by_year, strict=True))
+        rows.append(
+            [
+                row.name,
+                row.slug,
+                row.visits,
+                row.previous,
+                *[counted[before] for before in earlier],
+                _rounded(line.percent),
+            ]
+        )
+    totals = {totals.year: totals.visits for totals in report.series}
+    rows.append(
+        [
+            _("Total"),
+            "",
+            report.visits,
+            sum(report.previous_by_quarter),
+            *[totals[before] for before in earlier],
+        ]
+    )
+    return rows
 
 
 def _survey_rows(report: AnnualReport) -> list[Row]:

@@ -20,13 +20,17 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 from skranke.contact_centre.kpis import (
     CallFigures,
     ContactFigures,
+    Kpis,
+    Target,
     contact_figures_by_quarter,
     count_calls,
+    targets_for,
+    targets_of,
 )
 from skranke.contact_centre.models import TopicGroup
 from skranke.core import clock
 from skranke.core.models import Location, Municipality, Service
-from skranke.core.periods import period_containing
+from skranke.core.periods import Period, period_containing
 from skranke.information_and_cash_desks.models import Tally
 from skranke.queueing.models import Visit
 from skranke.stats.bookings import (
@@ -94,10 +98,30 @@ class AnnualReport:
     survey_by_quarter: list[SurveyFigures | None]
     survey_response: Share
     texts: dict[str, str] = field(default_factory=dict)
+    # The contact centre's targets against the year, as its own page
+    # reckons them.
+    key_figures: list[Target] = field(default_factory=list)
 
     @property
     def visits(self) -> int:
         return self.visit_figures.visits
+
+    @property
+    def counted_years(self) -> list[int]:
+        """The years of the series that Skranke counted visits in, and so
+        has per service (a year entered by hand has only its total)."""
+        return [totals.year for totals in self.series if not totals.entered and totals.visits]
+
+    @property
+    def answer_bands(self) -> list[int]:
+        """Answered calls within 10 s, after 10–60 s and after more than
+        60 s, as the centre's own report bands them."""
+        within = self.calls.answered_within
+        return [
+            within.get(10, 0),
+            within.get(60, 0) - within.get(10, 0),
+            self.calls.answered - within.get(60, 0),
+        ]
 
     @property
     def assisted_self_service(self) -> int:
@@ -105,7 +129,7 @@ class AnnualReport:
 
     def as_json(self) -> dict[str, object]:
         calls = self.calls
-        within = calls.answered_within
+        within_10s, from_10_to_60s, after_60s = self.answer_bands
         return {
             "year": self.year,
             "municipality": self.municipality.name,
@@ -140,13 +164,23 @@ class AnnualReport:
             "phone": {
                 "offered": calls.offered,
                 "answered": calls.answered,
-                "answered_within_10s": within.get(10, 0),
-                "answered_10_to_60s": within.get(60, 0) - within.get(10, 0),
-                "answered_after_60s": calls.answered - within.get(60, 0),
+                "answered_within_10s": within_10s,
+                "answered_10_to_60s": from_10_to_60s,
+                "answered_after_60s": after_60s,
                 "abandoned": calls.abandoned,
                 "abandoned_after_target": calls.abandoned_after_target,
                 "answered_within_target": calls.answered_within_target,
             },
+            "key_figures": [
+                {
+                    "name": figure.name,
+                    "percent": None if figure.value is None else round(figure.value, 1),
+                    "target_percent": figure.target,
+                    "at_most": figure.at_most,
+                    "met": figure.met,
+                }
+                for figure in self.key_figures
+            ],
             "first_contact_resolution_by_quarter": {
                 name: [None if share is None else round(share, 1) for share in shares]
                 for name, shares in self.first_contact_by_quarter.items()
@@ -211,7 +245,8 @@ def build_annual_report(
         for row in YearFigures.objects.filter(municipality=municipality, year__in=series_years)
     }
     tallies = _tallies_by_year(location_ids=location_ids, years=series_years)
-    calls = count_calls(municipality=municipality, period=period_containing(kind="year", day=first))
+    the_year = period_containing(kind="year", day=first)
+    calls = count_calls(municipality=municipality, period=the_year)
     contacts = contact_figures_by_quarter(municipality=municipality, year=year)
     starts = datetime.combine(first, time(0), tzinfo=clock.LOCAL_ZONE)
     ends = datetime.combine(end, time(0), tzinfo=clock.LOCAL_ZONE)
@@ -264,6 +299,9 @@ def build_annual_report(
             text.chapter: text.text
             for text in ChapterText.objects.filter(municipality=municipality, year=year)
         },
+        key_figures=_key_figures(
+            municipality=municipality, period=the_year, calls=calls, by_group=contacts
+        ),
     )
 
 
@@ -360,6 +398,39 @@ def _first_contact(
         for group in groups
         if group.pk in by_group
     }
+
+
+def _key_figures(
+    *,
+    municipality: Municipality,
+    period: Period,
+    calls: CallFigures,
+    by_group: dict[int | None, list[ContactFigures]],
+) -> list[Target]:
+    """The contact centre's targets met or not, by the contact centre's
+    own rules (targets_of), from the year's figures the report already
+    has: first-contact resolution over the groups marked for the target,
+    or over every contact when none is."""
+    groups = list(TopicGroup.objects.filter(municipality=municipality, first_contact_target=True))
+    chosen: set[int | None] = {group.pk for group in groups} if groups else set(by_group)
+    everything, targeted = ContactFigures(), ContactFigures()
+    for key, quarters in by_group.items():
+        everything = sum(quarters, everything)
+        if key in chosen:
+            targeted = sum(quarters, targeted)
+    return targets_of(
+        Kpis(
+            period=period,
+            group=None,
+            targets=targets_for(municipality=municipality),
+            calls=calls,
+            contacts=everything,
+            target_contacts=targeted,
+            target_groups=groups,
+            steps=[],
+            calls_known=True,
+        )
+    )
 
 
 def _quarter_sums(by_group: dict[int | None, list[ContactFigures]], name: str) -> list[int]:
