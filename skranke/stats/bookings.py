@@ -95,10 +95,12 @@ def read_bookings(
     end: date,
     kind: str = Service.Kind.IN_PERSON,
     service_ids: Iterable[int] | None = None,
+    desk_ids: Iterable[int] | None = None,
 ) -> BookingTable:
     """Bookings for services of `kind` whose time falls on [first, end), with
     the arrival and start of their first visit (there is at most one): one
-    query, the times as seconds computed by the database."""
+    query, the times as seconds computed by the database. `desk_ids` keeps
+    the bookings that hold those desks."""
     starts = datetime.combine(first, time(0), tzinfo=clock.LOCAL_ZONE)
     ends = datetime.combine(end, time(0), tzinfo=clock.LOCAL_ZONE)
     bookings = Booking.objects.filter(
@@ -106,6 +108,8 @@ def read_bookings(
     )
     if service_ids is not None:
         bookings = bookings.filter(service_id__in=list(service_ids))
+    if desk_ids is not None:
+        bookings = bookings.filter(desk_id__in=list(desk_ids))
     fields = ("service_id", "starts_at", "status", "channel", "lead", "moves", "arrived", "started")
     service, start, status, channel, lead, moves, arrived, started = fetch_columns(
         bookings.annotate(

@@ -10,6 +10,7 @@ trusted (statistics' robust.py reasons) add no busy minutes.
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -58,12 +59,20 @@ class DeskFigures:
 
 
 def measure_desks(
-    *, locations: list[Location], rows: VisitTable, first: date, end: date
+    *,
+    locations: list[Location],
+    rows: VisitTable,
+    first: date,
+    end: date,
+    desk_ids: Collection[int] | None = None,
 ) -> DeskFigures:
+    """The figures of the locations' counter desks, or of `desk_ids` only
+    (the caller gives the rows of those desks)."""
     staffed: defaultdict[tuple[int, int], float] = defaultdict(float)
     for location in locations:
         for desk, hour, minutes in _staffed(location=location, first=first, end=end):
-            staffed[(desk, hour)] += minutes
+            if desk_ids is None or desk in desk_ids:
+                staffed[(desk, hour)] += minutes
     busy = _busy_by_desk_and_hour(rows)
     desks = {desk for desk, _hour in staffed} | {desk for desk, _hour in busy}
     hours = {hour for _desk, hour in staffed} | {hour for _desk, hour in busy}
@@ -74,6 +83,8 @@ def measure_desks(
         service__kind=Service.Kind.IN_PERSON,
         desk__isnull=False,
     ).exclude(status=Booking.Status.CANCELLED)
+    if desk_ids is not None:
+        booked = booked.filter(desk_id__in=list(desk_ids))
     totals = booked.aggregate(seconds=Sum(SecondsBetween("start", "end")), count=Count("pk"))
     return DeskFigures(
         by_desk={

@@ -1,7 +1,15 @@
-"""The statistics page's figures for one choice of places, period and
-service: everything read once (two queries for visits and bookings, one
-each for telephone meetings and tallies) and then measured in memory."""
+"""The statistics page's figures for one choice of places, period,
+service and desk: everything read once (two queries for visits and
+bookings, one each for telephone meetings and tallies) and then measured
+in memory.
 
+Chosen by desk, the figures are those of the citizens that desk served:
+every visit row at it counts, a citizen transferred to it too (the page
+over all desks counts a transferred citizen once, at the first desk), and
+the bookings are those that held it. Tallies, surveys and telephone
+meetings are not kept per desk; they stay the places'."""
+
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +31,8 @@ from skranke.stats.bookings import (
 from skranke.stats.desks import DeskFigures, measure_desks
 from skranke.stats.kept_figures import keep_figures
 from skranke.stats.visits import VisitFigures, measure_visits, measure_visits_by, read_visits
+from skranke.stats.wait_distribution import WaitShares, measure_wait_distribution
+from skranke.stats.week_hours import WeekHours, measure_week_hours
 from skranke.surveys.results import (
     Share,
     SurveyFigures,
@@ -56,6 +66,8 @@ class Overview:
     survey_by_service: dict[object, SurveyFigures]
     survey_response: Share
     desks: DeskFigures
+    wait_shares: dict[str, WaitShares]  # wait_distribution.GROUPS
+    week_hours: WeekHours
 
 
 def read_overview(
@@ -65,12 +77,14 @@ def read_overview(
     service_ids: Iterable[int] | None,
     group_by: str,
     on_time_minutes: int,
+    desk_ids: Iterable[int] | None = None,
 ) -> Overview:
     """build_overview's figures; those of a period that is over are kept
     (kept_figures.py) and computed again only when their data change."""
     services = None if service_ids is None else sorted(service_ids)
+    desks = None if desk_ids is None else sorted(desk_ids)
     return keep_figures(
-        name=repr(("overview", period.kind, services, group_by, on_time_minutes)),
+        name=repr(("overview", period.kind, services, desks, group_by, on_time_minutes)),
         location_ids=location_ids,
         first=period.first,
         end=period.end,
@@ -80,6 +94,7 @@ def read_overview(
             service_ids=services,
             group_by=group_by,
             on_time_minutes=on_time_minutes,
+            desk_ids=desks,
         ),
     )
 
@@ -91,18 +106,21 @@ def build_overview(
     service_ids: Iterable[int] | None,
     group_by: str,
     on_time_minutes: int,
+    desk_ids: Iterable[int] | None = None,
 ) -> Overview:
     if group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
     services = None if service_ids is None else list(service_ids)
+    desk_list = None if desk_ids is None else list(desk_ids)
     rows = read_visits(
         location_ids=location_ids, first=period.first, end=period.end, service_ids=services
     )
+    if desk_list is not None:
+        at_desks = rows.take(np.isin(rows.desk_id, desk_list))
+        rows = dataclasses.replace(at_desks, is_visit=np.ones(len(at_desks), dtype=bool))
+    locations = list(Location.objects.filter(pk__in=location_ids))
     desks = measure_desks(
-        locations=list(Location.objects.filter(pk__in=location_ids)),
-        rows=rows,
-        first=period.first,
-        end=period.end,
+        locations=locations, rows=rows, first=period.first, end=period.end, desk_ids=desk_list
     )
     steps = []
     for starts, since, until in period.steps():
@@ -136,6 +154,7 @@ def build_overview(
                 first=period.first,
                 end=period.end,
                 service_ids=services,
+                desk_ids=desk_list,
             ),
             on_time_minutes=on_time_minutes,
         ),
@@ -154,4 +173,8 @@ def build_overview(
             location_ids=location_ids, starts=period.starts, ends=period.ends
         ),
         desks=desks,
+        wait_shares=measure_wait_distribution(rows),
+        week_hours=measure_week_hours(
+            rows=rows, locations=locations, first=period.first, end=period.end
+        ),
     )

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from skranke.accounts.models import User
@@ -16,9 +15,11 @@ from skranke.accounts.permissions import staff_of_a_municipality
 from skranke.accounts.scoping import visible_locations
 from skranke.booking.models import Booking
 from skranke.core import clock
-from skranke.core.models import Location, Service
-from skranke.core.periods import KINDS, period_containing
-from skranke.stats import labels
+from skranke.core.models import Desk, Location, Service
+from skranke.core.periods import KINDS, Period, period_containing
+from skranke.stats import labels, report_charts
+from skranke.stats.chapter_texts import chapter_text_links
+from skranke.stats.comparison import CHOICES, YEAR_BEFORE, compare_period
 from skranke.stats.counting_week import count_week, week_filename
 from skranke.stats.desks import Usage
 from skranke.stats.export import (
@@ -28,10 +29,28 @@ from skranke.stats.export import (
     report_filename,
     report_sheets,
 )
-from skranke.stats.overview import GROUPINGS, read_overview
+from skranke.stats.headlines import list_headlines
+from skranke.stats.overview import GROUPINGS, Overview, read_overview
+from skranke.stats.overview_tables import (
+    drill_down_link,
+    heat_rows,
+    query_without,
+    wait_marks,
+    wait_rows,
+)
 from skranke.stats.pdf import render_report_pdf
 from skranke.stats.report import AnnualReport, build_annual_report
+from skranke.stats.report_tables import answer_bands, service_rows
 from skranke.stats.spreadsheet import write_workbook
+from skranke.stats.wait_chart import draw_wait_chart
+from skranke.stats.wait_distribution import (
+    BOOKED,
+    EVERYONE,
+    TABLE_MINUTES,
+    UNBOOKED,
+    UNBOOKED_MARK_MINUTES,
+)
+from skranke.stats.week_hours import MIN_WAITS
 from skranke.surveys.results import Share, SurveyFigures, survey_questions
 from skranke.web.chart import draw_chart
 from skranke.web.csv_export import csv_response
@@ -60,6 +79,14 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         Service.objects.filter(municipality=user.municipality, kind=Service.Kind.IN_PERSON)
     )
     service = next((s for s in services if str(s.pk) == request.GET.get("ydelse")), None)
+    desks = list(
+        Desk.objects.filter(
+            location__in=[chosen_place] if chosen_place else locations, kind=Desk.Kind.COUNTER
+        ).select_related("location")
+    )
+    desk = next((d for d in desks if str(d.pk) == request.GET.get("skranke")), None)
+    compare_with = request.GET.get("sammenlign", YEAR_BEFORE)
+    compare_with = compare_with if compare_with in CHOICES else YEAR_BEFORE
     kind = request.GET.get("periode", "month")
     kind = kind if kind in KINDS else "month"
     today = clock.today()
@@ -67,13 +94,23 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     group_by = request.GET.get("gruppering", "service")
     group_by = group_by if group_by in GROUPINGS else "service"
     period = period_containing(kind=kind, day=day)
-    overview = read_overview(
-        location_ids=[chosen_place.pk] if chosen_place else [loc.pk for loc in locations],
-        period=period,
-        service_ids=[service.pk] if service else None,
-        group_by=group_by,
-        on_time_minutes=user.municipality.on_time_minutes,  # type: ignore[union-attr]
-    )
+    on_time_minutes = user.municipality.on_time_minutes  # type: ignore[union-attr]
+    if desk is not None:
+        location_ids = [desk.location_id]
+    else:
+        location_ids = [chosen_place.pk] if chosen_place else [loc.pk for loc in locations]
+
+    def overview_of(chosen: Period) -> Overview:
+        return read_overview(
+            location_ids=location_ids,
+            period=chosen,
+            service_ids=[service.pk] if service else None,
+            group_by=group_by,
+            on_time_minutes=on_time_minutes,
+            desk_ids=[desk.pk] if desk else None,
+        )
+
+    overview = overview_of(period)
     names = labels.group_labels(group_by=group_by, keys=list(overview.groups))
     filename = f"statistik-{period.kind}-{period.first.isoformat()}"
     if request.GET.get("format") == "csv":
@@ -82,6 +119,13 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         return _download(
             write_workbook(sheets=overview_sheets(overview, names=names)), f"{filename}.xlsx"
         )
+    earlier_period = compare_period(period=period, choice=compare_with)
+    earlier = None if earlier_period is None else overview_of(earlier_period)
+    wait_names = {
+        BOOKED: _("With a booking"),
+        UNBOOKED: _("Without a booking"),
+        EVERYONE: _("Everyone"),
+    }
     return render(
         request,
         "stats/overview.html",
@@ -95,9 +139,18 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "place": chosen_place,
             "services": services,
             "service": service,
+            "desk_choices": desks,
+            "desk": desk,
+            "comparisons": CHOICES,
+            "compare_with": compare_with,
+            "earlier_period": earlier_period,
+            "headlines": list_headlines(overview=overview, earlier=earlier),
             "groupings": {key: labels.GROUP_NAMES[key] for key in GROUPINGS},
             "group_by": group_by,
-            "groups": [(names[key], figures) for key, figures in overview.groups.items()],
+            "groups": [
+                (names[key], figures, drill_down_link(request.GET, group_by=group_by, key=key))
+                for key, figures in overview.groups.items()
+            ],
             "kinds_of_visit": [
                 (labels.KIND_NAMES[key], count) for key, count in overview.visits.by_kind.items()
             ],
@@ -106,9 +159,33 @@ def overview_page(request: HttpRequest) -> HttpResponse:
                 for key, count in overview.visits.by_outcome.items()
             ],
             "times": [
-                (_("Wait (arrival to call)"), overview.visits.wait),
+                (_("Wait, everyone"), overview.visits.wait),
+                (
+                    _("Wait, booked (from the booked time if they came early)"),
+                    overview.visits.wait_booked,
+                ),
+                (_("Wait, without a booking"), overview.visits.wait_unbooked),
                 (_("Service time (start to end)"), overview.visits.service_time),
             ],
+            "wait_chart": draw_wait_chart(
+                groups=[(wait_names[key], overview.wait_shares[key]) for key in (BOOKED, UNBOOKED)],
+                marks=wait_marks(on_time_minutes=on_time_minutes),
+            ),
+            "wait_minutes": TABLE_MINUTES,
+            "wait_rows": wait_rows(overview=overview, earlier=earlier, names=wait_names),
+            "booked_within": as_percent(overview.wait_shares[BOOKED].share_within(on_time_minutes)),
+            "unbooked_within": as_percent(
+                overview.wait_shares[UNBOOKED].share_within(UNBOOKED_MARK_MINUTES)
+            ),
+            "on_time_minutes": on_time_minutes,
+            "unbooked_mark": UNBOOKED_MARK_MINUTES,
+            "week_hours": overview.week_hours,
+            "weekday_names": [
+                labels.group_labels(group_by="weekday", keys=[day])[day]
+                for day in overview.week_hours.weekdays
+            ],
+            "heat_rows": heat_rows(week_hours=overview.week_hours),
+            "min_waits": MIN_WAITS,
             "left_out_names": labels.LEFT_OUT_NAMES,
             "lateness": _banded(overview.bookings.lateness, labels.LATENESS_NAMES),
             "arrival": _banded(overview.bookings.arrival, labels.ARRIVAL_NAMES),
@@ -119,8 +196,6 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "channels": _channels(overview.bookings.by_channel),
             "topics": _by_service_name(overview.phone_meetings.by_topic),
             "group_name": labels.GROUP_NAMES[group_by],
-            "within_10": as_percent(overview.visits.wait.within_10),
-            "within_20": as_percent(overview.visits.wait.within_20),
             "chart": draw_chart(
                 labels=[step.label for step in overview.steps],
                 values=[step.visits for step in overview.steps],
@@ -128,7 +203,6 @@ def overview_page(request: HttpRequest) -> HttpResponse:
                 counts=True,
             ),
             "on_time_percent": as_percent(overview.bookings.on_time_share),
-            "no_show_percent": as_percent(overview.bookings.no_show_share),
             "desks": overview.desks,
             "offered_hours": overview.desks.offered_minutes / 60,
             "booked_hours": overview.desks.booked_minutes / 60,
@@ -136,6 +210,10 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "desk_usage": _usage(
                 overview.desks.by_desk,
                 labels.group_labels(group_by="desk", keys=list(overview.desks.by_desk)),
+                links={
+                    key: drill_down_link(request.GET, group_by="desk", key=key)
+                    for key in overview.desks.by_desk
+                },
             ),
             "hour_usage": _usage(
                 overview.desks.by_hour,
@@ -144,22 +222,28 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "survey_shares": survey_shares(overview.survey),
             "survey_rows": _by_service_name(overview.survey_by_service),
             "query": request.GET.urlencode(),
+            "all_services": query_without(request.GET, "ydelse"),
+            "all_desks": query_without(request.GET, "skranke"),
         },
     )
 
 
 def _usage(
-    usage: dict[int, Usage], names: dict[object, str]
-) -> list[tuple[str, float, float | None, float | None]]:
+    usage: dict[int, Usage],
+    names: dict[object, str],
+    *,
+    links: Mapping[int, str | None] | None = None,
+) -> list[tuple[str, float, float | None, float | None, str | None]]:
     """Rows for the staffed desks and hours only: a visit forgotten into
     the evening makes an hour busy that nobody staffed, which says nothing
-    about idle time."""
+    about idle time. `links`: each row's drill-down, if it has one."""
     return [
         (
             names[key],
             figures.staffed / 60,
             as_percent(figures.busy_share),
             as_percent(figures.idle_share),
+            (links or {}).get(key),
         )
         for key, figures in usage.items()
         if figures.staffed
@@ -252,16 +336,15 @@ def report_page(request: HttpRequest, year: int, extension: str = "") -> HttpRes
     if extension == "pdf":
         pdf = render_report_pdf(request=request, context=_report_context(report))
         return _download(pdf, report_filename(report, "pdf"))
-    return render(request, "stats/report.html", _report_context(report))
+    context = _report_context(report)
+    context["chapter_links"] = chapter_text_links(user=user, year=year)
+    return render(request, "stats/report.html", context)
 
 
 def _report_context(report: AnnualReport) -> dict[str, object]:
     year = report.year
     as_json = report.as_json()
-    quarter_names = [
-        str(pgettext("quarter of a year", "Q%(quarter)d") % {"quarter": quarter})
-        for quarter in range(1, 5)
-    ]
+    quarter_names = report_charts.quarter_names()
     bookings = report.bookings
     kept = sum(bookings.by_channel.values())
     return {
@@ -272,9 +355,9 @@ def _report_context(report: AnnualReport) -> dict[str, object]:
         "quarters": list(
             zip(quarter_names, report.previous_by_quarter, report.by_quarter, strict=True)
         ),
-        "quarter_chart": draw_chart(
-            labels=quarter_names, values=list(report.by_quarter), target=None, counts=True
-        ),
+        "charts": report_charts.draw_report_charts(report),
+        "service_rows": service_rows(report),
+        "answer_bands": answer_bands(report),
         "times": [
             (_("Wait (arrival to call)"), report.visit_figures.wait),
             (_("Service time (start to end)"), report.visit_figures.service_time),

@@ -6,15 +6,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import translation
 from pytest_django.live_server_helper import LiveServer
 
 from skranke.core import clock
-from skranke.core.models import Location, Service
+from skranke.core.models import Desk, Location, Service
 from skranke.demo.loading import load_demo_data
 from skranke.information_and_cash_desks.models import Tally
 from tests.browser.conftest import assert_accessible, assert_answer_first, has_horizontal_scroll
 from tests.browser.test_contact_centre import sign_in
-from tests.stats.visits import make_visit
+from tests.stats.visits import make_booking, make_visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,6 +94,60 @@ def test_the_statistics_give_the_answer_first(
     page.get_by_text("Hvordan de bestilte, hvornår de kom, og hvor længe før").click()
     page.get_by_text("Bestilt i forvejen").wait_for()
     assert_accessible(page)
+
+
+def test_a_manager_sees_the_waits_the_hours_of_the_week_and_one_desk(
+    demo_with_visits: None, live_server: LiveServer, page: Any
+) -> None:
+    town_hall = Location.objects.get(slug="raadhuset")
+    passport = Service.objects.get(slug="pas")
+    desk = Desk.objects.filter(location=town_hall, kind=Desk.Kind.COUNTER).order_by("name")[0]
+    tuesday = datetime(2025, 3, 4, 11, 0, tzinfo=clock.LOCAL_ZONE)
+    for minutes in (1, 2, 3, 9):  # booked: three of four called within 5 minutes
+        booking = make_booking(location=town_hall, service=passport, start=tuesday, desk=desk)
+        make_visit(
+            location=town_hall,
+            service=passport,
+            arrived=tuesday,
+            waited=minutes,
+            booking=booking,
+            desk=desk,
+        )
+    sign_in(page, live_server.url, "leder")
+    page.goto(live_server.url + "/personale/statistik/?periode=year&dato=2025-03-03")
+    page.get_by_text(
+        "Med bestilt tid: 75 % blev kaldt senest 5 minutter efter deres tid."
+    ).wait_for()
+    chart = page.get_by_role("img", name="Hvor længe borgerne ventede")
+    assert chart.count() == 1
+    heat_map = page.get_by_role("table", name="Besøg pr. time, i gennemsnit pr. åbningsdag")
+    assert heat_map.get_by_role("row", name="11–12").count() == 1
+    page.get_by_text("Ventetid uden bestilt tid pr. time og ugedag").click()
+    page.get_by_role("table", name="Ventetid uden bestilt tid, median, minutter").wait_for()
+    page.get_by_text("Ventetidernes tal og perioden, der sammenlignes med").click()
+    assert page.locator(".kpi-earlier").first.inner_text() == "2024: 0"
+    assert_accessible(page)
+    assert empty_headings(page) == []
+    # Every shade of the hour tables, open: axe decides each cell's
+    # contrast (none left undecided, as it may leave text over a shade).
+    shades = page.evaluate(
+        "() => axe.run('.heat-map', {runOnly: ['color-contrast']})"
+        ".then(r => [r.violations.length, r.incomplete.length, r.passes[0].nodes.length])"
+    )
+    assert shades[:2] == [0, 0]
+    assert shades[2] > 20
+
+    page.get_by_label("Opdel efter").select_option("desk")
+    page.get_by_role("button", name="Vis").click()
+    with translation.override("da"):
+        desk_name = str(desk)  # "Borgerservice Rådhuset – Skranke 1"
+    page.get_by_role("link", name=desk_name).first.click()
+    page.get_by_role("heading", name=f"2025 · {desk_name}").wait_for()
+    assert page.get_by_role("row", name="Besøg 4").count() == 1
+    assert page.get_by_role("link", name="Alle skranker").count() == 1
+    assert_accessible(page)
+    page.evaluate("document.body.style.zoom = '200%'")
+    assert not has_horizontal_scroll(page)
 
 
 def test_the_tally_page_counts_with_the_keyboard(

@@ -4,20 +4,22 @@ hold the figures in the shape Danish spreadsheets read."""
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 
 from skranke.accounts.models import Role, User
 from skranke.contact_centre.models import Contact, Topic, TopicGroup
 from skranke.core import clock
-from skranke.core.models import Location, Service
+from skranke.core.models import Desk, Location, Service
 from skranke.information_and_cash_desks.models import Tally
 from skranke.queueing.models import Visit
 from tests.booking.test_staff_booking import member
-from tests.stats.visits import make_visit
+from tests.stats.visits import make_booking, make_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +264,171 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_counting_week(
     (row,) = rows[1:]
     assert row[2] == "'" + passport.name_da
     assert row[4] == "1"
+
+
+def test_the_waits_of_booked_citizens_and_of_those_without_a_booking_are_shown_apart(
+    centre: Location, passport: Service, postal_vote: Service, staff_client: StaffClient
+) -> None:
+    # Booked citizens called 2, 4, 6 and 8 minutes after their time: half
+    # within the municipality's 5 minutes. Without a booking: 10, 15, 25
+    # and 30 minutes, half within 20. Pooled, the halves would hide which
+    # group waits.
+    for minutes in (2, 4, 6, 8):
+        booking = make_booking(location=centre, service=passport, start=MONDAY_TEN)
+        make_visit(
+            location=centre, service=passport, arrived=MONDAY_TEN, waited=minutes, booking=booking
+        )
+    for minutes in (10, 15, 25, 30):
+        make_visit(location=centre, service=postal_vote, arrived=MONDAY_TEN, waited=minutes)
+    manager = staff_client(member(Role.MANAGER, centre))
+    page = manager.get("/personale/statistik/", {"periode": "week", "dato": "2026-12-07"})
+    text = page.content.decode()
+    assert "With a booking: 50 % called within 5 minutes of their time." in text
+    assert "Without a booking: 50 % waited at most 20 minutes." in text
+    rows = {(name, period): shares for name, period, _waits, shares in page.context["wait_rows"]}
+    assert page.context["wait_minutes"] == (5, 10, 15, 20, 30, 45, 60)
+    assert rows[("With a booking", "Week 50, 2026")] == [
+        50.0,
+        100.0,
+        100.0,
+        100.0,
+        100.0,
+        100.0,
+        100.0,
+    ]
+    assert rows[("Without a booking", "Week 50, 2026")] == [0.0, 25.0, 50.0, 50.0, 100.0, 100, 100]
+    chart = page.context["wait_chart"]
+    assert [line.name for line in chart.lines] == ["With a booking", "Without a booking"]
+    assert [mark.label for mark in chart.marks] == [
+        "With a booking: 5 min.",
+        "Without a booking: 20 min.",
+    ]
+    assert text.count("<polyline") == 2
+    headlines = {headline.name: headline.value for headline in page.context["headlines"]}
+    assert headlines["Wait, median, booked"] == 5.0
+    assert headlines["Wait, median, without a booking"] == 20.0
+    assert headlines["Without a booking, waited at most 20 minutes"] == 50.0
+
+
+def test_the_hours_of_the_week_show_visits_per_open_day_and_the_queues_wait(
+    centre: Location, passport: Service, staff_client: StaffClient
+) -> None:
+    # Two Mondays and one Tuesday in December 2026: Monday 10-11 has eight
+    # visits over the month's four Mondays (2 a day), Tuesday 14-15 one
+    # visit over five Tuesdays (0.2 a day). The wait is the queue's: the
+    # two booked citizens' waits, long or short, are not in it.
+    for minutes in (30, 60):
+        booking = make_booking(location=centre, service=passport, start=MONDAY_TEN)
+        make_visit(
+            location=centre, service=passport, arrived=MONDAY_TEN, waited=minutes, booking=booking
+        )
+    for week in (0, 1):
+        for _ in range(3):
+            make_visit(
+                location=centre,
+                service=passport,
+                arrived=MONDAY_TEN + timedelta(weeks=week, minutes=10),
+                waited=4 + week * 4,
+            )
+    make_visit(location=centre, service=passport, arrived=MONDAY_TEN + timedelta(days=1, hours=4))
+    manager = staff_client(member(Role.MANAGER, centre))
+    page = manager.get("/personale/statistik/", {"periode": "month", "dato": "2026-12-07"})
+    grid = page.context["overview"].week_hours
+    assert grid.weekdays == [0, 1, 2, 3, 4]
+    # Closed on Christmas Eve and New Year's Eve (Thursdays) and Christmas Day.
+    assert grid.open_days == [4, 5, 5, 3, 3]
+    assert [row.hour for row in grid.rows] == [10, 11, 12, 13, 14]
+    monday_ten = grid.rows[0].cells[0]
+    assert (monday_ten.visits, monday_ten.per_day, monday_ten.wait_median) == (8, 2.0, 6.0)
+    assert grid.rows[4].cells[1].per_day == 0.2
+    assert grid.rows[4].cells[1].wait_median is None  # one wait is no median
+    text = page.content.decode()
+    assert "<caption>Visits per hour, on average per open day</caption>" in text
+    assert '<td class="align-text-right heat-5">2.0</td>' in text
+    assert '<td class="align-text-right heat-1">0.2</td>' in text
+    assert '<th scope="row">10–11</th>' in text
+
+
+def test_the_figures_stand_beside_the_same_period_a_year_before_or_the_one_chosen(
+    centre: Location, passport: Service, staff_client: StaffClient
+) -> None:
+    for _ in range(3):
+        make_visit(location=centre, service=passport, arrived=MONDAY_TEN)
+    a_year_before = MONDAY_TEN - timedelta(weeks=52)  # Monday 8 December 2025
+    make_visit(location=centre, service=passport, arrived=a_year_before)
+    make_visit(location=centre, service=passport, arrived=MONDAY_TEN - timedelta(weeks=1))
+    manager = staff_client(member(Role.MANAGER, centre))
+
+    def visits_beside(**choice: str) -> tuple[str | None, object, object]:
+        page = manager.get(
+            "/personale/statistik/", {"periode": "week", "dato": "2026-12-09", **choice}
+        )
+        earlier = page.context["earlier_period"]
+        visits = page.context["headlines"][0]
+        assert visits.name == "Visits"
+        return (None if earlier is None else earlier.label, visits.value, visits.earlier)
+
+    assert visits_beside() == ("Week 50, 2025", 3, 1)
+    assert visits_beside(sammenlign="previous") == ("Week 49, 2026", 3, 1)
+    assert visits_beside(sammenlign="none") == (None, 3, None)
+    assert visits_beside(sammenlign="x") == ("Week 50, 2025", 3, 1)
+    page = manager.get("/personale/statistik/", {"periode": "week", "dato": "2026-12-09"})
+    assert re.search(r'<dd class="kpi-earlier">Week 50, 2025: 1\s*</dd>', page.content.decode())
+
+
+def test_a_manager_drills_down_to_one_desk_or_service_of_their_own_places_only(
+    centre: Location,
+    other_place: Location,
+    passport: Service,
+    card: Service,
+    staff_client: StaffClient,
+) -> None:
+    one, two = Desk.objects.filter(location=centre).order_by("name")
+    elsewhere = Desk.objects.create(location=other_place, name="9")
+    passport.locations.add(other_place)
+    first = make_visit(location=centre, service=passport, arrived=MONDAY_TEN, desk=one)
+    make_visit(location=centre, service=card, arrived=MONDAY_TEN, desk=one)
+    make_visit(location=centre, service=card, arrived=MONDAY_TEN, desk=two)
+    # Sent on from desk 1 to desk 2: desk 2 served this citizen too.
+    make_visit(location=centre, service=card, arrived=MONDAY_TEN, desk=two, transferred_from=first)
+    make_visit(location=other_place, service=passport, arrived=MONDAY_TEN, desk=elsewhere)
+    make_booking(location=centre, service=passport, start=MONDAY_TEN, desk=one)
+    make_booking(location=centre, service=passport, start=MONDAY_TEN, desk=two)
+    manager = staff_client(member(Role.MANAGER, centre))
+    week = {"periode": "week", "dato": "2026-12-07"}
+
+    by_desk = manager.get("/personale/statistik/", {**week, "gruppering": "desk"})
+    links = {name: query(link) for name, _figures, link in by_desk.context["groups"]}
+    assert links[str(one)] == {**week, "gruppering": "service", "skranke": str(one.pk)}
+    assert [str(desk) for desk in by_desk.context["desk_choices"]] == [str(one), str(two)]
+
+    drilled = manager.get("/personale/statistik/", {**week, "skranke": str(two.pk)})
+    overview = drilled.context["overview"]
+    assert drilled.context["desk"] == two
+    assert overview.visits.visits == 2
+    assert overview.bookings.bookings == 1
+    assert list(overview.desks.by_desk) == [two.pk]
+    assert overview.desks.offered_minutes == 5 * 5 * 60  # its own shifts: five days of 10-15
+    text = drilled.content.decode()
+    assert "not kept per desk" in text
+    assert 'id="tilfredshed"' not in text
+    assert 'href="?periode=week&amp;dato=2026-12-07">All desks</a>' in text
+
+    not_theirs = manager.get("/personale/statistik/", {**week, "skranke": str(elsewhere.pk)})
+    assert not_theirs.context["desk"] is None
+    assert not_theirs.context["overview"].visits.visits == 3  # all of their own, a transfer once
+
+    by_service = manager.get("/personale/statistik/", week)
+    links = {name: query(link) for name, _figures, link in by_service.context["groups"]}
+    assert links["Pas"] == {**week, "gruppering": "desk", "ydelse": str(passport.pk)}
+    service = manager.get(
+        "/personale/statistik/", {**week, "ydelse": str(card.pk), "gruppering": "desk"}
+    )
+    assert service.context["overview"].visits.visits == 2
+
+
+def query(link: str | None) -> dict[str, str]:
+    """A drill-down link's choices."""
+    assert link is not None
+    assert link.startswith("?")
+    return QueryDict(link[1:]).dict()
