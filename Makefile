@@ -200,6 +200,9 @@ bench: $(VENV)/.bench-installed messages
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.contact_kpis
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.statistics
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.planning
+	$(PY) -m bench.known_truth_erlang
+	$(PY) -m bench.known_truth_forecast
+	$(PY) -m bench.known_truth_minutes
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.rota
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench.access_log
 	$(PY) -m bench.release_morning

@@ -10,6 +10,14 @@ S10  the computations behind them: one simulated week against the issue's
      telephones' hours with Erlang C and Erlang A. (The rota's solve time,
      coverage and hours are bench/rota.py's.)
 
+The demo's figures are information, not targets: they measure the demo
+centre as much as the code. Planning is judged on synthetic centres whose
+truth is known, in bench/known_truth_minutes.py (minutes per service),
+bench/known_truth_forecast.py (the forecast against an oracle) and
+bench/known_truth_erlang.py (Erlang C against pyworkforce, Erlang A
+against ciw, a synthetic year of calls); `make bench` runs them after
+this one.
+
 Results are printed and written to bench/results/planning.json.
 """
 
