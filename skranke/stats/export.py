@@ -6,7 +6,13 @@ decimal commas, the workbook keeps them numbers."""
 from django.utils.translation import gettext as _
 
 from skranke.booking.models import Booking
-from skranke.stats.labels import GROUP_NAMES, KIND_NAMES, LEFT_OUT_NAMES, OUTCOME_NAMES
+from skranke.stats.labels import (
+    GROUP_NAMES,
+    KIND_NAMES,
+    LEFT_OUT_NAMES,
+    OUTCOME_NAMES,
+    name_time_figures,
+)
 from skranke.stats.overview import Overview
 from skranke.stats.report import AnnualReport
 from skranke.stats.report_charts import quarter_names
@@ -190,8 +196,10 @@ def _chapters(report: AnnualReport) -> list[Sheet]:
                     _("Waiting and service times, in minutes"),
                     [
                         [_("Figure"), *time_columns()],
-                        [_("Wait (arrival to call)"), *time_cells(figures.wait)],
-                        [_("Service time (start to end)"), *time_cells(figures.service_time)],
+                        *[
+                            [name, *time_cells(figure)]
+                            for name, figure in name_time_figures(figures)
+                        ],
                     ],
                 ),
             ],

@@ -9,8 +9,8 @@ from django.utils.translation import pgettext_lazy
 from skranke.core.dates import format_day
 from skranke.core.models import Desk, Location, Service, Weekday
 from skranke.queueing.models import Visit
-from skranke.stats.robust import NOT_ENDED_BY_STAFF, OUTLIER, TIMES_WRONG
-from skranke.stats.visits import BOOKED, NO_OUTCOME, WALK_IN, WITHOUT_BOOKING
+from skranke.stats.robust import NOT_ENDED_BY_STAFF, OUTLIER, TIMES_WRONG, TimeFigure
+from skranke.stats.visits import BOOKED, NO_OUTCOME, WALK_IN, WITHOUT_BOOKING, VisitFigures
 
 GROUP_NAMES = {
     "service": _("Service"),
@@ -87,3 +87,15 @@ def _label(group_by: str, key: object) -> str:
             "year": year,
         }
     return str(key)
+
+
+def name_time_figures(figures: VisitFigures) -> list[tuple[str, TimeFigure]]:
+    """The time figures every page, report and sheet lists, in this order:
+    the waits of everyone, of booked citizens and of the rest apart (mixed,
+    the short booked waits hide the walk-ins'), then the service time."""
+    return [
+        (str(_("Wait, everyone")), figures.wait),
+        (str(_("Wait, booked (from the booked time if they came early)")), figures.wait_booked),
+        (str(_("Wait, without a booking")), figures.wait_unbooked),
+        (str(_("Service time (start to end)")), figures.service_time),
+    ]

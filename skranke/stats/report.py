@@ -142,6 +142,8 @@ class AnnualReport:
                 "by_kind": self.visit_figures.by_kind,
                 "by_outcome": self.visit_figures.by_outcome,
                 "wait": self.visit_figures.wait.as_dict(),
+                "wait_booked": self.visit_figures.wait_booked.as_dict(),
+                "wait_unbooked": self.visit_figures.wait_unbooked.as_dict(),
                 "service_time": self.visit_figures.service_time.as_dict(),
             },
             "series": [

@@ -158,15 +158,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
                 (labels.OUTCOME_NAMES[key], count)
                 for key, count in overview.visits.by_outcome.items()
             ],
-            "times": [
-                (_("Wait, everyone"), overview.visits.wait),
-                (
-                    _("Wait, booked (from the booked time if they came early)"),
-                    overview.visits.wait_booked,
-                ),
-                (_("Wait, without a booking"), overview.visits.wait_unbooked),
-                (_("Service time (start to end)"), overview.visits.service_time),
-            ],
+            "times": labels.name_time_figures(overview.visits),
             "wait_chart": draw_wait_chart(
                 groups=[(wait_names[key], overview.wait_shares[key]) for key in (BOOKED, UNBOOKED)],
                 marks=wait_marks(on_time_minutes=on_time_minutes),
@@ -358,10 +350,7 @@ def _report_context(report: AnnualReport) -> dict[str, object]:
         "charts": report_charts.draw_report_charts(report),
         "service_rows": service_rows(report),
         "answer_bands": answer_bands(report),
-        "times": [
-            (_("Wait (arrival to call)"), report.visit_figures.wait),
-            (_("Service time (start to end)"), report.visit_figures.service_time),
-        ],
+        "times": labels.name_time_figures(report.visit_figures),
         "on_time_percent": as_percent(bookings.on_time_share),
         "survey_shares": survey_shares(report.survey),
         "survey_rows": [],
