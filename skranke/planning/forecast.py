@@ -55,6 +55,11 @@ class DayForecast:
     low: int  # the day's count falls within [low, high] on INTERVAL_SHARE of days
     high: int
     by_interval: np.ndarray  # INTERVALS entries, the day's expected count per half hour
+    # How far each half hour's expected count may be off its true mean, as
+    # a share of it (a standard error): the day's level, as far off as the
+    # backtest found (its dispersion), and the half hour's share of the
+    # day, estimated from the history's arrivals on that weekday.
+    interval_error: np.ndarray
     actual: int | None  # once the day has passed
 
 
@@ -96,7 +101,7 @@ def forecast_arrivals(
     """The expected arrivals on each of `days` (open days to come or gone),
     from `arrivals` (moments, seconds since the epoch) on the open
     `history_days`. Days before `today` also get what actually came."""
-    counts, profiles = _count(arrivals=arrivals, history_days=history_days)
+    counts, profiles, weekday_arrivals = _count(arrivals=arrivals, history_days=history_days)
     known = [day for day in history_days if day < min(days, default=today)]
     expected = predict_days(counts={day: counts[day] for day in known}, days=days, lifts=lifts)
     tried = backtest(counts=counts, lifts=lifts, weeks=backtest_weeks)
@@ -110,6 +115,11 @@ def forecast_arrivals(
                 low=low,
                 high=high,
                 by_interval=value * profiles[day.weekday()],
+                interval_error=measure_interval_error(
+                    profile=profiles[day.weekday()],
+                    arrivals=int(weekday_arrivals[day.weekday()]),
+                    dispersion=tried.dispersion,
+                ),
                 actual=counts.get(day) if day < today else None,
             )
         )
@@ -268,10 +278,23 @@ def _smooth(level: np.ndarray, *, horizon: int) -> np.ndarray:
     return np.asarray(fitted.forecast(horizon), dtype=float)
 
 
+def measure_interval_error(*, profile: np.ndarray, arrivals: int, dispersion: float) -> np.ndarray:
+    """Each half hour's relative standard error as an estimate of its mean
+    count: the day's (α, the variance of a day's mean over its square) and
+    the half hour's share's, estimated from `arrivals` on the weekday
+    ((1 − p) / (n p), a multinomial share's). A half hour nobody came in
+    has no error to give: nobody is planned for it."""
+    shares = np.asarray(profile, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_variance = np.where(shares > 0, (1 - shares) / (max(arrivals, 1) * shares), 0.0)
+    return np.sqrt(dispersion + share_variance)
+
+
 def _count(
     *, arrivals: np.ndarray, history_days: Sequence[date]
-) -> tuple[dict[date, int], dict[int, np.ndarray]]:
-    """Arrivals per open day, and each weekday's share per half hour."""
+) -> tuple[dict[date, int], dict[int, np.ndarray], np.ndarray]:
+    """Arrivals per open day, each weekday's share per half hour, and the
+    arrivals on each weekday."""
     day_numbers = local_days(arrivals)
     slots = local_minutes(arrivals) // INTERVAL_MINUTES
     numbers, per_number = np.unique(day_numbers, return_counts=True)
@@ -283,7 +306,7 @@ def _count(
         histogram = np.bincount(slots[weekdays == weekday], minlength=INTERVALS).astype(float)
         total = histogram.sum()
         profiles[weekday] = histogram / total if total else histogram
-    return counts, profiles
+    return counts, profiles, np.bincount(weekdays, minlength=7)
 
 
 def _lift(day: date, lifts: Sequence[Lift]) -> float:

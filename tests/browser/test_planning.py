@@ -44,13 +44,13 @@ def test_a_manager_applies_recommended_minutes_with_the_keyboard(
     assert not has_horizontal_scroll(page)
     page.evaluate("document.body.style.zoom = '100%'")
 
-    button = page.get_by_role("button", name="Brug 26 minutter til Pas")
+    button = page.get_by_role("button", name="Brug 30 minutter til Pas")
     button.focus()
     page.keyboard.press("Enter")
-    page.get_by_text("Pas tager nu 26 minutter (før 20).").wait_for()
+    page.get_by_text("Pas tager nu 30 minutter (før 20).").wait_for()
     assert_accessible(page)
     change = MinutesChange.objects.get()
-    assert (change.old_minutes, change.new_minutes, change.changed_by.username) == (20, 26, "leder")
+    assert (change.old_minutes, change.new_minutes, change.changed_by.username) == (20, 30, "leder")
 
 
 def test_a_manager_simulates_one_more_desk_with_the_keyboard(

@@ -32,10 +32,12 @@ def test_erlang_a_agrees_with_ciw_from_a_small_line_to_a_large_one(index: int) -
 
 
 def test_a_plan_from_the_forecast_holds_at_the_true_load_and_is_not_padded() -> None:
-    # Four weeks forecast from the twelve before them only, judged at the
-    # half hours' true means. The bench's 40 weeks: see docs/planning.md.
+    # Four weeks forecast from the twelve before them only, planned with
+    # the margin for the forecast's error and judged at the half hours'
+    # true means (planned for the forecast alone, 93 % held). The bench's
+    # 40 weeks: docs/benchmarks.md.
     year = judge_year(weeks=4, seed=3)
     assert year.half_hours_judged > 200
-    assert year.meeting_share >= 0.9
-    assert year.one_fewer_fails_share >= 0.85
+    assert year.meeting_share >= 0.95
+    assert year.one_fewer_fails_in_the_model == year.half_hours_judged
     assert year.hung_up_mean <= 0.10

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from skranke.core import clock
 from skranke.planning.phones.plan import (
+    PLAN_FOR_SHARE,
     DayPlan,
     IntervalPlan,
     PhonePlan,
@@ -155,6 +156,7 @@ def _percents(plan: PhonePlan, day: DayPlan) -> dict[str, float | None]:
         "service_level": 100 * targets.service_level,
         "abandoned": 100 * targets.abandoned,
         "abandoned_total": 100 * targets.abandoned_total,
+        "plan_for": 100 * PLAN_FOR_SHARE,
         "occupancy": 100 * targets.max_occupancy,
         "shrinkage": 100 * targets.shrinkage,
         "backtest_error": None if plan.backtest_error is None else 100 * plan.backtest_error,
