@@ -134,12 +134,15 @@ def _y(value: float, top: float = 100, offset: float = 0) -> float:
 
 
 def round_top(largest: float) -> int:
-    """The scale's top for counts: 1, 2, 2.5 or 5 times a power of ten, at
-    least `largest`, so that its quarters are round numbers too."""
+    """The scale's top for counts: four times a whole, round step (1, 1.2,
+    1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten), at least `largest`,
+    so that every tick is a whole count: 22 staff get 6, 12, 18, 24, not
+    6.25, 12.5, 18.75, 25."""
     if largest <= 4:
         return 4
-    power = 10 ** math.floor(math.log10(largest))
-    return next(int(step * power) for step in (1, 2, 2.5, 5, 10) if step * power >= largest)
+    power = 10 ** math.floor(math.log10(largest / 4))
+    steps = (step * power for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10))
+    return next(int(4 * step) for step in steps if step == int(step) and 4 * step >= largest)
 
 
 def draw_chart(

@@ -5,7 +5,7 @@ each step's bars, and each bar's figure written as the tables write it."""
 import pytest
 from django.utils import translation
 
-from skranke.web.chart import Series, draw_chart, draw_grouped_chart
+from skranke.web.chart import Series, draw_chart, draw_grouped_chart, round_top
 from skranke.web.percentages import format_percent
 
 
@@ -90,3 +90,12 @@ def test_a_percentage_reads_as_a_person_writes_it(
         assert format_percent(value, decimals=decimals) == danish
     with translation.override("en"):
         assert format_percent(value, decimals=decimals) == english
+
+
+@pytest.mark.parametrize(
+    ("largest", "top"), [(3, 4), (22, 24), (100, 100), (150, 160), (9_389, 10_000), (41, 48)]
+)
+def test_a_count_scale_ticks_whole_counts(largest: float, top: int) -> None:
+    # 22 staff once got ticks at 6.25, 12.5 and 18.75 people.
+    assert round_top(largest) == top
+    assert all((top * quarter / 4).is_integer() for quarter in range(5))
