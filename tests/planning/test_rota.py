@@ -212,7 +212,6 @@ def test_the_demo_telephones_week_is_covered_and_shown_without_an_apply_button(
         time_limit_seconds=10,
     )
     assert rota.covered_share >= 0.98
-    assert all(gap.missing == 1 for gap in rota.uncovered)
     assert rota.hours < rota.peak_hours
     assert {shift.pattern.name for day in rota.days for shift in day.shifts} <= {
         name for name, *_fields in PHONE_PATTERNS
