@@ -284,7 +284,8 @@ def plan_day(*, forecast: DayForecast, inputs: PhoneInputs) -> DayPlan:
 
 def calls_to_plan_for(*, expected: float, error: float) -> float:
     """The PLAN_FOR_SHARE quantile of a half hour's true mean, for a
-    forecast of `expected` calls off by `error` (a share) on average."""
+    forecast of `expected` calls whose relative standard error is `error`
+    (forecast.measure_interval_error)."""
     return expected * (1 + NormalDist().inv_cdf(PLAN_FOR_SHARE) * error)
 
 
