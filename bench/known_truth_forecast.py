@@ -3,8 +3,11 @@
 F1  synthetic centres whose mean per day is known (a weekday pattern,
     seasons over the year, growth), their days drawn as Poisson counts,
     Danish public holidays closed. Each week of the second year is
-    forecast the day before it begins from the 26 weeks before it, as the
-    planning page does, and set against what was drawn. Three forecasts
+    forecast the day before it begins from the history before it (up to
+    the two years the planning page reads), and set against what was
+    drawn. The seasons are a yearly wave, repeated; the forecast reads
+    their shape from the history (skranke.planning.forecast_shape), not
+    knowing it is a wave. Three forecasts
     of the same days:
 
     - the forecast (skranke.planning.forecast.predict_days);
@@ -14,9 +17,13 @@ F1  synthetic centres whose mean per day is known (a weekday pattern,
       manager makes without one.
 
     The target (issue 31): the forecast's mean absolute error at most
-    1.1 × the oracle's and at most 0.85 × the naive one's. Also measured:
+    1.1 × the oracle's and at most 0.85 × the naive one's. One more
+    centre, outside the target, steps up by a quarter for good in May of
+    the year forecast (a service moved in): no forecast from the past
+    sees that coming; it shows how soon the forecast follows. Also measured:
     how often the 80 % interval the page gives holds what came (dispersion
-    from the 8 weeks forecast before, as the page's backtest has it), and
+    from the 8 weeks forecast before, as the page's backtest has it), how
+    often the backtest chose to read the seasons, and
     the noise floor the page computes (from its forecast, knowing no true
     mean) against the true one and the oracle's error as it fell.
 
@@ -45,9 +52,8 @@ import numpy as np
 
 from skranke.planning.demand import HISTORY_WEEKS
 from skranke.planning.forecast import (
-    BACKTEST_WEEKS,
     INTERVAL_SHARE,
-    measure_dispersion,
+    choose_backtest,
     poisson_noise_floor,
     predict_days,
     predict_interval,
@@ -71,8 +77,10 @@ class Centre:
     season: float  # amplitude of the yearly wave, ±share of the level
     peak_day: int  # day of the year the wave peaks on
     growth: float  # per year
+    step: float = 0.0  # a lasting rise from STEP_DAY on, as a share of the mean
 
 
+STEP_DAY = date(2025, 5, 1)
 COUNTER_WEEK = (1.3, 1.1, 0.9, 1.1, 0.6)
 PHONES_WEEK = (1.3, 1.05, 1.0, 1.0, 0.65)
 # The seasons' amplitude of 0.3 is Hvidovre's: its busiest quarter of 2018
@@ -85,6 +93,7 @@ CENTRES = [
     Centre("small counter, seasons", 15, COUNTER_WEEK, 0.3, 60, 0.0),
     Centre("telephones, seasons and growth", 400, PHONES_WEEK, 0.2, 30, 0.15),
 ]
+STEP_CENTRE = Centre("counter, seasons, a step in May", 60, COUNTER_WEEK, 0.3, 60, 0.0, step=0.25)
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,7 @@ class Score:
     floor_estimate_mae: float  # the noise floor as the page computes it, from the forecast
     forecast_wape: float  # mean absolute error ÷ mean count, as the page shows it
     oracle_wape: float
+    seasons_share: float  # of the weeks forecast with the year's seasons
 
 
 def open_days(*, first: date, end: date) -> list[date]:
@@ -117,7 +127,14 @@ def true_means(*, centre: Centre, days: Sequence[date]) -> dict[date, float]:
         wave = 1 + centre.season * math.cos(
             2 * math.pi * (day.timetuple().tm_yday - centre.peak_day) / 365.25
         )
-        return centre.level * centre.weekdays[day.weekday()] * wave * (1 + centre.growth * years)
+        step = 1 + centre.step if day >= STEP_DAY else 1.0
+        return (
+            centre.level
+            * centre.weekdays[day.weekday()]
+            * wave
+            * (1 + centre.growth * years)
+            * step
+        )
 
     return {day: mean(day) for day in days}
 
@@ -127,13 +144,13 @@ def draw_counts(*, means: dict[date, float], seed: int) -> dict[date, int]:
     return {day: int(rng.poisson(mean)) for day, mean in means.items()}
 
 
-def score_forecast(*, centre: Centre, seed: int, weeks: int) -> Score:
-    """The forecast of `weeks` weeks from the start of the second year,
-    each made from the HISTORY_WEEKS weeks before it."""
+def score_forecast(*, centre: Centre, seed: int, weeks: int, first_week: int = 0) -> Score:
+    """The forecast of `weeks` weeks from week `first_week` of the second
+    year, each made from the HISTORY_WEEKS weeks before it."""
     days = open_days(first=FIRST, end=FIRST + timedelta(weeks=52 * YEARS))
     means = true_means(centre=centre, days=days)
     counts = draw_counts(means=means, seed=seed)
-    start = FIRST + timedelta(weeks=52)
+    start = FIRST + timedelta(weeks=52 + first_week)
     forecast: list[float] = []
     oracle: list[float] = []
     last_week: list[float] = []
@@ -141,7 +158,7 @@ def score_forecast(*, centre: Centre, seed: int, weeks: int) -> Score:
     covered: list[bool] = []
     floors: list[float] = []
     true_floors: list[float] = []
-    residuals: list[tuple[float, int]] = []  # (forecast, actual) of the weeks before
+    seasons: list[bool] = []  # per week, whether the forecast read the seasons
     for week in range(weeks):
         first = start + timedelta(weeks=week)
         target = [day for day in days if first <= day < first + timedelta(days=7)]
@@ -152,12 +169,14 @@ def score_forecast(*, centre: Centre, seed: int, weeks: int) -> Score:
             for day, count in counts.items()
             if first - timedelta(weeks=HISTORY_WEEKS) <= day < first
         }
-        predicted = predict_days(counts=history, days=target)
-        # The page's interval: dispersion from the last weeks forecast the
-        # same way (its backtest), before this week's counts are known.
-        dispersion = measure_dispersion(pairs=residuals[-5 * BACKTEST_WEEKS :])
+        # As the page does: the seasons are read from the history if they
+        # forecast its last weeks better, and the interval's dispersion is
+        # the backtest's of those weeks.
+        tried = choose_backtest(counts=history)
+        seasons.append(tried.seasons)
+        predicted = predict_days(counts=history, days=target, seasons=tried.seasons)
         for day, value in zip(target, predicted, strict=True):
-            low, high = predict_interval(expected=value, dispersion=dispersion)
+            low, high = predict_interval(expected=value, dispersion=tried.dispersion)
             covered.append(low <= counts[day] <= high)
             forecast.append(value)
             oracle.append(means[day])
@@ -165,7 +184,6 @@ def score_forecast(*, centre: Centre, seed: int, weeks: int) -> Score:
             actual.append(counts[day])
             floors.append(poisson_noise_floor(expected=value))
             true_floors.append(poisson_noise_floor(expected=means[day]))
-            residuals.append((value, counts[day]))
     came = np.array(actual, dtype=float)
 
     def mae(values: list[float]) -> float:
@@ -185,6 +203,7 @@ def score_forecast(*, centre: Centre, seed: int, weeks: int) -> Score:
         floor_estimate_mae=round(float(np.mean(floors)), 3),
         forecast_wape=round(mae(forecast) / float(came.mean()), 4),
         oracle_wape=round(mae(oracle) / float(came.mean()), 4),
+        seasons_share=round(float(np.mean(seasons)), 3),
     )
 
 
@@ -205,9 +224,10 @@ def main() -> None:
     print(
         f"  {'centre':32} {'seed':>4} {'days':>5} {'MAE':>7} {'oracle':>7} {'last wk':>7}"
         f" {'÷oracle':>8} {'÷last wk':>8} {'80 % int.':>9} {'floor':>6} {'floor est.':>10}"
+        f" {'seasons':>7}"
     )
     scores = []
-    for centre in CENTRES:
+    for centre in [*CENTRES, STEP_CENTRE]:
         for seed in seeds:
             score = score_forecast(centre=centre, seed=seed, weeks=weeks)
             scores.append(score)
@@ -216,15 +236,17 @@ def main() -> None:
                 f" {score.oracle_mae:>7.2f} {score.last_week_mae:>7.2f}"
                 f" {score.against_oracle:>8.3f} {score.against_last_week:>8.3f}"
                 f" {score.interval_share:>9.3f} {score.floor_mae:>6.2f}"
-                f" {score.floor_estimate_mae:>10.2f}"
+                f" {score.floor_estimate_mae:>10.2f} {score.seasons_share:>7.2f}"
             )
-    worst_oracle = max(score.against_oracle for score in scores)
-    worst_last_week = max(score.against_last_week for score in scores)
+    targeted = [score for score in scores if score.centre != STEP_CENTRE.name]
+    worst_oracle = max(score.against_oracle for score in targeted)
+    worst_last_week = max(score.against_last_week for score in targeted)
     met = worst_oracle <= TARGET_AGAINST_ORACLE and worst_last_week <= TARGET_AGAINST_LAST_WEEK
     print(
         f"  worst: {worst_oracle:.3f} × the oracle (target ≤ {TARGET_AGAINST_ORACLE}),"
         f" {worst_last_week:.3f} × last week (target ≤ {TARGET_AGAINST_LAST_WEEK}):"
-        f" {'met' if met else 'NOT met'}; {time.perf_counter() - started:.0f} s"
+        f" {'met' if met else 'NOT met'} (the step in May left out);"
+        f" {time.perf_counter() - started:.0f} s"
     )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(

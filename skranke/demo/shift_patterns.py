@@ -35,7 +35,7 @@ PHONE_PATTERNS = [
     ("Telefon formiddag", time(8), None, 210, 0, 0, "0123", 10),
     ("Telefon eftermiddag", time(11, 30), None, 210, 0, 0, "0123", 10),
     ("Telefon hel dag", time(8), None, 7 * 60, 30, 210, "0123", 6),
-    ("Telefon 2 timer", time(8), time(13), 120, 0, 0, "01234", 6),
+    ("Telefon 2 timer", time(8), time(13), 120, 0, 0, "01234", 8),
     ("Telefon fredag", time(8), None, 5 * 60, 0, 0, "4", 12),
 ]
 

@@ -2,9 +2,12 @@
 a location's counter (and how they split over the services), calls to the
 municipality's telephones, with the events the manager has entered.
 
-The history is the last half year that has arrivals, as in
+The history is the last two years that have arrivals, ending as in
 counter/model.py: a demo whose history is last year, or a centre back
-from a closed month, still gets a forecast from its own days.
+from a closed month, still gets a forecast from its own days. Two years,
+so that a year's seasons are seen at least once from every day of the
+year (forecast_shape.py); a younger centre is forecast from the weeks it
+has.
 """
 
 from collections import Counter
@@ -22,12 +25,18 @@ from skranke.core.schedule import read_schedule
 from skranke.database.seconds_between import EpochSeconds
 from skranke.database.sql import fetch_columns
 from skranke.planning.counter.model import history_period
-from skranke.planning.forecast import Forecast, Lift, TooLittleHistory, forecast_arrivals
+from skranke.planning.forecast import (
+    RECENT_WEEKS,
+    Forecast,
+    Lift,
+    TooLittleHistory,
+    forecast_arrivals,
+)
 from skranke.planning.models import ForecastEvent
 from skranke.stats.local_time import local_days
 from skranke.stats.visits import EPOCH, read_visits
 
-HISTORY_WEEKS = 26
+HISTORY_WEEKS = 104
 DAYS_AHEAD = 14
 DAYS_BACK = 7  # days gone, shown with what actually came
 # A history that ends longer ago than this is said to be old: the backtest
@@ -65,14 +74,13 @@ def forecast_visits(
         )
         if day.intervals
     ]
-    services = Counter(rows.service_id.tolist())
     return _demand(
         arrivals=rows.arrived,
         history=history,
         days=days,
         lifts=_lifts(location.municipality, ForecastEvent.Applies.COUNTER),
         today=today,
-        shares={service: count / len(rows) for service, count in services.items()},
+        shares=_recent_shares(keys=rows.service_id.tolist(), day_numbers=rows.day, end=end),
         period=(first, end),
     )
 
@@ -103,14 +111,13 @@ def forecast_calls(
     days = [
         day for day in candidates if day.weekday() in weekdays and public_holiday_name(day) is None
     ]
-    queues = Counter(queue)
     return _demand(
         arrivals=arrivals,
         history=history,
         days=days,
         lifts=_lifts(municipality, ForecastEvent.Applies.PHONES),
         today=today,
-        shares={name: count / len(queue) for name, count in queues.items()},
+        shares=_recent_shares(keys=list(queue), day_numbers=local_days(arrivals), end=end),
         period=(first, end),
     )
 
@@ -132,6 +139,19 @@ def _demand(
     except TooLittleHistory:
         return None
     return Demand(forecast=forecast, history_first=period[0], history_end=period[1], shares=shares)
+
+
+def _recent_shares(
+    *, keys: list[object], day_numbers: np.ndarray, end: date
+) -> dict[object, float]:
+    """How the arrivals of the last RECENT_WEEKS before `end` split over
+    `keys` (a service or a queue per arrival): the split as it is now."""
+    since = (end - timedelta(weeks=RECENT_WEEKS) - EPOCH).days
+    counted = Counter(
+        key for key, day in zip(keys, day_numbers.tolist(), strict=True) if day >= since
+    )
+    total = sum(counted.values())
+    return {key: count / total for key, count in counted.items()}
 
 
 def _lifts(municipality: Municipality, applies: str) -> list[Lift]:

@@ -1,12 +1,14 @@
 """How many citizens will come, and how many will call: per day and per
 half hour, from the history.
 
-A day's count is its weekday's factor × a level that follows the trend ×
-the lift of any event a manager has entered (an election, a passport
-wave). The level is Holt's exponential smoothing with a damped trend
-(statsmodels), fitted to the history's open days with the weekday and
-the events divided out, so a closed holiday is not a day of low demand
-and last spring's election does not raise next spring. Within the day,
+A day's count is its shape (its weekday's factor and, from a year of
+history on, the season's: forecast_shape.py) × a level that follows the
+trend × the lift of any event a manager has entered (an election, a
+passport wave). The level is Holt's exponential smoothing with a damped
+trend (statsmodels), fitted to the history's open days with the shape
+and the events divided out, so a closed holiday is not a day of low
+demand, last spring's election does not raise next spring, and the
+spring's passports are not taken for growth. Within the day,
 each weekday's own profile of half hours spreads the count.
 
 The backtest answers "how far off would this have been": for each of the
@@ -28,6 +30,7 @@ from warnings import catch_warnings, simplefilter
 
 import numpy as np
 
+from skranke.planning.forecast_shape import YEAR_DAYS, fit_shape
 from skranke.stats.local_time import local_days, local_minutes
 from skranke.stats.visits import EPOCH
 
@@ -37,6 +40,9 @@ FEWEST_DAYS = 10  # fewer open days than this and the smoothing has nothing to f
 BACKTEST_WEEKS = 8
 INTERVAL_SHARE = 0.8  # of the days whose count falls within the interval given
 LAST_WEEK_LOOKBACK = 4  # weeks "the same weekday last week" may reach back over holidays
+# Without the year's seasons only the last half year speaks: the weekdays'
+# factors and the level as they are now.
+RECENT_WEEKS = 26
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ class Backtest:
     last_week_error: float | None  # of "the same weekday last week"
     dispersion: float  # the negative binomial's α: a day's variance is μ + αμ²
     days: int
+    seasons: bool = False  # the forecast tried read the year's seasons from the history
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class Forecast:
     backtest_days: int
     noise_floor: float | None
     last_week_error: float | None
+    seasons: bool  # read from the history, as they forecast its last weeks better
 
 
 class TooLittleHistory(ValueError):
@@ -103,8 +111,10 @@ def forecast_arrivals(
     `history_days`. Days before `today` also get what actually came."""
     counts, profiles, weekday_arrivals = _count(arrivals=arrivals, history_days=history_days)
     known = [day for day in history_days if day < min(days, default=today)]
-    expected = predict_days(counts={day: counts[day] for day in known}, days=days, lifts=lifts)
-    tried = backtest(counts=counts, lifts=lifts, weeks=backtest_weeks)
+    tried = choose_backtest(counts=counts, lifts=lifts, weeks=backtest_weeks)
+    expected = predict_days(
+        counts={day: counts[day] for day in known}, days=days, lifts=lifts, seasons=tried.seasons
+    )
     days_forecast = []
     for day, value in zip(days, expected, strict=True):
         low, high = predict_interval(expected=value, dispersion=tried.dispersion)
@@ -129,38 +139,66 @@ def forecast_arrivals(
         backtest_days=tried.days,
         noise_floor=tried.noise_floor,
         last_week_error=tried.last_week_error,
+        seasons=tried.seasons,
     )
 
 
 def predict_days(
-    *, counts: dict[date, int], days: Sequence[date], lifts: Sequence[Lift] = ()
+    *,
+    counts: dict[date, int],
+    days: Sequence[date],
+    lifts: Sequence[Lift] = (),
+    seasons: bool = False,
 ) -> list[float]:
-    """The expected count on each of `days` after the open days in `counts`."""
+    """The expected count on each of `days` after the open days in
+    `counts`: with `seasons`, the year's as the whole history shows them;
+    without, from the last half year's weekdays and level alone."""
     # A day an event closed (a lift of −100 %) says nothing of the level.
     history = sorted(day for day in counts if _lift(day, lifts) > 0)
+    if history and not seasons:
+        history = [day for day in history if day > history[-1] - timedelta(weeks=RECENT_WEEKS)]
     if len(history) < FEWEST_DAYS:
         raise TooLittleHistory(len(history))
-    values = np.array([counts[day] / _lift(day, lifts) for day in history], dtype=float)
-    weekdays = np.array([day.weekday() for day in history])
-    overall = values.mean()
-    factors = {
-        weekday: values[weekdays == weekday].mean() / overall if overall else 1.0
-        for weekday in range(7)
-        if np.any(weekdays == weekday)
-    }
-    level = values / np.array([factors[day] or 1.0 for day in weekdays])
+    lifted = np.array([_lift(day, lifts) for day in history])
+    values = np.array([counts[day] for day in history], dtype=float)
+    shape = fit_shape(days=history, values=values, lifts=lifted, seasons=seasons)
+    factors = shape(history)
+    level = values / lifted / np.where(factors > 0, factors, 1.0)
     ahead = [day for day in days if day > history[-1]]
     steps = _smooth(level, horizon=len(ahead)) if ahead else np.zeros(0)
     step_of = dict(zip(ahead, steps, strict=True))
     last_level = float(steps[0]) if len(steps) else float(level[-1])
     return [
-        max(0.0, step_of.get(day, last_level) * factors.get(day.weekday(), 0.0) * _lift(day, lifts))
-        for day in days
+        max(0.0, step_of.get(day, last_level) * factor * _lift(day, lifts))
+        for day, factor in zip(days, shape(days), strict=True)
     ]
 
 
-def backtest(
+def choose_backtest(
     *, counts: dict[date, int], lifts: Sequence[Lift] = (), weeks: int = BACKTEST_WEEKS
+) -> Backtest:
+    """The backtest of the forecast without the year's seasons, or, where
+    the history holds a year before the weeks tried, of the forecast with
+    them if that came nearer. Seasons that repeat (the spring's passports)
+    are worth reading from last year; a year that changed (booking made
+    mandatory halfway through it) would mislead, and the last weeks show
+    which this centre has."""
+    plain = backtest(counts=counts, lifts=lifts, weeks=weeks)
+    days = sorted(counts)
+    if not days or (days[-1] - days[0]).days < YEAR_DAYS + 7 * weeks:
+        return plain
+    seasonal = backtest(counts=counts, lifts=lifts, weeks=weeks, seasons=True)
+    if seasonal.error is None or plain.error is None or seasonal.error >= plain.error:
+        return plain
+    return seasonal
+
+
+def backtest(
+    *,
+    counts: dict[date, int],
+    lifts: Sequence[Lift] = (),
+    weeks: int = BACKTEST_WEEKS,
+    seasons: bool = False,
 ) -> Backtest:
     """How far off forecasting each of the last `weeks` weeks of `counts`
     from the days before it has been, beside the noise floor and "the
@@ -177,7 +215,7 @@ def backtest(
         target = [day for day in history if first <= day < first + timedelta(days=7)]
         if len(before) < FEWEST_DAYS or not target:
             continue
-        predicted = predict_days(counts=before, days=target, lifts=lifts)
+        predicted = predict_days(counts=before, days=target, lifts=lifts, seasons=seasons)
         pairs += [(value, counts[day]) for day, value in zip(target, predicted, strict=True)]
         for day in target:
             earlier = _same_weekday_before(day, before)
@@ -195,6 +233,7 @@ def backtest(
         else None,
         dispersion=measure_dispersion(pairs=pairs),
         days=len(pairs),
+        seasons=seasons,
     )
 
 
@@ -293,13 +332,17 @@ def measure_interval_error(*, profile: np.ndarray, arrivals: int, dispersion: fl
 def _count(
     *, arrivals: np.ndarray, history_days: Sequence[date]
 ) -> tuple[dict[date, int], dict[int, np.ndarray], np.ndarray]:
-    """Arrivals per open day, each weekday's share per half hour, and the
-    arrivals on each weekday."""
+    """Arrivals per open day; and each weekday's share per half hour, with
+    the arrivals on each weekday, over the last RECENT_WEEKS: the day's
+    rhythm as it is now, not as it was before the opening hours changed."""
     day_numbers = local_days(arrivals)
-    slots = local_minutes(arrivals) // INTERVAL_MINUTES
     numbers, per_number = np.unique(day_numbers, return_counts=True)
     found = dict(zip(numbers.tolist(), per_number.tolist(), strict=True))
     counts = {day: int(found.get((day - EPOCH).days, 0)) for day in history_days}
+    if len(day_numbers):
+        recent = day_numbers > day_numbers.max() - 7 * RECENT_WEEKS
+        day_numbers, arrivals = day_numbers[recent], arrivals[recent]
+    slots = local_minutes(arrivals) // INTERVAL_MINUTES
     weekdays = (day_numbers + EPOCH.weekday()) % 7
     profiles = {}
     for weekday in range(7):

@@ -160,3 +160,27 @@ def test_arrivals_are_spread_by_their_half_hours_and_compared_once_past() -> Non
     # forecast, which was made without it.
     assert first.actual == counts[date(2026, 8, 3)]
     assert all(day.actual is None for day in forecast.days if day.day >= date(2026, 8, 10))
+
+
+def test_a_year_of_history_carries_the_seasons_forward() -> None:
+    # Two years of a centre whose spring brings half as many again as its
+    # autumn (passports before the summer holidays). A forecast made at
+    # the end of February, when the days are still at the year's mean,
+    # expects the rise that came in March both years before.
+    rng = np.random.default_rng(8)
+
+    def mean(day: date) -> float:
+        spring = 1 + 0.5 * np.cos(2 * np.pi * (day.timetuple().tm_yday - 100) / 365.25)
+        return 60 * WEEKDAY_SHAPE[day.weekday()] * spring
+
+    days = open_days(date(2024, 3, 4), 104)
+    counts = {day: int(rng.poisson(mean(day))) for day in days if day < date(2026, 3, 2)}
+    april = open_days(date(2026, 4, 6), 1)
+    predicted = predict_days(counts=counts, days=april, seasons=True)
+    for day, value in zip(april, predicted, strict=True):
+        assert value == pytest.approx(mean(day), rel=0.05)
+    # Half a year of history has seen no spring: following the winter's
+    # climb, it falls a tenth short on the Monday.
+    recent = {day: count for day, count in counts.items() if day >= date(2025, 9, 1)}
+    half_year = predict_days(counts=recent, days=april, seasons=True)
+    assert half_year[0] < 0.95 * mean(april[0])

@@ -3,27 +3,34 @@ is known, their days drawn as Poisson counts (bench/known_truth_forecast.py
 measures a whole year of each; here a few months, seeded).
 
 The oracle knows each day's true mean: its error is the noise floor. The
-forecast should come near it (at most 1.1 × on a steady centre) and beat
-"the same weekday last week" (at most 0.85 ×). On a centre with seasons
-as strong as Hvidovre's the forecast, which knows only the last half year
-and no yearly pattern, lags behind the season and misses the 1.1 (about
-1.17 × over a year, see the bench); it still beats last week."""
+forecast should come near it (at most 1.1 ×) and beat "the same weekday
+last week" (at most 0.85 ×), on a steady centre and on one whose seasons
+are as strong as Hvidovre's: the forecast reads the year's shape from the
+history, where a level that only follows the last weeks lags behind the
+season (1.17 × the oracle over a year)."""
 
 import pytest
 
 from bench.known_truth_forecast import CENTRES, Centre, Score, score_forecast
 
-WEEKS = 16  # forecast weeks per centre, from January of the second year
+STEADY_WEEKS = 10  # forecast weeks, from January of the second year
+SEASON_WEEKS = 16
+SEASON_WEEK = 30  # the seasons' weeks start in late July
 
 
 @pytest.fixture(scope="module")
 def steady() -> Score:
-    return score_forecast(centre=_centre("counter, steady"), seed=11, weeks=WEEKS)
+    return score_forecast(centre=_centre("counter, steady"), seed=11, weeks=STEADY_WEEKS)
 
 
 @pytest.fixture(scope="module")
 def seasons() -> Score:
-    return score_forecast(centre=_centre("counter, seasons"), seed=11, weeks=WEEKS)
+    # From August to November, where the wave climbs toward its winter
+    # peak: a level that follows only the last weeks lags behind it (1.15 ×
+    # the oracle on these days).
+    return score_forecast(
+        centre=_centre("counter, seasons"), seed=11, weeks=SEASON_WEEKS, first_week=SEASON_WEEK
+    )
 
 
 def _centre(name: str) -> Centre:
@@ -33,15 +40,16 @@ def _centre(name: str) -> Centre:
 def test_on_a_steady_centre_the_forecast_is_within_a_tenth_of_the_noise_floor(
     steady: Score,
 ) -> None:
-    assert steady.days >= 5 * WEEKS - 5  # a few public holidays closed
+    assert steady.days >= 5 * STEADY_WEEKS - 5  # a few public holidays closed
     assert steady.against_oracle <= 1.1
     assert steady.against_last_week <= 0.85
 
 
-def test_with_strong_seasons_the_forecast_still_beats_last_week(seasons: Score) -> None:
+def test_with_strong_seasons_the_forecast_is_within_a_tenth_of_the_noise_floor(
+    seasons: Score,
+) -> None:
+    assert seasons.against_oracle <= 1.1
     assert seasons.against_last_week <= 0.85
-    # It lags behind the season: worse than on a steady centre, not lost.
-    assert seasons.against_oracle <= 1.25
 
 
 def test_the_noise_floor_the_page_shows_is_the_oracles_error(steady: Score, seasons: Score) -> None:

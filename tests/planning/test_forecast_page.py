@@ -95,6 +95,10 @@ def test_the_telephones_forecast_shows_days_backtest_and_queues(manager: Client)
     assert all(row.low < row.high for row in rows)
     assert f'<td class="align-text-right">{rows[0].low}–{rows[0].high}</td>' in text
     assert "Range (8 of 10 days)" in text
+    # Whether the year's seasons were read from the history is said.
+    seasons = page.context["demand"].forecast.seasons
+    assert ("The year's seasons are read from the history" in text) is seasons
+    assert ("The forecast follows the last half year" in text) is not seasons
     # This year's calls run up to today: the history is not old.
     assert not page.context["history_is_old"]
     assert "The history is old" not in text
