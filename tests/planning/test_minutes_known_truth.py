@@ -47,11 +47,18 @@ def test_a_25_minute_service_in_a_12_minute_group_is_not_given_the_groups_minute
 
 
 def test_with_a_few_more_times_its_own_shrunk_fit_is_within_15_percent_or_no_advice() -> None:
-    judged = judge_small_service(own_sigma=0.3, recent=25, wider=0, draws=60, seed=7)
+    # 25 times of its own: the fit advises when it is precise enough for
+    # 19 of 20 such fits to land within 15 %, and says nothing otherwise.
+    judged = judge_small_service(own_sigma=0.3, recent=25, wider=0, draws=150, seed=7)
     assert "ticket_group" not in judged.based_on
-    assert judged.advised_share >= 0.9
-    assert judged.within_15_of_advised is not None
-    assert judged.within_15_of_advised >= 0.9
+    assert judged.advised_share >= 0.4
+    assert judged.outside_15_share <= 0.05
+    # Spread as widely as 0.45, 25 times cannot say the percentile within
+    # 15 %: nearly always no advice (before, advice in every draw, and
+    # off by more than 15 % in one in six).
+    wide = judge_small_service(own_sigma=0.45, recent=25, wider=0, draws=150, seed=7)
+    assert wide.advised_share <= 0.1
+    assert wide.outside_15_share <= 0.05
     # Too few to be as precise as 30 of its own: no advice rather than a guess.
     fewer = judge_small_service(own_sigma=0.3, recent=12, wider=0, draws=50, seed=7)
     assert fewer.based_on == {"none": 50}
@@ -77,3 +84,22 @@ def test_on_three_desks_per_service_minutes_book_more_than_uniform_ones_as_punct
     rounded = compared.percentile_rounded
     assert compared.per_service.booked_per_day > 1.05 * rounded.booked_per_day
     assert compared.per_service.on_time >= rounded.on_time - 0.01
+
+
+def test_on_one_desk_per_service_minutes_are_more_punctual_than_uniform_ones_booking_as_many() -> (
+    None
+):
+    # The lengths that hold the desk for 10, 12, 15, 20 and 30 minutes.
+    compared = compare_with_uniform(desks=1, runs=4, seed=3, lengths=[10, 12, 15, 20, 16])
+    ours = compared.per_service
+    # No lengths can be 5 points more punctual than every uniform one at
+    # no fewer bookings: 30 minutes at the desk is nearly always on time,
+    # and 10 books a time every 10 minutes.
+    assert max(item.uniform.on_time for item in compared.against) > 0.95
+    assert max(item.uniform.booked_per_day for item in compared.against) > 1.5 * ours.booked_per_day
+    # Against the best the uniform lengths reach (mixing two of them over
+    # the days), per service is 5 points more on time at its bookings.
+    points = compared.frontier.points_over(ours)
+    assert points is not None
+    assert points >= 5
+    assert compared.frontier_met

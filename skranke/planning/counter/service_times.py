@@ -12,7 +12,8 @@ at least COMPARE_FEWEST of its own:
 - else its own times are fitted on the log scale, where service times are
   roughly normal, the level shrunk toward the group's (below), and the
   advice rests on the fit if it is as precise as the percentile of
-  FEWEST_VISITS times of its own would be (minutes.estimate_percentile);
+  FEWEST_VISITS times of its own would be, and precise enough to be
+  within 15 % of the truth 19 times in 20 (minutes.estimate_percentile);
 - else no advice.
 
 Shrinking: the level is the mean log time, pulled toward the group's by
