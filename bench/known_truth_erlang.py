@@ -40,7 +40,7 @@ import numpy as np
 from pyworkforce.queuing import ErlangC as TheirErlangC
 
 from skranke.core import clock
-from skranke.planning.forecast import INTERVAL_MINUTES, forecast_arrivals
+from skranke.planning.forecast import INTERVAL_MINUTES, arrivals_to_plan_for, forecast_arrivals
 from skranke.planning.phones.erlang import (
     Load,
     Targets,
@@ -48,7 +48,6 @@ from skranke.planning.phones.erlang import (
     plan_erlang_a,
     plan_erlang_c,
 )
-from skranke.planning.phones.plan import calls_to_plan_for
 
 RESULTS = Path(__file__).parent / "results" / "known_truth_erlang.json"
 TARGETS = Targets(answer_seconds=20, service_level=0.80, abandoned=0.08, abandoned_total=0.10)
@@ -343,7 +342,7 @@ def judge_year(*, weeks: int, seed: int) -> YearResult:
                     continue
                 judged += 1
                 planned_load = _half_hour_load(
-                    calls_to_plan_for(
+                    arrivals_to_plan_for(
                         expected=float(day.by_interval[half_hour]),
                         error=float(day.interval_error[half_hour]),
                     )

@@ -26,6 +26,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from statistics import NormalDist
 from warnings import catch_warnings, simplefilter
 
 import numpy as np
@@ -40,6 +41,9 @@ FEWEST_DAYS = 10  # fewer open days than this and the smoothing has nothing to f
 BACKTEST_WEEKS = 8
 INTERVAL_SHARE = 0.8  # of the days whose count falls within the interval given
 LAST_WEEK_LOOKBACK = 4  # weeks "the same weekday last week" may reach back over holidays
+# The share of half hours whose true mean the arrivals planned for cover
+# (arrivals_to_plan_for); the staff's whole numbers cover most of the rest.
+PLAN_FOR_SHARE = 0.9
 # Without the year's seasons only the last half year speaks: the weekdays'
 # factors and the level as they are now.
 RECENT_WEEKS = 26
@@ -327,6 +331,15 @@ def measure_interval_error(*, profile: np.ndarray, arrivals: int, dispersion: fl
     with np.errstate(divide="ignore", invalid="ignore"):
         share_variance = np.where(shares > 0, (1 - shares) / (max(arrivals, 1) * shares), 0.0)
     return np.sqrt(dispersion + share_variance)
+
+
+def arrivals_to_plan_for(*, expected: float, error: float) -> float:
+    """The PLAN_FOR_SHARE quantile of a half hour's true mean, for a
+    forecast of `expected` arrivals whose relative standard error is
+    `error` (measure_interval_error): a forecast is a mean, and staff
+    planned for the mean fall short in every half hour whose true mean is
+    above it."""
+    return expected * (1 + NormalDist().inv_cdf(PLAN_FOR_SHARE) * error)
 
 
 def _count(

@@ -20,13 +20,12 @@ from skranke.core import clock
 from skranke.core.models import Location, Municipality
 from skranke.demo.contact_year import load_contact_history
 from skranke.demo.loading import load_demo_data
-from skranke.planning.forecast import INTERVALS
+from skranke.planning.forecast import INTERVALS, arrivals_to_plan_for
 from skranke.planning.phones.erlang import Targets
 from skranke.planning.phones.plan import (
     PhoneInputs,
     PhonePlan,
     PhonePlanRefused,
-    calls_to_plan_for,
     plan_interval,
     plan_phones,
 )
@@ -434,5 +433,5 @@ def test_a_half_hour_is_planned_for_as_far_as_its_forecast_may_be_off() -> None:
     # A forecast is a mean: a plan for the mean falls short wherever the
     # true mean is above it. Off by 5 % on average, 40 calls are planned
     # as the 90th percentile of the true mean: 40 × (1 + 1.28 × 0.05).
-    assert calls_to_plan_for(expected=40, error=0.0) == 40
-    assert calls_to_plan_for(expected=40, error=0.05) == pytest.approx(42.56, abs=0.01)
+    assert arrivals_to_plan_for(expected=40, error=0.0) == 40
+    assert arrivals_to_plan_for(expected=40, error=0.05) == pytest.approx(42.56, abs=0.01)

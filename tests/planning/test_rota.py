@@ -156,6 +156,12 @@ def test_the_demo_week_meets_the_targets_and_the_page_shows_it(
     )
     assert counter is not None
     assert sorted(day.weekday() for day in counter.need) == [0, 1, 2, 3, 4, 5]
+    # The desks are planned for more citizens than expected, by as much as
+    # the forecast may be off: never fewer, and more wherever anyone comes.
+    for day, expected in counter.arrivals.items():
+        planned = counter.planned[day]
+        assert (planned >= expected).all()
+        assert (planned[expected > 0] > expected[expected > 0]).all()
     rota = plan_rota(
         need=counter.need,
         patterns=read_patterns(location=town_hall),
@@ -168,7 +174,9 @@ def test_the_demo_week_meets_the_targets_and_the_page_shows_it(
     assert rota.covered_share >= 0.98
     assert all(gap.missing == 1 for gap in rota.uncovered)
     assert all(max(day.planned) <= 6 for day in rota.days)
-    assert rota.hours <= 0.9 * rota.peak_hours
+    # The shifts follow the need instead of staffing the peak all day (on
+    # this week 8 % fewer hours, with the margin for the forecast's error).
+    assert rota.hours <= 0.95 * rota.peak_hours
 
     RotaSettings.objects.create(municipality=town_hall.municipality, hourly_cost=400)
     manager = User.objects.get(username="leder")

@@ -13,6 +13,11 @@ citizens come spread over their times). The page then checks the rota's
 week with the simulation (`simulate_rota_week`), which does know bookings,
 lateness and the queue's rules.
 
+Each half hour is planned for more citizens than its forecast by as much
+as the forecast may be off, as the telephones are
+(forecast.arrivals_to_plan_for): desks planned for the mean fall short
+in every half hour whose true mean is above it.
+
 An open half hour always has a desk: a centre that is open is staffed.
 """
 
@@ -28,7 +33,7 @@ from skranke.core.schedule import read_schedule
 from skranke.planning.counter.model import CounterModel, read_counter_model
 from skranke.planning.counter.simulation import DeskPlan, WeekFigures, simulate_week
 from skranke.planning.demand import forecast_visits
-from skranke.planning.forecast import INTERVAL_MINUTES, INTERVALS
+from skranke.planning.forecast import INTERVAL_MINUTES, INTERVALS, arrivals_to_plan_for
 from skranke.planning.phones.erlang import ImpossibleLoad, Load, Targets, plan_erlang_c
 from skranke.planning.rota.rota import Rota
 
@@ -43,6 +48,7 @@ FALLBACK_MINUTES = 12.0
 class CounterNeed:
     need: dict[date, list[int]]  # desks per half hour, open days only
     arrivals: dict[date, np.ndarray]  # expected citizens per half hour
+    planned: dict[date, np.ndarray]  # the citizens the desks are planned for, with the margin
     mean_minutes: float  # the service time the need was computed with
     model: CounterModel  # the counter's week, for the simulation
 
@@ -71,19 +77,30 @@ def plan_counter_need(
     )
     need: dict[date, list[int]] = {}
     arrivals: dict[date, np.ndarray] = {}
+    planned: dict[date, np.ndarray] = {}
     for hours in days_of(schedule=schedule, first_day=min(days), last_day=max(days)):
         forecast = forecasts.get(hours.day)
         if hours.day not in days or not hours.intervals or forecast is None:
             continue
         open_intervals = _open_intervals(hours.intervals)
+        planned[hours.day] = np.array(
+            [
+                arrivals_to_plan_for(expected=float(expected), error=float(error))
+                for expected, error in zip(
+                    forecast.by_interval, forecast.interval_error, strict=True
+                )
+            ]
+        )
         need[hours.day] = [
-            _desks(float(forecast.by_interval[interval]), mean_minutes, targets)
+            _desks(float(planned[hours.day][interval]), mean_minutes, targets)
             if interval in open_intervals
             else 0
             for interval in range(INTERVALS)
         ]
         arrivals[hours.day] = forecast.by_interval
-    return CounterNeed(need=need, arrivals=arrivals, mean_minutes=mean_minutes, model=model)
+    return CounterNeed(
+        need=need, arrivals=arrivals, planned=planned, mean_minutes=mean_minutes, model=model
+    )
 
 
 def simulate_rota_week(*, model: CounterModel, rota: Rota, runs: int = 10) -> WeekFigures | None:

@@ -24,7 +24,6 @@ what can actually be staffed.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from statistics import NormalDist
 
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,12 @@ from skranke.contact_centre.kpis import targets_for
 from skranke.core import clock
 from skranke.core.models import Municipality
 from skranke.planning.demand import DAYS_AHEAD, Demand, forecast_calls
-from skranke.planning.forecast import INTERVAL_MINUTES, INTERVALS, DayForecast
+from skranke.planning.forecast import (
+    INTERVAL_MINUTES,
+    INTERVALS,
+    DayForecast,
+    arrivals_to_plan_for,
+)
 from skranke.planning.phones.call_history import CallHistory, read_call_history
 from skranke.planning.phones.erlang import (
     MOST_AGENTS,
@@ -46,9 +50,6 @@ from skranke.planning.phones.erlang import (
 )
 
 INTERVAL_SECONDS = INTERVAL_MINUTES * 60
-# The share of half hours whose true mean the calls planned for cover;
-# the agents' whole numbers cover most of the rest.
-PLAN_FOR_SHARE = 0.9
 HOURS_PER_INTERVAL = INTERVAL_MINUTES / 60
 
 
@@ -269,7 +270,7 @@ def plan_day(*, forecast: DayForecast, inputs: PhoneInputs) -> DayPlan:
         plan_interval(
             index=index,
             calls=float(calls),
-            planned_calls=calls_to_plan_for(
+            planned_calls=arrivals_to_plan_for(
                 expected=float(calls), error=float(forecast.interval_error[index])
             ),
             inputs=inputs,
@@ -280,13 +281,6 @@ def plan_day(*, forecast: DayForecast, inputs: PhoneInputs) -> DayPlan:
     return DayPlan(
         day=forecast.day, expected=forecast.expected, actual=forecast.actual, intervals=intervals
     )
-
-
-def calls_to_plan_for(*, expected: float, error: float) -> float:
-    """The PLAN_FOR_SHARE quantile of a half hour's true mean, for a
-    forecast of `expected` calls whose relative standard error is `error`
-    (forecast.measure_interval_error)."""
-    return expected * (1 + NormalDist().inv_cdf(PLAN_FOR_SHARE) * error)
 
 
 def plan_interval(

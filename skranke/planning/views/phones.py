@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from skranke.core import clock
+from skranke.planning.forecast import PLAN_FOR_SHARE
 from skranke.planning.phones.plan import (
-    PLAN_FOR_SHARE,
     DayPlan,
     IntervalPlan,
     PhonePlan,
