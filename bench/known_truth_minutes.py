@@ -21,8 +21,8 @@ M3  Minutes decide well: a synthetic centre (services of 5/10/15/25
     more on time at no fewer bookings; on three desks at least 10 % more
     bookings within 1 point on time, against every uniform length. Taken
     against each length alone they cannot all be met by any lengths: on
-    one desk a uniform 16–19 (30 minutes at the desk) keeps 96.4 % on
-    time, and 5 points more is past 100 %; a uniform 10 books a time
+    one desk a uniform 16–19 (30 minutes at the desk) keeps about 97 %
+    on time, and 5 points more is past 100 %; a uniform 10 books a time
     every 10 minutes, which no lengths fitted to services averaging more
     than 10 minutes can match. Lengths trade bookings for punctuality,
     so the recommendation is judged against the best that uniform
