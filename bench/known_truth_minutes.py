@@ -56,7 +56,7 @@ if __name__ == "__main__":
 
 import numpy as np
 
-from skranke.core.models import Service, slot_step_for
+from skranke.core.models import Service
 from skranke.planning.counter.minutes import MinutesAdvice, advise_on_times
 from skranke.planning.counter.service_times import (
     ServiceTimes,
@@ -324,18 +324,10 @@ def with_lengths(
     week: CounterWeek, minutes: dict[int, int], *, explicit_step: int | None
 ) -> CounterWeek:
     """The week with these lengths, each on the grid its service would
-    have (CounterWeek.with_minutes knows no grid set by hand)."""
+    have: `explicit_step` if set by hand, else its length's own."""
     return replace(
-        week,
-        services=tuple(
-            replace(
-                plan,
-                minutes=minutes[plan.service],
-                slot_step=slot_step_for(minutes=minutes[plan.service], explicit=explicit_step),
-            )
-            for plan in week.services
-        ),
-    )
+        week, services=tuple(replace(plan, explicit_step=explicit_step) for plan in week.services)
+    ).with_minutes(minutes)
 
 
 def recommend_for_centre(

@@ -1,6 +1,7 @@
 """The counter's what-if simulation: what a manager's change would do to
 on-time service, waiting, idle desks and the times offered."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -185,3 +186,16 @@ def test_the_week_is_read_from_the_location_and_its_history(
 def test_a_location_without_history_gives_an_empty_period(centre: Location) -> None:
     model = read_counter_model(location=centre, today=date(2026, 12, 7))
     assert not model.has_history
+
+
+def test_other_lengths_keep_a_grid_set_by_hand() -> None:
+    # A passport counter on a 5-minute grid set by hand: tried at 25
+    # minutes, its times still start every 5 minutes, not every 20.
+    on_a_grid = replace(
+        week(),
+        services=tuple(replace(plan, explicit_step=5) for plan in week().services),
+    )
+    (plan,) = on_a_grid.with_minutes({PASSPORT: 25}).services
+    assert (plan.minutes, plan.slot_step) == (25, 5)
+    (own,) = week().with_minutes({PASSPORT: 25}).services
+    assert (own.minutes, own.slot_step) == (25, 20)

@@ -134,6 +134,7 @@ def read_counter_model(
                 service=service.pk,
                 minutes=service.duration_minutes,
                 slot_step=service.slot_step,
+                explicit_step=service.slot_step_minutes,
                 times=measured[service.pk].times,
                 bookings_per_day=per_day(
                     booking_weekdays[asked], service.pk, bookings.service_id[asked]

@@ -51,6 +51,7 @@ class ServicePlan:
     bookings_per_day: Mapping[int, float]  # weekday → citizens who want a time
     walk_ins_per_day: Mapping[int, float]  # weekday → citizens who come without one
     held_back_share: float = 0.0  # of its times, kept free for the same day
+    explicit_step: int | None = None  # the grid set by hand, which other lengths keep
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,9 @@ class CounterWeek:
                 replace(
                     plan,
                     minutes=minutes[plan.service],
-                    slot_step=slot_step_for(minutes=minutes[plan.service]),
+                    slot_step=slot_step_for(
+                        minutes=minutes[plan.service], explicit=plan.explicit_step
+                    ),
                 )
                 if plan.service in minutes
                 else plan
