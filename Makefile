@@ -123,7 +123,9 @@ test-sqlite: $(VENV)/.dev-installed node_modules/.installed messages
 	DATABASE_URL= $(VENV)/bin/pytest -m serial
 
 # PostgreSQL runs when DATABASE_URL points at it or under CI, where it must
-# never be skipped. The browser suite already ran against SQLite.
+# never be skipped. The browser suite already ran against SQLite, and so did
+# the computations on synthetic data (marker computation), which touch no
+# database.
 test-postgres: $(VENV)/.dev-installed messages
 	@url="$${DATABASE_URL:-}"; \
 	if [[ "$$url" == postgres* || "$${CI:-}" == "true" ]]; then \
@@ -132,8 +134,8 @@ test-postgres: $(VENV)/.dev-installed messages
 	  scripts/ensure-postgres; \
 	  scripts/ensure-pdf-tools --tests; \
 	  echo "PostgreSQL suite ($${url%%@*}@…)"; \
-	  DATABASE_URL="$$url" $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not serial"; \
-	  DATABASE_URL="$$url" $(VENV)/bin/pytest -m "serial and not browser"; \
+	  DATABASE_URL="$$url" $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not serial and not computation"; \
+	  DATABASE_URL="$$url" $(VENV)/bin/pytest -m "serial and not browser and not computation"; \
 	else \
 	  echo "PostgreSQL suite not run: set DATABASE_URL=postgres://… or CI=true"; \
 	fi
@@ -142,14 +144,15 @@ test-postgres: $(VENV)/.dev-installed messages
 # showed two awkward moments: the Sunday the clocks go back, and New Year's
 # Eve late. Under CI always; elsewhere `make test-moved-clock`. Left out:
 # the tests that start Skranke in processes of their own, which run on a
-# training clock of their own (marker own_processes; tests/conftest.py).
+# training clock of their own (marker own_processes; tests/conftest.py), and
+# the computations on synthetic data, which read no clock (marker computation).
 MOVED_CLOCK_MOMENTS := 2027-10-31T10:00 2027-12-31T23:30
 
 test-moved-clock: $(VENV)/.dev-installed messages
 	@for moment in $(MOVED_CLOCK_MOMENTS); do \
 	  echo "SQLite suite at $$moment (Copenhagen time)"; \
-	  DATABASE_URL= $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not serial" -q -p no:cacheprovider --at=$$moment; \
-	  DATABASE_URL= $(VENV)/bin/pytest -m "serial and not browser and not own_processes" -q -p no:cacheprovider --at=$$moment; \
+	  DATABASE_URL= $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not serial and not computation" -q -p no:cacheprovider --at=$$moment; \
+	  DATABASE_URL= $(VENV)/bin/pytest -m "serial and not browser and not own_processes and not computation" -q -p no:cacheprovider --at=$$moment; \
 	done
 
 # .venv has the newest Python found; the oldest gets the suite (without the

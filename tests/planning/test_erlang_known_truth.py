@@ -12,6 +12,9 @@ from bench.known_truth_erlang import (
     judge_year,
 )
 
+# Neither database nor clock: the PostgreSQL and moved-clock suites leave it out.
+pytestmark = pytest.mark.computation
+
 
 def test_erlang_c_plans_as_pyworkforce_does_on_a_hundred_random_cases() -> None:
     compared = [compare_erlang_c(case) for case in draw_erlang_c_cases(count=100, seed=11)]

@@ -13,6 +13,9 @@ import pytest
 
 from bench.known_truth_forecast import CENTRES, Centre, Score, score_forecast
 
+# Neither database nor clock: the PostgreSQL and moved-clock suites leave it out.
+pytestmark = pytest.mark.computation
+
 STEADY_WEEKS = 10  # forecast weeks, from January of the second year
 SEASON_WEEKS = 16
 SEASON_WEEK = 30  # the seasons' weeks start in late July
@@ -48,6 +51,7 @@ def test_on_a_steady_centre_the_forecast_is_within_a_tenth_of_the_noise_floor(
 def test_with_strong_seasons_the_forecast_is_within_a_tenth_of_the_noise_floor(
     seasons: Score,
 ) -> None:
+
     assert seasons.against_oracle <= 1.1
     assert seasons.against_last_week <= 0.85
 

@@ -13,6 +13,9 @@ from bench.known_truth_minutes import (
     true_p80,
 )
 
+# Neither database nor clock: the PostgreSQL and moved-clock suites leave it out.
+pytestmark = pytest.mark.computation
+
 
 @pytest.mark.parametrize("count", [50, 200, 1_000])
 def test_the_80th_percentile_of_a_dirty_history_is_nearly_as_good_as_of_a_clean_one(
@@ -89,6 +92,7 @@ def test_on_three_desks_per_service_minutes_book_more_than_uniform_ones_as_punct
 def test_on_one_desk_per_service_minutes_are_more_punctual_than_uniform_ones_booking_as_many() -> (
     None
 ):
+
     # The lengths that hold the desk for 10, 12, 15, 20 and 30 minutes.
     compared = compare_with_uniform(desks=1, runs=4, seed=3, lengths=[10, 12, 15, 20, 16])
     ours = compared.per_service
