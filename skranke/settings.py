@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "skranke.kiosk",
     "skranke.desk",
     "skranke.display",
+    "skranke.overview",
     "skranke.worker",
     "skranke.demo",
     "skranke.access_log",

@@ -118,6 +118,10 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
     "view_statistics": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
     # Planning: minutes per service, what-if, staffing, forecast, rota.
     "plan_staffing": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    # The overview of the day: each place's queues, desks and day so far.
+    # Front-desk staff see their own places' (the system's state only
+    # managers and administrators, sees_operations_warnings).
+    "watch_the_day": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK}),
     # Counting an information-desk contact or a cash-desk payment.
     "count_tallies": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK}),
     # Importing the phone system's call records (CSV files).

@@ -30,5 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "may_plan_staffing": role_allows(user=request.user, action="plan_staffing"),
             "may_count_tallies": role_allows(user=request.user, action="count_tallies"),
             "may_watch_phone_meetings": may_watch_phone_meetings(user=request.user),
+            "may_watch_the_day": role_allows(user=request.user, action="watch_the_day"),
         },
     )

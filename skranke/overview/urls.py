@@ -1,0 +1,9 @@
+from django.urls import path
+
+from skranke.overview import views
+
+app_name = "overview"
+urlpatterns = [
+    path("", views.overview_page, name="page"),
+    path("nu/", views.overview_live, name="live"),
+]

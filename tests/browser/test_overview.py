@@ -1,0 +1,51 @@
+"""The overview of the day in a real browser: a manager opens it from the
+start page, it is axe-clean at a laptop's size, at 200 % and on a phone,
+and a citizen taking a ticket appears on it without a reload."""
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from skranke.core import clock
+from skranke.core.models import Location, Service
+from skranke.demo.loading import load_demo_data
+from skranke.queueing.checkin import issue_walk_in_ticket
+from tests.browser.conftest import assert_accessible, has_horizontal_scroll
+from tests.browser.test_contact_centre import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_morning(transactional_db: None) -> None:
+    clock.set_now(datetime(2026, 12, 7, 10, 0, tzinfo=clock.LOCAL_ZONE))
+    load_demo_data(now=clock.now())
+
+
+def test_a_manager_watches_a_ticket_arrive_without_reloading(
+    demo_morning: None, live_server: LiveServer, page: Any
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, live_server.url, "leder")
+    page.get_by_role("link", name="Overblik over dagen").click()
+    page.get_by_role("heading", name="Overblik over dagen").wait_for()
+    queues = page.get_by_role("table", name="Køer på Borgerservice Rådhuset")
+    postal_votes = queues.get_by_role("row").filter(has_text="Brevstemme")
+    assert postal_votes.get_by_role("cell").nth(0).inner_text() == "0"
+    assert_accessible(page)
+
+    town_hall = Location.objects.get(slug="raadhuset")
+    issue_walk_in_ticket(location=town_hall, service=Service.objects.get(slug="brevstemme"))
+    # The figures ask for themselves again every two seconds.
+    postal_votes.get_by_role("cell").nth(0).filter(has_text="1").wait_for()
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    assert_accessible(page)
+
+    page.evaluate("document.body.style.zoom = '200%'")
+    assert not has_horizontal_scroll(page)
+    page.evaluate("document.body.style.zoom = '100%'")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert not has_horizontal_scroll(page)
+    assert_accessible(page)
