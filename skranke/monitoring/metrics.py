@@ -3,7 +3,8 @@
 Two kinds:
 
 * requests (REQUEST_SECONDS), counted by the app process that served them;
-* the state of the installation (the outbox, the worker, the queues), read
+* the state of the installation (the outbox, the worker, the queues and
+  desks as the overview of the day has them: overview/gauges.py), read
   from the database when Prometheus asks (DatabaseCollector): a few
   aggregate queries per scrape, never a counter kept on the side.
 
@@ -31,9 +32,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from skranke.core import clock
-from skranke.core.models import Location
 from skranke.notifications.models import Message
-from skranke.queueing.models import Visit
+from skranke.overview.gauges import read_place_gauges
 from skranke.worker.heartbeat import last_heartbeat
 
 logger = logging.getLogger(__name__)
@@ -92,9 +92,9 @@ def observe_request(*, route: str, method: str, status: str, seconds: float) -> 
 
 class DatabaseCollector(Collector):
     """The installation's state, read when Prometheus asks. Each scrape costs
-    four queries: the outbox (one aggregate), the heartbeat (by primary key),
-    today's waiting visits (by the location-day-status index) and the
-    locations."""
+    five queries: the outbox (one aggregate), the heartbeat (by primary key),
+    today's waiting visits and those at a desk (by the location-day-status
+    index) and the locations."""
 
     def collect(self) -> Iterator[Metric]:
         try:
@@ -142,21 +142,29 @@ def database_families(*, now: datetime) -> Iterator[GaugeMetricFamily]:
         value=max((now - last).total_seconds(), 0.0) if last else math.inf,
     )
 
-    today = now.astimezone(clock.LOCAL_ZONE).date()
-    waiting = dict(
-        Visit.objects.filter(day=today, status=Visit.Status.WAITING)
-        .values("location")
-        .annotate(count=Count("pk"))
-        .values_list("location", "count")
-    )
-    per_location = GaugeMetricFamily(
-        "skranke_visits_waiting",
-        "Citizens waiting to be called today, by location (its slug).",
-        labels=["location"],
-    )
-    for location_id, slug in Location.objects.order_by("slug").values_list("pk", "slug"):
-        per_location.add_metric([slug], waiting.get(location_id, 0))
-    yield per_location
+    places = read_place_gauges(now=now)
+    for name, text, value_of in (
+        (
+            "skranke_visits_waiting",
+            "Citizens waiting to be called today, by location (its slug).",
+            lambda place: place.waiting,
+        ),
+        (
+            "skranke_visits_longest_wait_seconds",
+            "How long the citizen waiting longest has waited (a booked one from the later of "
+            "arrival and the booked time), by location; 0 when nobody waits.",
+            lambda place: place.longest_wait_seconds,
+        ),
+        (
+            "skranke_desks_serving",
+            "Desks with a citizen called or being served now, by location.",
+            lambda place: place.desks_serving,
+        ),
+    ):
+        family = GaugeMetricFamily(name, text, labels=["location"])
+        for place in places:
+            family.add_metric([place.slug], value_of(place))
+        yield family
 
 
 if MULTIPROCESS:

@@ -8,12 +8,17 @@ from datetime import timedelta
 import pytest
 from django.test import Client, override_settings
 
+from skranke.accounts.models import Role, User
 from skranke.booking.availability import Policy
 from skranke.booking.booking import book_appointment
 from skranke.booking.models import Booking
 from skranke.core import clock
-from skranke.core.models import Location, Service
+from skranke.core.models import Desk, Location, Service
 from skranke.notifications.models import Message
+from skranke.overview.gauges import read_place_gauges
+from skranke.overview.now import read_location_now
+from skranke.queueing.calling import call_next
+from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
 from skranke.queueing.models import Visit
 from skranke.worker.heartbeat import record_heartbeat
 from tests.centre import at, citizen
@@ -169,3 +174,33 @@ def test_visits_waiting_are_counted_per_location_today(centre: Location, passpor
     assert value(text, "skranke_visits_waiting", location=centre.slug) == 2
     assert value(text, "skranke_visits_waiting", location=other.slug) == 0
     assert centre.name not in text
+
+
+def test_the_longest_wait_and_the_desks_serving_are_the_overviews(
+    centre: Location, passport: Service
+) -> None:
+    staff = User.objects.create_user("s", municipality=centre.municipality, role=Role.FRONT_DESK)
+    desk = Desk.objects.get(location=centre, name="1")
+    booking = book(centre, passport)  # Wednesday 10:00
+    clock.set_now(at(9, 9, 50))
+    check_in_booking(location=centre, code=booking.code)
+    clock.set_now(at(9, 10, 0))
+    card = Service.objects.get(slug="kort")
+    card.walk_in_allowed = True
+    card.save()
+    issue_walk_in_ticket(location=centre, service=card)
+    clock.set_now(at(9, 10, 7))
+    text = scrape()
+    # The booked citizen waits from 10:00, their time, not from 09:50.
+    assert value(text, "skranke_visits_longest_wait_seconds", location=centre.slug) == 7 * 60
+    assert value(text, "skranke_desks_serving", location=centre.slug) == 0
+    assert call_next(desk=desk, staff=staff) is not None
+    text = scrape()
+    assert value(text, "skranke_desks_serving", location=centre.slug) == 1
+    assert value(text, "skranke_visits_waiting", location=centre.slug) == 1
+    place = {row.slug: row for row in read_place_gauges(now=clock.now())}[centre.slug]
+    overview = read_location_now(location=centre, watcher=staff)
+    assert place.waiting == overview.waiting
+    assert place.longest_wait_seconds // 60 == max(
+        queue.longest_wait_minutes or 0 for queue in overview.queues
+    )
