@@ -24,7 +24,7 @@ from skranke.core.models import Desk, Location, Service
 from skranke.core.opening_hours import is_open_at
 from skranke.core.schedule import read_schedule, shifts_on
 from skranke.notifications.models import Message
-from skranke.phone_meetings.worklist import State, read_worklist
+from skranke.phone_meetings.worklist import State, read_meetings, todays_meetings_at
 from skranke.queueing.checkin import walk_in_services
 from skranke.queueing.forecast import wait_for_walk_in
 from skranke.queueing.models import DeskState, Visit
@@ -132,9 +132,8 @@ class SystemNow:
         return not (self.failed_messages or self.texts_held or self.worker_silent or self.attack)
 
 
-def read_location_now(*, location: Location, watcher: User) -> LocationNow:
-    """The location's day as it stands; telephone meetings as `watcher`'s
-    worklist has them."""
+def read_location_now(*, location: Location) -> LocationNow:
+    """The location's day as it stands."""
     now = clock.now()
     today = clock.today()
     open_now = is_open_at(location=location, moment=now)
@@ -158,7 +157,7 @@ def read_location_now(*, location: Location, watcher: User) -> LocationNow:
         ).count(),
         desks=(desks := _desks(location=location, now=now)),
         day=_day_so_far(location=location, now=now, desks=desks),
-        meetings=_meetings(location=location, watcher=watcher),
+        meetings=_meetings(location=location),
     )
 
 
@@ -311,12 +310,8 @@ def _day_so_far(*, location: Location, now: datetime, desks: list[DeskNow]) -> D
     )
 
 
-def _meetings(*, location: Location, watcher: User) -> MeetingsNow:
-    meetings = [
-        meeting
-        for meeting in read_worklist(staff=watcher)
-        if meeting.booking.location_id == location.pk
-    ]
+def _meetings(*, location: Location) -> MeetingsNow:
+    meetings = read_meetings(todays_meetings_at(locations=[location]))
     return MeetingsNow(
         due_now=sum(meeting.near_time and not meeting.overdue for meeting in meetings),
         overdue=sum(meeting.overdue for meeting in meetings),

@@ -74,7 +74,7 @@ def _live_html(*, request: HttpRequest, user: User, locations: list[Location]) -
                 "version": version,
                 "poll": POLL_SECONDS,
                 "at": clock.now(),
-                "places": [read_location_now(location=place, watcher=user) for place in locations],
+                "places": [read_location_now(location=place) for place in locations],
                 "system": read_system_now(locations=locations) if with_system else None,
                 "DeskStatus": DeskStatus,
             },

@@ -13,7 +13,7 @@ from skranke.accounts.models import User
 from skranke.accounts.scoping import visible_locations
 from skranke.booking.models import Booking
 from skranke.core import clock
-from skranke.core.models import Service
+from skranke.core.models import Location, Service
 from skranke.notifications.models import Message
 from skranke.phone_meetings.models import MeetingCall
 
@@ -74,10 +74,15 @@ class Meeting:
 def todays_meetings_for(*, staff: User) -> QuerySet[Booking]:
     """Today's telephone meetings at the locations `staff` works at, not
     cancelled: what the worklist shows and what its buttons may act on."""
+    return todays_meetings_at(locations=visible_locations(user=staff))
+
+
+def todays_meetings_at(*, locations: QuerySet[Location] | list[Location]) -> QuerySet[Booking]:
+    """Today's telephone meetings at `locations`, not cancelled."""
     return (
         Booking.objects.filter(
             Booking.starting_on(clock.today()),
-            location__in=visible_locations(user=staff),
+            location__in=locations,
             service__kind=Service.Kind.PHONE,
         )
         .exclude(status=Booking.Status.CANCELLED)
@@ -87,10 +92,15 @@ def todays_meetings_for(*, staff: User) -> QuerySet[Booking]:
 
 def read_worklist(*, staff: User) -> list[Meeting]:
     """The worklist of `staff`, in the booked times' order."""
+    return read_meetings(todays_meetings_for(staff=staff))
+
+
+def read_meetings(bookings: QuerySet[Booking]) -> list[Meeting]:
+    """The meetings of `bookings` (todays_meetings_at), in the booked
+    times' order, with where each call stands."""
     tried = Message.objects.filter(booking=OuterRef("pk"), kind=Message.Kind.TRIED_TO_CALL)
-    bookings = (
-        todays_meetings_for(staff=staff)
-        .select_related("meeting_call__claimed_by")
+    annotated = (
+        bookings.select_related("meeting_call__claimed_by")
         .annotate(
             told_by_sms=Exists(tried.filter(channel=Message.Channel.SMS)),
             told_by_email=Exists(tried.filter(channel=Message.Channel.EMAIL)),
@@ -98,7 +108,7 @@ def read_worklist(*, staff: User) -> list[Meeting]:
         .order_by("start", "pk")
     )
     now = clock.now()
-    return [_meeting(booking, now=now) for booking in bookings]
+    return [_meeting(booking, now=now) for booking in annotated]
 
 
 def _meeting(booking: Booking, *, now: datetime) -> Meeting:

@@ -30,7 +30,6 @@ Book = Callable[..., Booking]
 def test_a_morning_reads_as_the_kiosk_the_desk_and_the_statistics_read_it(
     centre: Location, passport: Service, postal_vote: Service, book: Book
 ) -> None:
-    manager = member(Role.MANAGER, centre)
     staff = member(Role.FRONT_DESK, centre)
     desk = Desk.objects.get(location=centre, name="1")
     early = book(passport, at(7, 10, 20), number=1)
@@ -48,7 +47,7 @@ def test_a_morning_reads_as_the_kiosk_the_desk_and_the_statistics_read_it(
     check_in_booking(location=centre, code=early.code)
 
     clock.set_now(at(7, 10, 12))
-    now = read_location_now(location=centre, watcher=manager)
+    now = read_location_now(location=centre)
     queues = {queue.letter: queue for queue in now.queues}
     assert queues["A"].waiting == 1
     # Booked for 10:20: not waiting yet, though here since 10:06.
@@ -78,7 +77,7 @@ def test_a_morning_reads_as_the_kiosk_the_desk_and_the_statistics_read_it(
     assert called is not None
     start_visit(visit_id=called.pk, desk=desk)
     clock.set_now(at(7, 10, 20))
-    now = read_location_now(location=centre, watcher=manager)
+    now = read_location_now(location=centre)
     serving = {row.name: row for row in now.desks}["1"]
     assert serving.status == DeskStatus.SERVING
     assert serving.service == called.service.name
@@ -88,9 +87,7 @@ def test_a_morning_reads_as_the_kiosk_the_desk_and_the_statistics_read_it(
 
     # Left open: at twice its five minutes the desk warns, and so does the overview.
     clock.set_now(at(7, 10, 24))
-    assert {row.name: row for row in read_location_now(location=centre, watcher=manager).desks}[
-        "1"
-    ].overrun
+    assert {row.name: row for row in read_location_now(location=centre).desks}["1"].overrun
     finish_visit(visit_id=called.pk, desk=desk, outcome=Visit.Outcome.SERVED)
 
     # The booked citizen is called at 10:25 and served; the 10:00 one is
@@ -102,7 +99,7 @@ def test_a_morning_reads_as_the_kiosk_the_desk_and_the_statistics_read_it(
     clock.set_now(at(7, 10, 40))
     finish_visit(visit_id=booked.pk, desk=desk, outcome=Visit.Outcome.SERVED)
     mark_no_shows()
-    now = read_location_now(location=centre, watcher=manager)
+    now = read_location_now(location=centre)
     statistics = measure_bookings(
         read_bookings(
             location_ids=[centre.pk], first=clock.today(), end=clock.today() + timedelta(days=1)
@@ -127,7 +124,5 @@ def test_a_paused_desk_and_one_opened_yesterday(
     clock.set_now(at(7, 10, 30))
     open_desk(desk=one, staff=staff)
     pause_desk(desk=one, staff=staff, paused=True)
-    desks = {
-        row.name: row.status for row in read_location_now(location=centre, watcher=staff).desks
-    }
+    desks = {row.name: row.status for row in read_location_now(location=centre).desks}
     assert desks == {"1": DeskStatus.PAUSED, "2": DeskStatus.CLOSED}
