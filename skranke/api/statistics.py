@@ -62,7 +62,8 @@ class VisitsQuery(Schema):
         return self
 
 
-def _places(request: HttpRequest) -> list[Location]:
+def places_of(request: HttpRequest) -> list[Location]:
+    """The places the request's token or manager may read."""
     holder = request.auth  # type: ignore[attr-defined]
     if isinstance(holder, IntegrationToken):
         return list(Location.objects.filter(municipality_id=holder.municipality_id))
@@ -79,7 +80,7 @@ def visits(request: HttpRequest, query: Query[VisitsQuery]) -> dict[str, object]
     """Counts (booked, walk-in, without booking; by outcome; Saturdays) and
     waiting and service times (median, 80th and 90th percentile, mean,
     with how many times were used and how many left out and why)."""
-    places = _places(request)
+    places = places_of(request)
     if query.location:
         places = [place for place in places if place.slug == query.location]
         if not places:

@@ -9,6 +9,7 @@ from skranke.api import (
     challenge,
     contacts,
     delivery_reports,
+    overview,
     planning,
     queue,
     statistics,
@@ -30,4 +31,5 @@ api.add_router("", delivery_reports.router)
 api.add_router("", queue.router)
 api.add_router("", contacts.router)
 api.add_router("", statistics.router)
+api.add_router("", overview.router)
 api.add_router("", planning.router)
