@@ -212,13 +212,17 @@ def _queues(
     return queues
 
 
+def wait_began(visit: Visit) -> datetime:
+    """When the citizen's wait began: arrival, or for a booked citizen the
+    later of arrival and the booked time, as the statistics count a booked
+    wait (an early citizen is not kept waiting by being early)."""
+    if visit.booking is not None and visit.booking.start > visit.arrived_at:
+        return visit.booking.start
+    return visit.arrived_at
+
+
 def _waited_minutes(visit: Visit, *, now: datetime) -> int:
-    """Minutes waited so far: a booked citizen from the later of arrival and
-    the booked time, as the statistics count a booked wait."""
-    since = visit.arrived_at
-    if visit.booking is not None and visit.booking.start > since:
-        since = visit.booking.start
-    return max(0, int((now - since).total_seconds() // 60))
+    return max(0, int((now - wait_began(visit)).total_seconds() // 60))
 
 
 def _desks(*, location: Location, now: datetime) -> list[DeskNow]:

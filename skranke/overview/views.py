@@ -4,11 +4,14 @@ with the version it shows; while nothing changed the answer is an empty
 204 after the version's few small queries (version.py), and a change is
 worked out once for every screen watching the same places."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from skranke.accounts.models import User
@@ -17,8 +20,10 @@ from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
 from skranke.core.models import Location
 from skranke.database.kept import keep_value
-from skranke.overview.now import DeskStatus, read_location_now, read_system_now
+from skranke.overview.now import DeskStatus, LocationNow, read_location_now, read_system_now
+from skranke.overview.rhythm import DayRhythm, read_day_rhythm
 from skranke.overview.version import overview_version
+from skranke.web.chart import Chart, Series, draw_grouped_chart
 
 POLL_SECONDS = 2
 KEPT_SECONDS = 120
@@ -53,6 +58,39 @@ def overview_live(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_live_html(request=request, user=user, locations=locations))
 
 
+@dataclass(frozen=True)
+class Place:
+    now: LocationNow
+    rhythm: DayRhythm | None
+    rhythm_chart: Chart | None
+
+    @property
+    def rhythm_title_id(self) -> str:
+        return f"rhythm-{self.now.location.pk}"
+
+    @property
+    def rhythm_description_id(self) -> str:
+        return f"rhythm-description-{self.now.location.pk}"
+
+
+def _place(*, location: Location) -> Place:
+    now = read_location_now(location=location)
+    rhythm = read_day_rhythm(location=location, now=now.at)
+    chart = None
+    if rhythm is not None:
+        chart = draw_grouped_chart(
+            labels=[half_hour.starts for half_hour in rhythm.half_hours],
+            series=[
+                Series(_("Expected"), [half_hour.expected for half_hour in rhythm.half_hours], 1),
+                Series(_("Came"), [half_hour.arrived for half_hour in rhythm.half_hours], 0),
+            ]
+            if rhythm.has_forecast
+            else [Series(_("Came"), [half_hour.arrived for half_hour in rhythm.half_hours], 0)],
+            counts=True,
+        )
+    return Place(now=now, rhythm=rhythm, rhythm_chart=chart)
+
+
 def _version(*, user: User, locations: list[Location]) -> str:
     return overview_version(
         locations=locations,
@@ -74,7 +112,7 @@ def _live_html(*, request: HttpRequest, user: User, locations: list[Location]) -
                 "version": version,
                 "poll": POLL_SECONDS,
                 "at": clock.now(),
-                "places": [read_location_now(location=place) for place in locations],
+                "places": [_place(location=place) for place in locations],
                 "system": read_system_now(locations=locations) if with_system else None,
                 "DeskStatus": DeskStatus,
             },
