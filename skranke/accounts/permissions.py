@@ -122,6 +122,9 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
     # Front-desk staff see their own places' (the system's state only
     # managers and administrators, sees_operations_warnings).
     "watch_the_day": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK}),
+    # Acting on it from there: stopping tickets without a booking for the
+    # rest of the day.
+    "steer_the_day": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
     # Counting an information-desk contact or a cash-desk payment.
     "count_tallies": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK}),
     # Importing the phone system's call records (CSV files).

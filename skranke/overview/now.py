@@ -27,7 +27,7 @@ from skranke.notifications.models import Message
 from skranke.phone_meetings.worklist import State, read_meetings, todays_meetings_at
 from skranke.queueing.checkin import walk_in_services
 from skranke.queueing.forecast import wait_for_walk_in
-from skranke.queueing.models import DeskState, Visit
+from skranke.queueing.models import DeskState, Visit, WalkInStop
 from skranke.queueing.serving import AT_DESK, is_overrun
 from skranke.rate_limits.text_messages import texts_held
 from skranke.stats.bookings import measure_bookings, read_bookings
@@ -63,6 +63,8 @@ class QueueNow:
     waiting: int
     longest_wait_minutes: int | None
     expected_wait_minutes: int | None  # for a walk-in taking a ticket now; None: closed or none
+    takes_walk_ins: bool  # the queue has services a citizen may come for without a booking
+    walk_ins_stopped_at: datetime | None  # by a manager, for the rest of today
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,10 @@ def _queues(
         .order_by("ticket_letter", "position")
     )
     walk_ins = {service.pk for service in walk_in_services(location=location)}
+    stops = {
+        stop.ticket_letter: stop.stopped_at
+        for stop in WalkInStop.objects.filter(location=location, day=clock.today())
+    }
     by_letter: dict[str, list[Service]] = defaultdict(list)
     for service in services:
         by_letter[service.ticket_letter].append(service)
@@ -205,8 +211,10 @@ def _queues(
                     (_waited_minutes(visit, now=now) for visit in in_queue), default=None
                 ),
                 expected_wait_minutes=wait_for_walk_in(location=location, services=walk_in)
-                if open_now and walk_in
+                if open_now and walk_in and letter not in stops
                 else None,
+                takes_walk_ins=bool(walk_in),
+                walk_ins_stopped_at=stops.get(letter),
             )
         )
     return queues

@@ -6,4 +6,5 @@ app_name = "overview"
 urlpatterns = [
     path("", views.overview_page, name="page"),
     path("nu/", views.overview_live, name="live"),
+    path("uden-tid/", views.walk_ins, name="walk_ins"),
 ]

@@ -6,20 +6,26 @@ worked out once for every screen watching the same places."""
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from skranke.accounts.models import User
-from skranke.accounts.permissions import sees_operations_warnings, staff_of_a_municipality
+from skranke.accounts.permissions import (
+    role_allows,
+    sees_operations_warnings,
+    staff_of_a_municipality,
+)
 from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
 from skranke.core.models import Location
 from skranke.database.kept import keep_value
+from skranke.overview.actions import resume_queue_walk_ins, stop_queue_walk_ins, todays_actions
 from skranke.overview.now import DeskStatus, LocationNow, read_location_now, read_system_now
 from skranke.overview.rhythm import DayRhythm, read_day_rhythm
 from skranke.overview.version import overview_version
@@ -110,6 +116,9 @@ def _live_html(*, request: HttpRequest, user: User, locations: list[Location]) -
             "overview/live.html",
             {
                 "version": version,
+                "may_steer": role_allows(user=user, action="steer_the_day"),
+                "actions": todays_actions(locations=locations) if with_system else [],
+                "several_places": len(locations) > 1,
                 "poll": POLL_SECONDS,
                 "at": clock.now(),
                 "places": [_place(location=place) for place in locations],
@@ -124,3 +133,50 @@ def _live_html(*, request: HttpRequest, user: User, locations: list[Location]) -
         build=build,
         seconds=KEPT_SECONDS,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def walk_ins(request: HttpRequest) -> HttpResponse:
+    """Stop tickets without a booking for a queue for the rest of today, or
+    start them again: asked (GET) and confirmed (POST), then back to the
+    overview."""
+    user = staff_of_a_municipality(user=request.user, action="steer_the_day")
+    data = request.POST if request.method == "POST" else request.GET
+    locations = list(visible_locations(user=user).filter(municipality=user.municipality))
+    place = next((loc for loc in locations if str(loc.pk) == data.get("sted")), None)
+    queue = None
+    if place is not None:
+        queue = next(
+            (
+                queue
+                for queue in read_location_now(location=place).queues
+                if queue.letter == data.get("koe") and queue.takes_walk_ins
+            ),
+            None,
+        )
+    if place is None or queue is None:
+        messages.error(request, _("That queue is not one you can stop tickets for."))
+        return redirect("overview:page")
+    stop = queue.walk_ins_stopped_at is None
+    if request.method == "POST":
+        if stop:
+            stop_queue_walk_ins(
+                location=place, letter=queue.letter, services=queue.services, staff=user
+            )
+            messages.success(
+                request,
+                _("No more tickets without a booking for %(queue)s today.")
+                % {"queue": f"{queue.letter} ({queue.services})"},
+            )
+        else:
+            resume_queue_walk_ins(
+                location=place, letter=queue.letter, services=queue.services, staff=user
+            )
+            messages.success(
+                request,
+                _("Tickets without a booking for %(queue)s are given again.")
+                % {"queue": f"{queue.letter} ({queue.services})"},
+            )
+        return redirect("overview:page")
+    return render(request, "overview/walk_ins.html", {"place": place, "queue": queue, "stop": stop})

@@ -20,6 +20,7 @@ from skranke.queueing.errors import CheckInRefused, QueueRefused
 from skranke.queueing.forecast import desk_is_free, open_desks
 from skranke.queueing.models import Visit
 from skranke.queueing.tickets import take_ticket_number
+from skranke.queueing.walk_in_stops import stopped_letters
 
 # A typed code is forgiven spaces, dashes and lower case; a scanner types it
 # as printed.
@@ -208,6 +209,15 @@ def issue_walk_in_ticket(
     late = late_booking is not None and _is_late_here(late_booking, location, service, now=now)
     if service.booking_required and not service.walk_in_allowed and not late:
         raise QueueRefused(_("This errand needs a booked time."), field="service")
+    day = now.astimezone(clock.LOCAL_ZONE).date()
+    if not late and service.ticket_letter in stopped_letters(location_id=location.pk, day=day):
+        raise QueueRefused(
+            _(
+                "No more tickets without a booking are given for this errand today. "
+                "Please come back another day, or book a time."
+            ),
+            field="service",
+        )
     if not any(service.pk in desk.handles for desk in open_desks(location=location, now=now)):
         raise QueueRefused(
             _("No desk serves this errand for the rest of today. Please come back another day."),

@@ -171,3 +171,36 @@ class DeskState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.desk_id} {'paused' if self.paused else 'open'}"
+
+
+class WalkInStop(models.Model):
+    """No more tickets without a booking for a queue (the services of one
+    ticket letter) at a place, for the rest of a day: a manager's call on a
+    day the desks cannot serve everyone who would still come. Citizens
+    with a booking for today are still checked in, late ones too."""
+
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("location")
+    )
+    day = models.DateField(_("day"))
+    ticket_letter = models.CharField(_("ticket letter"), max_length=1)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("stopped by"),
+    )
+    stopped_at = models.DateTimeField(_("stopped at"))
+
+    class Meta:
+        verbose_name = _("stop for tickets without a booking")
+        verbose_name_plural = _("stops for tickets without a booking")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "day", "ticket_letter"], name="one_walk_in_stop_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.day} {self.ticket_letter}"

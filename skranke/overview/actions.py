@@ -1,0 +1,52 @@
+"""What a manager may do from the overview of the day, each noted with
+who and when (ManagerAction): stop tickets without a booking for a queue
+for the rest of the day, and start them again."""
+
+from datetime import datetime, time
+
+from skranke.accounts.models import User
+from skranke.core import clock
+from skranke.core.models import Location
+from skranke.overview.models import ManagerAction
+from skranke.queueing.walk_in_stops import resume_walk_ins, stop_walk_ins
+
+
+def stop_queue_walk_ins(*, location: Location, letter: str, services: str, staff: User) -> None:
+    stop_walk_ins(location=location, letter=letter, staff=staff)
+    _note(
+        location=location,
+        kind=ManagerAction.Kind.STOP_WALK_INS,
+        letter=letter,
+        services=services,
+        staff=staff,
+    )
+
+
+def resume_queue_walk_ins(*, location: Location, letter: str, services: str, staff: User) -> None:
+    if resume_walk_ins(location=location, letter=letter):
+        _note(
+            location=location,
+            kind=ManagerAction.Kind.RESUME_WALK_INS,
+            letter=letter,
+            services=services,
+            staff=staff,
+        )
+
+
+def todays_actions(*, locations: list[Location]) -> list[ManagerAction]:
+    midnight = datetime.combine(clock.today(), time(0), tzinfo=clock.LOCAL_ZONE)
+    return list(
+        ManagerAction.objects.filter(location__in=locations, at__gte=midnight)
+        .select_related("staff", "location")
+        .order_by("-at")
+    )
+
+
+def _note(*, location: Location, kind: str, letter: str, services: str, staff: User) -> None:
+    ManagerAction.objects.create(
+        location=location,
+        kind=kind,
+        detail=f"{letter} ({services})"[:200],
+        staff=staff,
+        at=clock.now(),
+    )

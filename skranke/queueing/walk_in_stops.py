@@ -1,0 +1,53 @@
+"""Stopping tickets without a booking for a queue for the rest of the
+day, and starting them again: a manager's call from the overview of the
+day. The kiosk then refuses such tickets with a clear word, the waiting
+room and the kiosk promise no wait for them, and booked citizens are
+checked in as before."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from skranke.accounts.models import User
+from skranke.core import clock
+from skranke.core.models import Location
+from skranke.queueing.board import touch_board
+from skranke.queueing.models import WalkInStop
+
+
+def stop_walk_ins(*, location: Location, letter: str, staff: User) -> WalkInStop:
+    """No more walk-in tickets for queue `letter` at `location` today. A
+    second stop changes nothing and gives the first."""
+    today = clock.today()
+    try:
+        with transaction.atomic(durable=True):
+            stop = WalkInStop.objects.create(
+                location=location,
+                day=today,
+                ticket_letter=letter,
+                stopped_by=staff,
+                stopped_at=clock.now(),
+            )
+            touch_board(location_id=location.pk)
+            return stop
+    except IntegrityError:
+        return WalkInStop.objects.get(location=location, day=today, ticket_letter=letter)
+
+
+def resume_walk_ins(*, location: Location, letter: str) -> bool:
+    """Tickets for queue `letter` again today; whether it had been stopped."""
+    with transaction.atomic(durable=True):
+        deleted, _ = WalkInStop.objects.filter(
+            location=location, day=clock.today(), ticket_letter=letter
+        ).delete()
+        if deleted:
+            touch_board(location_id=location.pk)
+    return bool(deleted)
+
+
+def stopped_letters(*, location_id: int, day: date) -> set[str]:
+    return set(
+        WalkInStop.objects.filter(location_id=location_id, day=day).values_list(
+            "ticket_letter", flat=True
+        )
+    )
