@@ -16,6 +16,7 @@ urlpatterns = [
     path("personale/telefonmoeder/", include("skranke.phone_meetings.urls")),
     path("personale/statistik/", include("skranke.stats.urls")),
     path("personale/overblik/", include("skranke.overview.urls")),
+    path("tavle/", include("skranke.overview.wallboard_urls")),
     path("personale/planlaegning/", include("skranke.planning.urls")),
     path("personale/optaelling/", include("skranke.information_and_cash_desks.urls")),
     path("personale/adgangslog/", include("skranke.privacy.access_log_urls")),

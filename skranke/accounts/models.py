@@ -70,6 +70,7 @@ class Device(models.Model):
         KIOSK = "kiosk", _("Check-in kiosk")
         DISPLAY = "display", _("Waiting-room display")
         SURVEY_TERMINAL = "survey", _("Survey terminal by the exit")
+        WALLBOARD = "wallboard", _("Wallboard in the back office")
 
     STAFF_SCOPE = ("location", "location")
 

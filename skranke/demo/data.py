@@ -250,6 +250,7 @@ DEMO_DEVICE_TOKENS = {
     "kiosk": "demo-kiosk-raadhus",
     "display": "demo-skaerm-raadhus",
     "survey": "demo-undersoegelse-raadhus",
+    "wallboard": "demo-tavle-raadhus",
 }
 DEMO_USERS = [
     # username, first name, role, location slugs

@@ -77,6 +77,8 @@ def load_demo_data(*, now: datetime, reset: bool = False) -> Municipality:
         # A demo loaded before the rota existed gets its shift patterns.
         if not ShiftPattern.objects.filter(location=town_hall).exists():
             load_shift_patterns(town_hall)
+        # And the devices added since (the back office's wallboard).
+        _load_devices(town_hall)
         return loaded
     with transaction.atomic():
         municipality = _load(today)

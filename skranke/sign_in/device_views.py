@@ -14,6 +14,7 @@ START_PAGES: dict[str, str] = {
     Device.Kind.KIOSK: "kiosk:start",
     Device.Kind.DISPLAY: "display:screen",
     Device.Kind.SURVEY_TERMINAL: "surveys:terminal",
+    Device.Kind.WALLBOARD: "wallboard:board",
 }
 
 

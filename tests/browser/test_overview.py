@@ -10,6 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from skranke.core import clock
 from skranke.core.models import Location, Service
+from skranke.demo.data import DEMO_DEVICE_TOKENS
 from skranke.demo.loading import load_demo_data
 from skranke.queueing.checkin import issue_walk_in_ticket
 from tests.browser.conftest import assert_accessible, has_horizontal_scroll
@@ -49,3 +50,22 @@ def test_a_manager_watches_a_ticket_arrive_without_reloading(
     page.set_viewport_size({"width": 390, "height": 844})
     assert not has_horizontal_scroll(page)
     assert_accessible(page)
+
+
+def test_the_wallboard_reads_from_across_the_room(
+    demo_morning: None, live_server: LiveServer, page: Any
+) -> None:
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(live_server.url + "/enhed/")
+    page.get_by_label("Enhedens token").fill(DEMO_DEVICE_TOKENS["wallboard"])
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("heading", name="Venter nu").wait_for()
+    assert_accessible(page)
+    # The figures fill the screen without scrolling, in type read from afar.
+    assert not has_horizontal_scroll(page)
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    sizes = page.eval_on_selector_all(
+        ".wallboard-figures dd", "items => items.map(i => parseFloat(getComputedStyle(i).fontSize))"
+    )
+    assert sizes
+    assert min(sizes) >= 60

@@ -1,0 +1,85 @@
+"""The wallboard: the overview of the day for a TV in the back office,
+signed in with a device token of its own kind (as the waiting-room
+display is), for its place only. Read from across the room at 1920 × 1080;
+counts only, no names of citizens or staff. It asks for itself again
+every few seconds, as the overview page does."""
+
+from datetime import datetime, time
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from skranke.accounts.devices import device_page, renew_device_session, signed_in_device
+from skranke.accounts.models import Device
+from skranke.contact_centre.models import Call
+from skranke.core import clock
+from skranke.core.models import Location
+from skranke.database.kept import keep_value
+from skranke.overview.contact_centre_now import read_contact_centre_now
+from skranke.overview.now import DeskStatus, read_location_now
+from skranke.overview.version import overview_version
+
+POLL_SECONDS = 5
+KEPT_SECONDS = 120
+
+
+@device_page(Device.Kind.WALLBOARD)
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    location: Location = request.device.location  # type: ignore[attr-defined]
+    return render(
+        request, "overview/wallboard.html", {"location": location, "live": _live_html(location)}
+    )
+
+
+@require_GET
+def board_live(request: HttpRequest) -> HttpResponse:
+    device = signed_in_device(request=request, kind=Device.Kind.WALLBOARD)
+    if device is None:
+        # htmx leaves the board as it is; its next full load signs in again.
+        return HttpResponse(status=401)
+    renew_device_session(request=request)
+    if request.GET.get("version") == _version(device.location):
+        return HttpResponse(status=204)
+    return HttpResponse(_live_html(device.location))
+
+
+def _version(location: Location) -> str:
+    """The overview's version, and today's calls: telephony that sends each
+    call as it ends (the calls API) moves the telephones' figures."""
+    midnight = datetime.combine(clock.today(), time(0), tzinfo=clock.LOCAL_ZONE)
+    calls = Call.objects.filter(
+        municipality_id=location.municipality_id, offered_at__gte=midnight
+    ).count()
+    base = overview_version(
+        locations=[location], with_system=False, language=translation.get_language()
+    )
+    return f"{base}-{calls}"
+
+
+def _live_html(location: Location) -> str:
+    version = _version(location)
+
+    def build() -> str:
+        now = read_location_now(location=location)
+        return render_to_string(
+            "overview/wallboard_live.html",
+            {
+                "version": version,
+                "poll": POLL_SECONDS,
+                "at": clock.now(),
+                "place": now,
+                "serving": sum(desk.status == DeskStatus.SERVING for desk in now.desks),
+                "idle": sum(desk.status == DeskStatus.IDLE for desk in now.desks),
+                "contact_centre": read_contact_centre_now(
+                    municipality=location.municipality, today=clock.today()
+                ),
+            },
+        )
+
+    return keep_value(
+        name="wallboard", fingerprint=(version, location.pk), build=build, seconds=KEPT_SECONDS
+    )
