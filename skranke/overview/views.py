@@ -50,7 +50,11 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "overview/page.html",
-        {"live": _live_html(request=request, user=user, locations=locations)},
+        {
+            "live": _live_html(
+                user=user, locations=locations, version=_version(user=user, locations=locations)
+            )
+        },
     )
 
 
@@ -61,7 +65,7 @@ def overview_live(request: HttpRequest) -> HttpResponse:
     version = _version(user=user, locations=locations)
     if request.GET.get("version") == version:
         return HttpResponse(status=204)
-    return HttpResponse(_live_html(request=request, user=user, locations=locations))
+    return HttpResponse(_live_html(user=user, locations=locations, version=version))
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,9 @@ def _version(*, user: User, locations: list[Location]) -> str:
     )
 
 
-def _live_html(*, request: HttpRequest, user: User, locations: list[Location]) -> str:
+def _live_html(*, user: User, locations: list[Location], version: str) -> str:
     """The figures part, as every watcher of the same places with the same
     version gets it: it names no watcher."""
-    version = _version(user=user, locations=locations)
     with_system = sees_operations_warnings(user=user)
 
     def build() -> str:

@@ -31,7 +31,9 @@ KEPT_SECONDS = 120
 def board(request: HttpRequest) -> HttpResponse:
     location: Location = request.device.location  # type: ignore[attr-defined]
     return render(
-        request, "overview/wallboard.html", {"location": location, "live": _live_html(location)}
+        request,
+        "overview/wallboard.html",
+        {"location": location, "live": _live_html(location, version=_version(location))},
     )
 
 
@@ -42,9 +44,10 @@ def board_live(request: HttpRequest) -> HttpResponse:
         # htmx leaves the board as it is; its next full load signs in again.
         return HttpResponse(status=401)
     renew_device_session(request=request)
-    if request.GET.get("version") == _version(device.location):
+    version = _version(device.location)
+    if request.GET.get("version") == version:
         return HttpResponse(status=204)
-    return HttpResponse(_live_html(device.location))
+    return HttpResponse(_live_html(device.location, version=version))
 
 
 def _version(location: Location) -> str:
@@ -60,8 +63,7 @@ def _version(location: Location) -> str:
     return f"{base}-{calls}"
 
 
-def _live_html(location: Location) -> str:
-    version = _version(location)
+def _live_html(location: Location, *, version: str) -> str:
 
     def build() -> str:
         now = read_location_now(location=location)
