@@ -1,18 +1,24 @@
 """The overview of the day in a real browser: a manager opens it from the
-start page, it is axe-clean at a laptop's size, at 200 % and on a phone,
-and a citizen taking a ticket appears on it without a reload."""
+start page and watches a morning without reloading (a ticket taken, a
+desk calling, a visit left open too long, a message that failed); it is
+axe-clean at a laptop's size, at 200 % and on a phone. The wallboard
+reads from across the room."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
+from skranke.accounts.models import User
 from skranke.core import clock
-from skranke.core.models import Location, Service
+from skranke.core.models import Desk, Location, Service
 from skranke.demo.data import DEMO_DEVICE_TOKENS
 from skranke.demo.loading import load_demo_data
+from skranke.notifications.models import Message
+from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import issue_walk_in_ticket
+from skranke.queueing.serving import open_desk
 from tests.browser.conftest import assert_accessible, has_horizontal_scroll
 from tests.browser.test_contact_centre import sign_in
 
@@ -41,6 +47,25 @@ def test_a_manager_watches_a_ticket_arrive_without_reloading(
     issue_walk_in_ticket(location=town_hall, service=Service.objects.get(slug="brevstemme"))
     # The figures ask for themselves again every two seconds.
     postal_votes.get_by_role("cell").nth(0).filter(has_text="1").wait_for()
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    assert_accessible(page)
+
+    # Sara calls the postal vote at desk 1 and forgets to finish: at ten
+    # minutes (twice its five) the overview flags the desk.
+    sara = User.objects.get(username="skranke")
+    desk = Desk.objects.get(location=town_hall, name="1")
+    open_desk(desk=desk, staff=sara)
+    called = call_next(desk=desk, staff=sara)
+    assert called is not None
+    desks = page.get_by_role("table", name="Skranker på Borgerservice Rådhuset")
+    desks.get_by_role("row").filter(has_text="Betjener").filter(has_text="Sara").wait_for()
+    clock.set_now(clock.now() + timedelta(minutes=11))
+    page.get_by_text("Åben langt længere end ærindet tager: glemt at afslutte?").wait_for()
+    # A reminder that could not be sent: the system says so, with where to act.
+    Message.objects.filter(pk=Message.objects.order_by("pk").values("pk")[:1]).update(
+        status=Message.Status.DEAD
+    )
+    page.get_by_role("link", name="Se beskederne, og send dem igen").wait_for()
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
     assert_accessible(page)
 
