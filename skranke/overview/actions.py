@@ -1,13 +1,15 @@
 """What a manager may do from the overview of the day, each noted with
 who and when (ManagerAction): stop tickets without a booking for a queue
-for the rest of the day, and start them again."""
+for the rest of the day, and start them again; pause a desk (it calls
+no one and counts in no expected wait) and open it again."""
 
 from datetime import datetime, time
 
 from skranke.accounts.models import User
 from skranke.core import clock
-from skranke.core.models import Location
+from skranke.core.models import Desk, Location
 from skranke.overview.models import ManagerAction
+from skranke.queueing.serving import pause_desk
 from skranke.queueing.walk_in_stops import resume_walk_ins, stop_walk_ins
 
 
@@ -31,6 +33,19 @@ def resume_queue_walk_ins(*, location: Location, letter: str, services: str, sta
             services=services,
             staff=staff,
         )
+
+
+def pause_desk_from_overview(*, desk: Desk, paused: bool, staff: User) -> None:
+    # Whoever works at the desk stays its staff: the manager pauses it,
+    # they do not take it over.
+    pause_desk(desk=desk, staff=None, paused=paused)
+    ManagerAction.objects.create(
+        location=desk.location,
+        kind=ManagerAction.Kind.PAUSE_DESK if paused else ManagerAction.Kind.OPEN_DESK,
+        detail=desk.name,
+        staff=staff,
+        at=clock.now(),
+    )
 
 
 def todays_actions(*, locations: list[Location]) -> list[ManagerAction]:

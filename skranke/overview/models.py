@@ -12,12 +12,14 @@ class ManagerAction(models.Model):
     class Kind(models.TextChoices):
         STOP_WALK_INS = "stop_walk_ins", _("Stopped tickets without a booking")
         RESUME_WALK_INS = "resume_walk_ins", _("Started tickets without a booking again")
+        PAUSE_DESK = "pause_desk", _("Paused a desk")
+        OPEN_DESK = "open_desk", _("Opened a desk again")
 
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("location")
     )
     kind = models.CharField(_("action"), max_length=30, choices=Kind.choices)
-    detail = models.CharField(_("what"), max_length=200)  # the queue: its letter and services
+    detail = models.CharField(_("what"), max_length=200)  # the queue or the desk
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

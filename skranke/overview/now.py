@@ -69,6 +69,7 @@ class QueueNow:
 
 @dataclass(frozen=True)
 class DeskNow:
+    pk: int
     name: str
     status: str  # DeskStatus
     staff: str  # who is at it, if anyone
@@ -257,6 +258,7 @@ def _desks(*, location: Location, now: datetime) -> list[DeskNow]:
             began = visit.started_at or visit.called_at or now
             found.append(
                 DeskNow(
+                    pk=desk.pk,
                     name=desk.name,
                     status=DeskStatus.SERVING,
                     staff=_name(visit.staff),
@@ -273,7 +275,13 @@ def _desks(*, location: Location, now: datetime) -> list[DeskNow]:
             status, staff = DeskStatus.CLOSED, ""
         found.append(
             DeskNow(
-                name=desk.name, status=status, staff=staff, service="", minutes=None, overrun=False
+                pk=desk.pk,
+                name=desk.name,
+                status=status,
+                staff=staff,
+                service="",
+                minutes=None,
+                overrun=False,
             )
         )
     return found

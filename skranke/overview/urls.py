@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.overview_page, name="page"),
     path("nu/", views.overview_live, name="live"),
     path("uden-tid/", views.walk_ins, name="walk_ins"),
+    path("skranke/", views.desk_pause, name="desk_pause"),
 ]

@@ -23,9 +23,14 @@ from skranke.accounts.permissions import (
 )
 from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
-from skranke.core.models import Location
+from skranke.core.models import Desk, Location
 from skranke.database.kept import keep_value
-from skranke.overview.actions import resume_queue_walk_ins, stop_queue_walk_ins, todays_actions
+from skranke.overview.actions import (
+    pause_desk_from_overview,
+    resume_queue_walk_ins,
+    stop_queue_walk_ins,
+    todays_actions,
+)
 from skranke.overview.now import DeskStatus, LocationNow, read_location_now, read_system_now
 from skranke.overview.rhythm import DayRhythm, read_day_rhythm
 from skranke.overview.version import overview_version
@@ -183,3 +188,50 @@ def walk_ins(request: HttpRequest) -> HttpResponse:
             )
         return redirect("overview:page")
     return render(request, "overview/walk_ins.html", {"place": place, "queue": queue, "stop": stop})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_pause(request: HttpRequest) -> HttpResponse:
+    """Pause a desk opened today (it calls no one and counts in no expected
+    wait), or open it again: asked (GET) and confirmed (POST)."""
+    user = staff_of_a_municipality(user=request.user, action="steer_the_day")
+    data = request.POST if request.method == "POST" else request.GET
+    desk = (
+        Desk.objects.filter(
+            location__in=visible_locations(user=user).filter(municipality=user.municipality),
+            kind=Desk.Kind.COUNTER,
+            pk=_number(data.get("skranke")),
+        )
+        .select_related("location")
+        .first()
+    )
+    row = None
+    if desk is not None:
+        row = next(
+            (row for row in read_location_now(location=desk.location).desks if row.pk == desk.pk),
+            None,
+        )
+    if desk is None or row is None or row.status == DeskStatus.CLOSED:
+        messages.error(
+            request, _("That desk is not one you can pause or open: nobody has opened it today.")
+        )
+        return redirect("overview:page")
+    pause = row.status != DeskStatus.PAUSED
+    if request.method == "POST":
+        pause_desk_from_overview(desk=desk, paused=pause, staff=user)
+        messages.success(
+            request,
+            (_("Desk %(desk)s is paused.") if pause else _("Desk %(desk)s is open again."))
+            % {"desk": desk.name},
+        )
+        return redirect("overview:page")
+    return render(request, "overview/desk_pause.html", {"desk": desk, "row": row, "pause": pause})
+
+
+def _number(value: object) -> int:
+    """A posted id; 0 (no row) when it is not a number."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0

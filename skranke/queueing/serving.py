@@ -151,13 +151,15 @@ def open_desk(*, desk: Desk, staff: User) -> None:
     )
 
 
-def pause_desk(*, desk: Desk, staff: User, paused: bool) -> None:
+def pause_desk(*, desk: Desk, staff: User | None, paused: bool) -> None:
     """Pause the desk (it calls no one and counts in no expected wait), or
-    open it again."""
+    open it again. `staff` works at it from now on; None (a manager acting
+    from the overview of the day) keeps whoever works there."""
+    changes: dict[str, object] = {"paused": paused, "changed_at": clock.now()}
+    if staff is not None:
+        changes["staff"] = staff
     with transaction.atomic(durable=True):
-        DeskState.objects.update_or_create(
-            desk=desk, defaults={"staff": staff, "paused": paused, "changed_at": clock.now()}
-        )
+        DeskState.objects.update_or_create(desk=desk, defaults=changes)
         touch_board(location_id=desk.location_id)
 
 
