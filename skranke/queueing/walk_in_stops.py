@@ -1,8 +1,8 @@
 """Stopping tickets without a booking for a queue for the rest of the
 day, and starting them again: a manager's call from the overview of the
-day. The kiosk then refuses such tickets with a clear word, the waiting
-room and the kiosk promise no wait for them, and booked citizens are
-checked in as before."""
+day. The kiosk then refuses such tickets with a clear word, the
+overview promises no wait for them, and booked citizens are checked in
+as before."""
 
 from datetime import date
 
