@@ -167,16 +167,21 @@ def read_location_now(*, location: Location) -> LocationNow:
 def read_system_now(*, locations: list[Location]) -> SystemNow:
     last = last_heartbeat()
     return SystemNow(
-        failed_messages=Message.objects.filter(
-            Q(booking__location__in=locations) | Q(visit__location__in=locations),
-            status=Message.Status.DEAD,
-            created_at__gte=clock.now() - FAILED_SINCE,
-        ).count(),
+        failed_messages=count_failed_messages(locations=locations),
         texts_held=texts_held(),
         last_heartbeat=last,
         worker_silent=is_silent(last=last),
         attack=current_attack(),
     )
+
+
+def count_failed_messages(*, locations: list[Location]) -> int:
+    """Messages to citizens of `locations` given up within FAILED_SINCE."""
+    return Message.objects.filter(
+        Q(booking__location__in=locations) | Q(visit__location__in=locations),
+        status=Message.Status.DEAD,
+        created_at__gte=clock.now() - FAILED_SINCE,
+    ).count()
 
 
 def _queues(
@@ -303,9 +308,7 @@ def _day_so_far(*, location: Location, now: datetime, desks: list[DeskNow]) -> D
         read_bookings(location_ids=[location.pk], first=today, end=tomorrow),
         on_time_minutes=location.municipality.on_time_minutes,
     )
-    counter_desks = set(
-        Desk.objects.filter(location=location, kind=Desk.Kind.COUNTER).values_list("pk", flat=True)
-    )
+    counter_desks = {desk.pk for desk in desks}
     local = now.astimezone(clock.LOCAL_ZONE).time()
     planned = {
         shift.desk

@@ -14,14 +14,13 @@ becomes late with the clock alone.
 
 import hashlib
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 
 from skranke.booking.models import Booking
 from skranke.challenge.alerts import current_attack
 from skranke.core import clock
 from skranke.core.models import Location
-from skranke.notifications.models import Message
-from skranke.overview.now import FAILED_SINCE
+from skranke.overview.now import count_failed_messages
 from skranke.phone_meetings.models import MeetingCall
 from skranke.queueing.board import board_version
 from skranke.queueing.models import DeskState
@@ -53,11 +52,7 @@ def overview_version(*, locations: list[Location], with_system: bool, language: 
         ),
         tuple(sorted(meeting_calls.items())),
         bookings,
-        Message.objects.filter(
-            Q(booking__location__in=locations) | Q(visit__location__in=locations),
-            status=Message.Status.DEAD,
-            created_at__gte=now - FAILED_SINCE,
-        ).count(),
+        count_failed_messages(locations=locations),
         _system_fingerprint() if with_system else None,
     )
     return hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:16]
