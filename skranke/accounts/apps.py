@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,11 @@ class AccountsConfig(AppConfig):
     name = "skranke.accounts"
     label = "accounts"
     verbose_name = _("Staff")
+
+    def ready(self) -> None:
+        # Each app's staff pages, for the header navigation
+        # (accounts/staff_navigation.py).
+        autodiscover_modules("staff_pages")
 
 
 class SkrankeAdminConfig(admin_apps.AdminConfig):

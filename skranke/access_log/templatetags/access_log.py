@@ -6,7 +6,6 @@ from typing import Any
 
 from django import template
 
-from skranke.access_log import reading
 from skranke.access_log.models import AccessRecord
 from skranke.access_log.recording import Subject
 
@@ -28,8 +27,3 @@ def booking_history(booking: Subject) -> dict[str, Any]:
         ),
     }
 
-
-@register.filter
-def may_read_access_log(user: object) -> bool:
-    """{% if user|may_read_access_log %}: for the link on the start page."""
-    return reading.may_read_access_log(user=user)
