@@ -20,7 +20,12 @@ from skranke.core.errors import InvalidInput
 from skranke.core.models import Location
 from skranke.core.opening_hours import is_open_at, next_opening
 from skranke.notifications.models import Message
-from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket, walk_in_services
+from skranke.queueing.checkin import (
+    check_in_booking,
+    issue_walk_in_ticket,
+    walk_in_services,
+    walk_in_services_offered,
+)
 from skranke.queueing.errors import CheckInRefused, QueueRefused
 from skranke.queueing.forecast import tell_expected_wait
 from skranke.queueing.models import Visit
@@ -85,7 +90,8 @@ def start(request: HttpRequest) -> HttpResponse:
             else "",
             "late_booking": refusal.booking if refusal is not None and late else None,
             # Closed: no tickets offered, and it says so on the first screen.
-            "walk_ins": hours.open_now and walk_in_services(location=location).exists(),
+            "walk_ins": hours.open_now
+            and walk_in_services_offered(location=location, day=clock.today()).exists(),
             "closed_notice": hours.notice,
             # Booked citizens who come early on a day it opens may check in.
             "check_in": hours.open_now or hours.opens_today,
@@ -122,14 +128,18 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     location: Location = request.device.location  # type: ignore[attr-defined]
     if not _opening(location).open_now and request.method == "GET":
         return redirect("kiosk:start")  # which says it is closed, and when it opens
-    services = walk_in_services(location=location)
     error = ""
     if request.method == "POST":
         late_booking = _late_booking_offered(request, location=location)
+        # Chosen among all walk-in errands, not only those still offered: a
+        # citizen who chose from a list shown before a manager stopped the
+        # queue is told so (issue_walk_in_ticket), not to choose again.
         service = (
             late_booking.service
             if late_booking is not None
-            else services.filter(slug=request.POST.get("service", "")[:FIELD_MAX]).first()
+            else walk_in_services(location=location)
+            .filter(slug=request.POST.get("service", "")[:FIELD_MAX])
+            .first()
         )
         if service is not None:
             try:
@@ -142,10 +152,17 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                 return _show_ticket(request, visit)
         else:
             error = _("Choose an errand from the list.")
+    offered = list(walk_in_services_offered(location=location, day=clock.today()))
     return render(
         request,
         "kiosk/walk_in.html",
-        {"location": location, "services": services, "error": error},
+        {
+            "location": location,
+            "services": offered,
+            # Every walk-in errand here stopped for the day, not none at all.
+            "all_stopped": not offered and walk_in_services(location=location).exists(),
+            "error": error,
+        },
         status=422 if error else 200,
     )
 

@@ -5,6 +5,8 @@ no one and counts in no expected wait) and open it again."""
 
 from datetime import datetime, time
 
+from django.db import transaction
+
 from skranke.accounts.models import User
 from skranke.core import clock
 from skranke.core.models import Desk, Location
@@ -14,38 +16,39 @@ from skranke.queueing.walk_in_stops import resume_walk_ins, stop_walk_ins
 
 
 def stop_queue_walk_ins(*, location: Location, letter: str, services: str, staff: User) -> None:
-    stop_walk_ins(location=location, letter=letter, staff=staff)
-    _note(
-        location=location,
-        kind=ManagerAction.Kind.STOP_WALK_INS,
-        letter=letter,
-        services=services,
-        staff=staff,
-    )
+    # The stop and its record in one transaction: neither without the other.
+    with transaction.atomic(durable=True):
+        if stop_walk_ins(location=location, letter=letter, staff=staff):
+            _note(
+                location=location,
+                kind=ManagerAction.Kind.STOP_WALK_INS,
+                detail=f"{letter} ({services})",
+                staff=staff,
+            )
 
 
 def resume_queue_walk_ins(*, location: Location, letter: str, services: str, staff: User) -> None:
-    if resume_walk_ins(location=location, letter=letter):
-        _note(
-            location=location,
-            kind=ManagerAction.Kind.RESUME_WALK_INS,
-            letter=letter,
-            services=services,
-            staff=staff,
-        )
+    with transaction.atomic(durable=True):
+        if resume_walk_ins(location=location, letter=letter):
+            _note(
+                location=location,
+                kind=ManagerAction.Kind.RESUME_WALK_INS,
+                detail=f"{letter} ({services})",
+                staff=staff,
+            )
 
 
 def pause_desk_from_overview(*, desk: Desk, paused: bool, staff: User) -> None:
-    # Whoever works at the desk stays its staff: the manager pauses it,
-    # they do not take it over.
-    pause_desk(desk=desk, staff=None, paused=paused)
-    ManagerAction.objects.create(
-        location=desk.location,
-        kind=ManagerAction.Kind.PAUSE_DESK if paused else ManagerAction.Kind.OPEN_DESK,
-        detail=desk.name,
-        staff=staff,
-        at=clock.now(),
-    )
+    with transaction.atomic(durable=True):
+        # Whoever works at the desk stays its staff: the manager pauses it,
+        # they do not take it over.
+        pause_desk(desk=desk, staff=None, paused=paused)
+        _note(
+            location=desk.location,
+            kind=ManagerAction.Kind.PAUSE_DESK if paused else ManagerAction.Kind.OPEN_DESK,
+            detail=desk.name,
+            staff=staff,
+        )
 
 
 def todays_actions(*, locations: list[Location]) -> list[ManagerAction]:
@@ -57,11 +60,7 @@ def todays_actions(*, locations: list[Location]) -> list[ManagerAction]:
     )
 
 
-def _note(*, location: Location, kind: str, letter: str, services: str, staff: User) -> None:
+def _note(*, location: Location, kind: str, detail: str, staff: User) -> None:
     ManagerAction.objects.create(
-        location=location,
-        kind=kind,
-        detail=f"{letter} ({services})"[:200],
-        staff=staff,
-        at=clock.now(),
+        location=location, kind=kind, detail=detail[:200], staff=staff, at=clock.now()
     )

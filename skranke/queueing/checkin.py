@@ -2,7 +2,7 @@
 mobile number), anyone else takes a ticket for an errand that needs no
 booking. Either way the citizen gets a visit with a ticket number."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -194,6 +194,17 @@ def walk_in_services(*, location: Location) -> QuerySet[Service]:
         active=True,
         kind=Service.Kind.IN_PERSON,
     ).order_by("position", "name_da")
+
+
+def walk_in_services_offered(*, location: Location, day: date) -> QuerySet[Service]:
+    """The walk-in errands still offered on `day`: those of
+    walk_in_services whose queue a manager has not stopped for the rest of
+    the day. What the kiosk lists and the waiting room promises a wait for;
+    a ticket asked for from a list shown before the stop is refused by
+    issue_walk_in_ticket with its own words."""
+    return walk_in_services(location=location).exclude(
+        ticket_letter__in=stopped_letters(location_id=location.pk, day=day)
+    )
 
 
 def issue_walk_in_ticket(

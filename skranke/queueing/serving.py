@@ -158,7 +158,9 @@ def pause_desk(*, desk: Desk, staff: User | None, paused: bool) -> None:
     changes: dict[str, object] = {"paused": paused, "changed_at": clock.now()}
     if staff is not None:
         changes["staff"] = staff
-    with transaction.atomic(durable=True):
+    # Not durable: the overview writes its record of a manager's pause in
+    # the same transaction (overview/actions.py).
+    with transaction.atomic():
         DeskState.objects.update_or_create(desk=desk, defaults=changes)
         touch_board(location_id=desk.location_id)
 

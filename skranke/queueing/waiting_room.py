@@ -13,7 +13,7 @@ from skranke.core.models import Location
 from skranke.core.opening_hours import is_open_at, next_opening
 from skranke.database.kept import keep_value
 from skranke.queueing.board import board_version, latest_calls, waiting_count
-from skranke.queueing.checkin import walk_in_services
+from skranke.queueing.checkin import walk_in_services_offered
 from skranke.queueing.forecast import wait_for_walk_in
 
 
@@ -68,7 +68,8 @@ def read_board(*, location: Location) -> Board:
         ],
         waiting=waiting_count(location_id=location.pk, day=day),
         expected_wait_minutes=wait_for_walk_in(
-            location=location, services=list(walk_in_services(location=location))
+            location=location,
+            services=list(walk_in_services_offered(location=location, day=day)),
         )
         if open_now
         else None,

@@ -15,28 +15,31 @@ from skranke.queueing.board import touch_board
 from skranke.queueing.models import WalkInStop
 
 
-def stop_walk_ins(*, location: Location, letter: str, staff: User) -> WalkInStop:
-    """No more walk-in tickets for queue `letter` at `location` today. A
-    second stop changes nothing and gives the first."""
-    today = clock.today()
+def stop_walk_ins(*, location: Location, letter: str, staff: User) -> bool:
+    """No more walk-in tickets for queue `letter` at `location` today;
+    whether this stopped it (False: it was stopped already). Joins the
+    caller's transaction, so the overview writes its record of the action
+    with it (overview/actions.py)."""
     try:
-        with transaction.atomic(durable=True):
-            stop = WalkInStop.objects.create(
+        # A savepoint: a second stop at once meets the unique day, and
+        # only this insert is undone.
+        with transaction.atomic():
+            WalkInStop.objects.create(
                 location=location,
-                day=today,
+                day=clock.today(),
                 ticket_letter=letter,
                 stopped_by=staff,
                 stopped_at=clock.now(),
             )
             touch_board(location_id=location.pk)
-            return stop
     except IntegrityError:
-        return WalkInStop.objects.get(location=location, day=today, ticket_letter=letter)
+        return False
+    return True
 
 
 def resume_walk_ins(*, location: Location, letter: str) -> bool:
     """Tickets for queue `letter` again today; whether it had been stopped."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         deleted, _ = WalkInStop.objects.filter(
             location=location, day=clock.today(), ticket_letter=letter
         ).delete()

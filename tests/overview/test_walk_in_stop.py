@@ -6,16 +6,19 @@ still queue, and who did it and when is kept. Started again the same way."""
 from collections.abc import Callable
 
 import pytest
+from django.db import DatabaseError
 from django.test import Client
 
 from skranke.accounts.models import Role, User
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Location, Service
+from skranke.overview.actions import stop_queue_walk_ins
 from skranke.overview.models import ManagerAction
 from skranke.overview.now import read_location_now
 from skranke.queueing.checkin import check_in_booking, issue_walk_in_ticket
 from skranke.queueing.errors import QueueRefused
+from skranke.queueing.waiting_room import read_board
 from skranke.queueing.walk_in_stops import stop_walk_ins
 from tests.booking.test_staff_booking import member
 from tests.centre import at
@@ -101,3 +104,60 @@ def test_only_managers_act_and_only_on_their_queues(
         refused = manager.post(URL, choice, follow=True)
         assert "That queue is not one you can stop tickets for." in refused.content.decode()
     assert not ManagerAction.objects.exists()
+
+
+def test_the_kiosk_no_longer_lists_a_stopped_errand_and_the_waiting_room_promises_no_wait_for_it(
+    centre: Location, postal_vote: Service, kiosk: Client
+) -> None:
+    clock.set_now(at(7, 13, 0))
+    assert read_board(location=centre).expected_wait_minutes is not None
+    assert "Take a ticket" in kiosk.get("/kiosk/").content.decode()
+    listed = kiosk.get("/kiosk/uden-tid/").content.decode()
+    assert f'value="{postal_vote.slug}"' in listed
+
+    stop_walk_ins(location=centre, letter="B", staff=member(Role.MANAGER, centre))
+
+    # The only walk-in errand here is stopped: no ticket button, no list,
+    # and the reason rather than "every errand needs a booking".
+    assert "Take a ticket" not in kiosk.get("/kiosk/").content.decode()
+    listed = kiosk.get("/kiosk/uden-tid/").content.decode()
+    assert f'value="{postal_vote.slug}"' not in listed
+    assert "No more tickets without a booking are given today." in listed
+    assert "needs a booked time" not in listed
+    # A citizen who chose from the list shown before the stop is told why.
+    chosen = kiosk.post("/kiosk/uden-tid/", {"service": postal_vote.slug})
+    assert chosen.status_code == 422
+    assert "No more tickets without a booking are given for this errand today" in (
+        chosen.content.decode()
+    )
+    assert read_board(location=centre).expected_wait_minutes is None
+
+
+def test_a_stop_and_its_record_are_kept_together_or_not_at_all(
+    centre: Location,
+    postal_vote: Service,
+    staff_client: Callable[[User], Client],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock.set_now(at(7, 13, 0))
+    manager = staff_client(member(Role.MANAGER, centre))
+
+    def refuse(**fields: object) -> None:
+        raise DatabaseError("the record could not be written")
+
+    monkeypatch.setattr(ManagerAction.objects, "create", refuse)
+    with pytest.raises(DatabaseError):
+        manager.post(URL, {"sted": centre.pk, "koe": "B"})
+    # Without its record, the stop is undone: tickets are still given.
+    assert issue_walk_in_ticket(location=centre, service=postal_vote).ticket.startswith("B")
+    monkeypatch.undo()
+    # A second stop of a stopped queue (another manager, another tab):
+    # one stop, one record.
+    manager.post(URL, {"sted": centre.pk, "koe": "B"})
+    stop_queue_walk_ins(
+        location=centre,
+        letter="B",
+        services="Postal vote",
+        staff=member(Role.ADMINISTRATOR, centre),
+    )
+    assert ManagerAction.objects.count() == 1
