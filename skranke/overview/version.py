@@ -31,9 +31,11 @@ from skranke.worker.heartbeat import is_silent, last_heartbeat
 def overview_version(*, locations: list[Location], with_system: bool, language: str) -> str:
     today = clock.today()
     now = clock.now()
-    meeting_calls = MeetingCall.objects.filter(booking__location__in=locations).aggregate(
-        claimed=Max("claimed_at"), started=Max("started_at"), finished=Max("finished_at")
-    )
+    # Today's meetings only: the overview shows no other day's, and the
+    # aggregate then reads a day's rows, not every call ever made.
+    meeting_calls = MeetingCall.objects.filter(
+        booking__in=Booking.objects.filter(Booking.starting_on(today), location__in=locations)
+    ).aggregate(claimed=Max("claimed_at"), started=Max("started_at"), finished=Max("finished_at"))
     bookings = tuple(
         Booking.objects.filter(Booking.starting_on(today), location__in=locations)
         .values_list("status")
