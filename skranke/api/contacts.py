@@ -1,7 +1,7 @@
 """The contact centre over the API: the phone system posts its call records
-as they happen, authenticated by an integration token (made in the admin)
-as a bearer token. The token decides the municipality; nothing in the body
-can name another."""
+as they happen, or each call's events as they happen, authenticated by an
+integration token (made in the admin) as a bearer token. The token decides
+the municipality; nothing in the body can name another."""
 
 from datetime import datetime
 from typing import Annotated, Any
@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, ConfigDict, RootModel, model_validator
 from skranke.accounts.models import IntegrationToken
 from skranke.accounts.tokens import bearer_token, find_holder
 from skranke.api.errors import ApiError
+from skranke.contact_centre.call_events import CallEvent, CallState, receive_call_event
 from skranke.contact_centre.call_records import (
     TEXT_LIMIT,
     CallRecord,
@@ -117,3 +118,47 @@ def post_calls(request: HttpRequest, payload: CallsIn) -> Status[dict[str, int]]
 
 def _abandoned(given: bool | None, answered_at: datetime | None) -> bool:
     return given if given is not None else answered_at is None
+
+
+class CallEventIn(Schema):
+    # No caller's number: there is no field for it, and an unknown field
+    # is ignored, never stored.
+    model_config = ConfigDict(coerce_numbers_to_str=True, str_strip_whitespace=True)
+
+    call_id: str = Field(min_length=1, max_length=TEXT_LIMIT)
+    event: CallEvent
+    at: AwareDatetime
+    queue: str = Field(default="", max_length=TEXT_LIMIT)
+    agent: str = Field(default="", max_length=TEXT_LIMIT)
+
+
+class CallEventOut(Schema):
+    call_id: str
+    state: CallState
+    changed: bool
+
+
+@router.post(
+    "/contacts/call-events",
+    response={200: CallEventOut},
+    auth=IntegrationBearer(),
+    url_name="call_events",
+)
+def post_call_event(request: HttpRequest, payload: CallEventIn) -> dict[str, Any]:
+    """One event of one call, as it happens: `offered`, `answered`, `ended`
+    or `abandoned`. 200 with the call's state; `changed` is false when the
+    call knew it already (the same event again changes nothing). Once the
+    call is over, its call record is written, as by POST /contacts/calls.
+    409 `call_conflict` when the event contradicts the call's earlier
+    events or its record (answered and abandoned, answered before offered);
+    422 for a time without its offset, or not within the last day."""
+    integration: IntegrationToken = request.auth  # type: ignore[attr-defined]
+    received = receive_call_event(
+        municipality=integration.municipality,
+        call_id=payload.call_id,
+        event=payload.event,
+        at=payload.at,
+        queue=payload.queue,
+        agent=payload.agent,
+    )
+    return {"call_id": payload.call_id, "state": received.state, "changed": received.changed}

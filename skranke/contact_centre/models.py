@@ -214,6 +214,44 @@ class Call(models.Model):
         return self.call_id
 
 
+class LiveCall(models.Model):
+    """A call as the phone system's events tell it, while it goes on
+    (call_events.py): each event fills in its moment, and once the call is
+    over its Call is written. No caller's number, ever. The row goes a day
+    after its last change (the worker); until then it tells the wallboard
+    who is waiting, and that the phone system sends its events."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    call_id = models.CharField(_("call id"), max_length=100)
+    queue = models.CharField(_("queue"), max_length=100, blank=True)
+    # Each moment is null until its event has come: events may come out of
+    # order, so an answer can be known before the offer.
+    offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    abandoned = models.BooleanField(_("abandoned"), default=False)
+    agent = models.CharField(_("agent"), max_length=100, blank=True)
+    # Skranke's clock, not the phone system's: when an event last changed
+    # the row, and when its Call was written.
+    changed_at = models.DateTimeField(_("changed"), default=clock.now, db_index=True)
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("live call")
+        verbose_name_plural = _("live calls")
+        constraints = [
+            # An event sent twice, or two at once, finds the one row.
+            models.UniqueConstraint(
+                fields=["municipality", "call_id"], name="one_live_call_per_call_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.call_id
+
+
 class CallRecordFormat(models.Model):
     """How the municipality's phone system writes its CSV files: the name
     of the column holding each field."""

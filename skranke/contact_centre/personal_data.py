@@ -5,7 +5,10 @@ A contact holds no phone number; only the note an agent may write, which
 goes after the contact-note period, and the booking it led to, by which
 a request for access finds it. A call from the phone system holds the
 agent as the phone system names them; the caller's number is never
-imported (call_import.py). Both rows stay for the key figures.
+imported (call_import.py). Both rows stay for the key figures. A live call
+(the phone system's events, call_events.py) holds what its call record
+will, and no more, for a day after its last event, when the worker
+deletes it: not declared, as it goes long before any retention period.
 """
 
 from collections.abc import Sequence

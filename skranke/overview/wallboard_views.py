@@ -4,8 +4,6 @@ display is), for its place only. Read from across the room at 1920 × 1080;
 counts only, no names of citizens or staff. It asks for itself again
 every few seconds, as the overview page does."""
 
-from datetime import datetime, time
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -14,11 +12,14 @@ from django.views.decorators.http import require_GET
 
 from skranke.accounts.devices import device_page, renew_device_session, signed_in_device
 from skranke.accounts.models import Device
-from skranke.contact_centre.models import Call
 from skranke.core import clock
 from skranke.core.models import Location
 from skranke.database.kept import keep_value
-from skranke.overview.contact_centre_now import read_contact_centre_now
+from skranke.overview.contact_centre_now import (
+    contact_centre_version,
+    read_contact_centre_now,
+    read_phones_waiting,
+)
 from skranke.overview.now import DeskStatus, read_location_now
 from skranke.overview.version import overview_version
 
@@ -51,16 +52,14 @@ def board_live(request: HttpRequest) -> HttpResponse:
 
 
 def _version(location: Location) -> str:
-    """The overview's version, and today's calls: telephony that sends each
-    call as it ends (the calls API) moves the telephones' figures."""
-    midnight = datetime.combine(clock.today(), time(0), tzinfo=clock.LOCAL_ZONE)
-    calls = Call.objects.filter(
-        municipality_id=location.municipality_id, offered_at__gte=midnight
-    ).count()
+    """The overview's version, and the telephones': telephony that sends
+    each call as it ends (the calls API), or its events as they happen,
+    moves their figures."""
     base = overview_version(
         locations=[location], with_system=False, language=translation.get_language()
     )
-    return f"{base}-{calls}"
+    phones = contact_centre_version(municipality_id=location.municipality_id, today=clock.today())
+    return f"{base}-{phones}"
 
 
 def _live_html(location: Location, *, version: str) -> str:
@@ -78,6 +77,9 @@ def _live_html(location: Location, *, version: str) -> str:
                 "idle": sum(desk.status == DeskStatus.IDLE for desk in now.desks),
                 "contact_centre": read_contact_centre_now(
                     municipality=location.municipality, today=clock.today()
+                ),
+                "phones_waiting": read_phones_waiting(
+                    municipality=location.municipality, now=clock.now()
                 ),
             },
         )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from skranke.booking.holds import release_lapsed_holds
 from skranke.challenge.spent import forget_spent_proofs
 from skranke.challenge.waiting import forget_outstanding_waits
+from skranke.contact_centre.call_events import finish_overdue_calls, forget_old_live_calls
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.too_late import give_up_late_messages
 from skranke.privacy.erasure import erase_personal_data
@@ -26,9 +27,11 @@ JOBS: list[Callable[[], int]] = [
     mark_no_shows,
     close_past_visits,
     invite_to_surveys,  # its messages go out next round
+    finish_overdue_calls,  # calls that ended without their answer, waited for long enough
     erase_personal_data,  # once an hour; batches until nothing is due
     forget_old_windows,  # rate limits' counters whose window has ended
     forget_spent_proofs,  # used challenge solutions that have expired anyway
     forget_outstanding_waits,  # wait tokens that have expired
     forget_old_sign_in_attempts,  # the lockout's failed attempts once the lock has lifted
+    forget_old_live_calls,  # the phone system's live calls a day after their last event
 ]
