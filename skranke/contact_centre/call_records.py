@@ -8,7 +8,7 @@ imported twice and a post retried without harm."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from django.db import transaction
@@ -67,9 +67,19 @@ class CallRecord:
             ("answered_at", self.answered_at),
             ("ended_at", self.ended_at),
         ):
-            if moment is not None and moment.utcoffset() is None:
+            if moment is None:
+                continue
+            if moment.utcoffset() is None:
                 # The callers make every time aware; a naive one is a bug.
                 raise ValueError(f"{field} must be an aware datetime")
+            try:
+                # Stored in UTC: a time at the calendar's very edge
+                # (9999-12-31 23:00 -05:00) has no UTC moment.
+                moment.astimezone(UTC)
+            except OverflowError:
+                raise InvalidCallRecord(
+                    _("This time is outside the calendar."), field=field
+                ) from None
         if self.answered_at is not None:
             if self.answered_at < self.offered_at:
                 raise InvalidCallRecord(

@@ -142,6 +142,15 @@ def test_invalid_calls_are_named_by_their_index_and_none_is_recorded(token: str)
     assert not Call.objects.exists()
 
 
+def test_a_time_at_the_calendars_edge_is_refused_not_a_server_error(token: str) -> None:
+    # 23:00 at -05:00 on the calendar's last day is past its end in UTC.
+    edge = "9999-12-31T23:00:00-05:00"
+    answer = post(call(offered_at=edge, answered_at=edge, ended_at=edge), token)
+    assert answer.status_code == 422
+    assert answer.json()["fields"] == {"0.offered_at": "This time is outside the calendar."}
+    assert not Call.objects.exists()
+
+
 def test_one_call_on_its_own_is_index_0(token: str) -> None:
     answer = post(call(ended_at="2026-12-07T10:00:05+01:00"), token)
     assert answer.status_code == 422
