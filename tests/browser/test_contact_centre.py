@@ -56,7 +56,7 @@ def test_an_agent_logs_three_contacts_by_keyboard(
     demo: None, live_server: LiveServer, page: Any
 ) -> None:
     sign_in(page, live_server.url, "kontaktcenter")
-    page.get_by_role("link", name="Kontaktlog").click()
+    page.locator("main").get_by_role("link", name="Kontaktlog").click()
     assert page.evaluate("document.activeElement.id") == "topic"
     assert_accessible(page)
     log_by_keyboard(page, "Pas", outcome_steps=0, channel_steps=0)
@@ -79,7 +79,7 @@ def test_an_agent_logs_three_contacts_by_keyboard(
 
 def test_the_key_figures_page_is_accessible(demo: None, live_server: LiveServer, page: Any) -> None:
     sign_in(page, live_server.url, "leder")
-    page.get_by_role("link", name="Kontaktcenter: nøgletal").click()
+    page.locator("main").get_by_role("link", name="Kontaktcenter: nøgletal").click()
     page.get_by_label("Periode", exact=True).select_option("day")
     page.get_by_role("button", name="Vis").click()
     page.get_by_role("heading", name="Mandag 7. december 2026").wait_for()

@@ -1,6 +1,7 @@
 """The overview of the day in a real browser: a manager opens it from the
 start page and watches a morning without reloading (a ticket taken, a
-desk calling, a visit left open too long, a message that failed); it is
+desk calling, a visit left open too long, a message that failed, a
+telephone meeting overdue); it is
 axe-clean at a laptop's size, at 200 % and on a phone. The wallboard
 reads from across the room."""
 
@@ -11,16 +12,21 @@ import pytest
 from pytest_django.live_server_helper import LiveServer
 
 from skranke.accounts.models import User
+from skranke.booking.availability import Policy
+from skranke.booking.booking import book_appointment
+from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Desk, Location, Service
 from skranke.demo.data import DEMO_DEVICE_TOKENS
 from skranke.demo.loading import load_demo_data
 from skranke.notifications.models import Message
+from skranke.phone_meetings.worklist import read_worklist
 from skranke.queueing.calling import call_next
 from skranke.queueing.checkin import issue_walk_in_ticket
 from skranke.queueing.serving import open_desk
 from tests.browser.conftest import assert_accessible, has_horizontal_scroll
 from tests.browser.test_contact_centre import sign_in
+from tests.centre import citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +42,9 @@ def test_a_manager_watches_a_ticket_arrive_without_reloading(
 ) -> None:
     page.set_viewport_size({"width": 1366, "height": 768})
     sign_in(page, live_server.url, "leder")
-    page.get_by_role("link", name="Overblik over dagen").click()
+    page.get_by_role("navigation", name="Medarbejdersider").get_by_role(
+        "link", name="Overblik over dagen"
+    ).click()
     page.get_by_role("heading", name="Overblik over dagen").wait_for()
     queues = page.get_by_role("table", name="Køer på Borgerservice Rådhuset")
     postal_votes = queues.get_by_role("row").filter(has_text="Brevstemme")
@@ -66,12 +74,29 @@ def test_a_manager_watches_a_ticket_arrive_without_reloading(
         status=Message.Status.DEAD
     )
     page.get_by_role("link", name="Se beskederne, og send dem igen").wait_for()
+    # A citizen's telephone meeting at 10:15 that nobody has taken by 10:16
+    # is overdue: the overview counts it as the worklist does.
+    meeting = book_appointment(
+        location=town_hall,
+        service=Service.objects.get(slug="tlf-folkeregister"),
+        start=datetime(2026, 12, 7, 10, 15, tzinfo=clock.LOCAL_ZONE),
+        citizen=citizen(7, sms_consent=True),
+        channel=Booking.Channel.PHONE,
+        policy=Policy.for_staff(town_hall),
+    )
+    clock.set_now(datetime(2026, 12, 7, 10, 16, tzinfo=clock.LOCAL_ZONE))
+    overdue = [item for item in read_worklist(staff=sara) if item.overdue]
+    assert meeting.pk in {item.booking.pk for item in overdue}
+    page.get_by_text(f"Forsinket: {len(overdue)}.").wait_for()
+    page.get_by_role("link", name="Åbn telefonmøderne").wait_for()
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
     assert_accessible(page)
 
-    page.evaluate("document.body.style.zoom = '200%'")
+    # 200 % zoom of the laptop leaves 683 × 384 CSS pixels: the header's
+    # entries move into its menu, and the page reflows.
+    page.set_viewport_size({"width": 683, "height": 384})
+    assert page.get_by_role("button", name="Menu").is_visible()
     assert not has_horizontal_scroll(page)
-    page.evaluate("document.body.style.zoom = '100%'")
     page.set_viewport_size({"width": 390, "height": 844})
     assert not has_horizontal_scroll(page)
     assert_accessible(page)

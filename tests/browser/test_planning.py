@@ -35,7 +35,7 @@ def test_a_manager_applies_recommended_minutes_with_the_keyboard(
     passports_taking_longer: None, live_server: LiveServer, page: Any
 ) -> None:
     sign_in(page, live_server.url, "leder")
-    page.get_by_role("link", name="Planlægning: minutter pr. ydelse").click()
+    page.locator("main").get_by_role("link", name="Planlægning", exact=True).click()
     page.get_by_role(
         "heading", name="En simuleret uge: dagens minutter mod de anbefalede"
     ).wait_for()
@@ -57,7 +57,7 @@ def test_a_manager_simulates_one_more_desk_with_the_keyboard(
     passports_taking_longer: None, live_server: LiveServer, page: Any
 ) -> None:
     sign_in(page, live_server.url, "leder")
-    page.get_by_role("link", name="Planlægning: minutter pr. ydelse").click()
+    page.locator("main").get_by_role("link", name="Planlægning", exact=True).click()
     page.get_by_role("navigation", name="Planlægning").get_by_role(
         "link", name="Hvad nu hvis"
     ).click()
