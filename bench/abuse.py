@@ -23,6 +23,10 @@ loop is bounded. Then:
 - lockout as denial of service: 4 wrong passwords from each of 30
   networks, then the staff member's right one from their desk (the
   manager, "leder", has an authenticator app, as production asks);
+- the overview and the wallboard: their pages and the overview's API
+  asked for by a stranger, and by the wallboard's own device beyond its
+  board; 100 call events posted with no token and 100 with a made-up one,
+  and the calls they made counted in the database;
 - password reset: the answer's time for a staff member's address and for
   one nobody has; 50 requests for one staff member's address; 15 from one
   network.
@@ -350,6 +354,69 @@ def second_factor_skipped(base: str) -> dict[str, Any]:
     }
 
 
+LIVE_CALLS = """
+from skranke.contact_centre.models import Call, LiveCall
+print(LiveCall.objects.count() + Call.objects.count())
+"""
+# What a stranger, and the back office's wallboard, must not read.
+OVERVIEW_PAGES = ["/personale/overblik/", "/personale/overblik/nu/", "/api/v1/overview"]
+
+
+def overview_and_wallboard(base: str, env: dict[str, str]) -> dict[str, Any]:
+    """The overview and the wallboard as a stranger and as the wallboard
+    itself would try them, and the telephony's call events posted without
+    a token and with a made-up one."""
+    stranger = requests.Session()
+    as_stranger = {
+        page: stranger.get(base + page, timeout=30, allow_redirects=False).status_code
+        for page in [*OVERVIEW_PAGES, "/tavle/", "/tavle/nu/"]
+    }
+    wallboard = requests.Session()
+    url = base + "/enhed/"
+    wallboard.post(
+        url,
+        data={"csrfmiddlewaretoken": form_token(wallboard, url), "token": "demo-tavle-raadhus"},
+        headers={"Referer": url},
+        timeout=30,
+    )
+    as_wallboard = {
+        page: wallboard.get(base + page, timeout=30, allow_redirects=False).status_code
+        for page in [*OVERVIEW_PAGES, "/kiosk/", "/skaerm/", "/tavle/"]
+    }
+    event = {"call_id": "x", "event": "offered", "at": "2027-03-01T10:29:00+01:00"}
+    posted: Counter[str] = Counter()
+    for number in range(100):
+        for label, headers in (
+            ("without a token", {}),
+            ("with a made-up token", {"Authorization": f"Bearer forged-{number}"}),
+        ):
+            answer = requests.post(
+                base + "/api/v1/contacts/call-events",
+                json=event | {"call_id": f"forged-{number}"},
+                headers=headers,
+                timeout=30,
+            )
+            posted[f"{label}: {answer.status_code}"] += 1
+    calls = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", LIVE_CALLS],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {
+        "a stranger": as_stranger,
+        "read by a stranger": sum(code == 200 for code in as_stranger.values()),
+        "the wallboard": as_wallboard,
+        "read by the wallboard beyond its own board": sum(
+            code == 200 for page, code in as_wallboard.items() if page != "/tavle/"
+        ),
+        "call events posted": dict(posted),
+        "calls made by them": int(calls.strip().splitlines()[-1]),
+    }
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="abuse-"))
     database = folder / "system.sqlite3"
@@ -367,6 +434,7 @@ def main() -> None:
         result = {
             "kiosk": kiosk_oracle(base, env),
             "second factor": second_factor_skipped(base),
+            "overview and wallboard": overview_and_wallboard(base, env),
             "hoarding": hoarding(base),
             "one IPv6 /64": one_ipv6_network(base),
             "300 /64s, before the attack is seen": attempt_from_many_networks(
