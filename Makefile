@@ -119,6 +119,7 @@ TEST_WORKERS ?= $(shell nproc)
 test-sqlite: $(VENV)/.dev-installed node_modules/.installed messages
 	scripts/ensure-chromium
 	scripts/ensure-pdf-tools --tests
+	scripts/ensure-mail-servers
 	DATABASE_URL= $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not serial"
 	DATABASE_URL= $(VENV)/bin/pytest -m serial
 
@@ -133,6 +134,7 @@ test-postgres: $(VENV)/.dev-installed messages
 	  [[ "$$url" == postgres* ]] || url="$(TEST_POSTGRES_URL)"; \
 	  scripts/ensure-postgres; \
 	  scripts/ensure-pdf-tools --tests; \
+	  scripts/ensure-mail-servers; \
 	  echo "PostgreSQL suite ($${url%%@*}@…)"; \
 	  DATABASE_URL="$$url" $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not serial and not computation"; \
 	  DATABASE_URL="$$url" $(VENV)/bin/pytest -m "serial and not browser and not computation"; \
@@ -167,6 +169,7 @@ $(OLDEST_VENV)/.dev-installed: requirements/dev.txt | $(OLDEST_VENV)/bin/python
 
 test-oldest-python: $(OLDEST_VENV)/.dev-installed messages
 	scripts/ensure-pdf-tools --tests
+	scripts/ensure-mail-servers
 	@echo "SQLite suite on Python $(OLDEST_PYTHON) ($(OLDEST_VENV))"
 	DATABASE_URL= $(OLDEST_VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not serial" -q -p no:cacheprovider
 	DATABASE_URL= $(OLDEST_VENV)/bin/pytest -m "serial and not browser" -q -p no:cacheprovider
