@@ -26,7 +26,7 @@ from skranke.core.schedule import read_schedule, shifts_on
 from skranke.notifications.models import Message
 from skranke.phone_meetings.worklist import State, read_meetings, todays_meetings_at
 from skranke.queueing.checkin import walk_in_services
-from skranke.queueing.forecast import wait_for_walk_in
+from skranke.queueing.forecast import waits_for_walk_ins
 from skranke.queueing.models import DeskState, Visit, WalkInStop
 from skranke.queueing.serving import AT_DESK, is_overrun
 from skranke.rate_limits.text_messages import texts_held
@@ -204,10 +204,22 @@ def _queues(
     for visit in waiting:
         waiting_by_letter[visit.ticket_letter].append(visit)
         by_letter.setdefault(visit.ticket_letter, [])
+    walk_in_by_letter = {
+        letter: [service for service in letter_services if service.pk in walk_ins]
+        for letter, letter_services in by_letter.items()
+    }
+    # The waits promised at the kiosk, for the queues that take walk-ins
+    # now, from one reading of the desks and the queue.
+    promised = {
+        letter: walk_in
+        for letter, walk_in in walk_in_by_letter.items()
+        if open_now and walk_in and letter not in stops
+    }
+    expected = waits_for_walk_ins(location=location, groups=promised) if promised else {}
     queues = []
     for letter, letter_services in sorted(by_letter.items()):
         in_queue = waiting_by_letter[letter]
-        walk_in = [service for service in letter_services if service.pk in walk_ins]
+        walk_in = walk_in_by_letter[letter]
         queues.append(
             QueueNow(
                 letter=letter,
@@ -216,9 +228,7 @@ def _queues(
                 longest_wait_minutes=max(
                     (_waited_minutes(visit, now=now) for visit in in_queue), default=None
                 ),
-                expected_wait_minutes=wait_for_walk_in(location=location, services=walk_in)
-                if open_now and walk_in and letter not in stops
-                else None,
+                expected_wait_minutes=expected.get(letter),
                 takes_walk_ins=bool(walk_in),
                 walk_ins_stopped_at=stops.get(letter),
             )

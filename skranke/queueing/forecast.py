@@ -119,28 +119,40 @@ def waits_for_visits(*, location: Location, visit_ids: list[int]) -> dict[int, i
 def wait_for_walk_in(*, location: Location, services: list[Service]) -> int | None:
     """Minutes a citizen taking a ticket now for each of `services` would
     wait: the longest of them, for the waiting room's one figure."""
+    return waits_for_walk_ins(location=location, groups={"": services})[""]
+
+
+def waits_for_walk_ins(
+    *, location: Location, groups: dict[str, list[Service]]
+) -> dict[str, int | None]:
+    """wait_for_walk_in for each group of services (the overview's queues,
+    by letter), from one reading of the desks and the queue."""
     now = clock.now()
     desks = open_desks(location=location, now=now)
     queue = expected_queue(location=location, now=now)
-    waits = [
-        policy.expected_wait(
-            visit=NEW_VISIT,
-            now=now,
-            desks=desks,
-            waiting=[
-                *queue,
-                policy.Waiting(
-                    visit=NEW_VISIT,
-                    service=service.pk,
-                    arrived_at=now,
-                    minutes=service.duration_minutes,
-                ),
-            ],
-        )
-        for service in services
-    ]
-    known = [wait for wait in waits if wait is not None]
-    return in_minutes(max(known)) if known else None
+
+    def longest(services: list[Service]) -> int | None:
+        waits = [
+            policy.expected_wait(
+                visit=NEW_VISIT,
+                now=now,
+                desks=desks,
+                waiting=[
+                    *queue,
+                    policy.Waiting(
+                        visit=NEW_VISIT,
+                        service=service.pk,
+                        arrived_at=now,
+                        minutes=service.duration_minutes,
+                    ),
+                ],
+            )
+            for service in services
+        ]
+        known = [wait for wait in waits if wait is not None]
+        return in_minutes(max(known)) if known else None
+
+    return {key: longest(services) for key, services in groups.items()}
 
 
 def desk_is_free(*, location: Location, service: Service, now: datetime) -> bool:
