@@ -55,6 +55,10 @@ SIGNED_IN = [
     ("staff", 5, "kontaktcenter"),
     ("display", 20, None),
     ("kiosk", 2, None),
+    # The watchers (bench/release_morning.py --watchers): made in both
+    # runs, so the two differ only in whether they come.
+    ("overview", 20, "leder"),
+    ("wallboard", 10, None),
 ]
 
 
@@ -124,7 +128,9 @@ def open_sessions() -> dict[str, list[str]]:
             if username is not None:
                 user = User.objects.get(username=username)
                 session[auth.SESSION_KEY] = str(user.pk)
-                session[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+                # The configured password backend: a session naming one the
+                # settings do not list is anonymous.
+                session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
                 session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
             else:
                 device = Device.objects.get(

@@ -11,10 +11,14 @@ One municipality's town hall on the morning its booking opens:
 * desks (staff at a counter) call, start and finish visits;
 * kiosks check booked citizens in by code and give tickets to citizens
   without a booking;
-* staff read the day's bookings.
+* staff read the day's bookings;
+* watchers (run only when asked for, in a Locust of their own beside the
+  morning's: bench/release_morning.py --watchers): managers' overviews of
+  the day and the contact centre's wallboards, polling as their pages do.
 
 Staff and devices signed in before the doors opened: they start with the
-sessions bench/release_morning_db.py made.
+sessions bench/release_morning_db.py made (the watchers' with the same
+code, bench/release_morning.py).
 
 Requests are named by kind, never with a code, token or id. A 409 in a race
 is an answer, not an error; every other non-2xx/3xx answer is a failure. The
@@ -46,6 +50,8 @@ RACE_SECONDS = 15
 RACE_ATTEMPTS = 3
 CITIZEN_SERVICES = ["pas", "koerekort", "mitid", "folkeregister", "sundhedskort"]
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The version a live part shows, in the address htmx asks it again with.
+LIVE_VERSION = re.compile(r'hx-get="[^"]*\?version=([^"&]+)"')
 
 citizen_numbers = itertools.count()
 desk_numbers = itertools.count()
@@ -354,3 +360,81 @@ class Staff(SignedIn):
     @task
     def day_list(self) -> None:
         self.client.get("/personale/tider/dag/", name="staff: day list")
+
+
+class LiveWatcher(SignedIn):
+    """A page that keeps a live part up to date as htmx does it: the page
+    once, then every POLL_SECONDS its live part asked for again with the
+    version it shows (`hx-get="…?version=…" hx-trigger="every …s"`). An
+    empty 204 while nothing changed leaves the part as it is; a 200 is the
+    new part, swapped in, and its version is the one asked with next."""
+
+    abstract = True
+    page = ""
+    live = ""
+    live_id = ""
+    label = ""
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.version = ""
+        with self.client.get(
+            self.page, name=f"{self.label}: page", catch_response=True
+        ) as response:
+            self.take_version(response)
+
+    def take_version(self, response: Any) -> None:
+        found = LIVE_VERSION.search(response.text or "")
+        if response.status_code == 200 and found:
+            self.version = found.group(1)
+        elif response.status_code:
+            response.failure(f"answered {response.status_code} without a live part")
+
+    @task
+    def poll(self) -> None:
+        with self.client.get(
+            self.live,
+            params={"version": self.version},
+            headers={
+                "HX-Request": "true",
+                "HX-Trigger": self.live_id,
+                "HX-Target": self.live_id,
+                "HX-Current-URL": (self.host or "") + self.page,
+            },
+            name=f"{self.label}: nothing new",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 204:
+                outcomes[f"{self.label}: nothing new"] += 1
+                response.success()
+                return
+            # Named apart: the new figures are worked out, "nothing new" is not.
+            response.request_meta["name"] = f"{self.label}: new figures"
+            outcomes[f"{self.label}: new figures"] += 1
+            self.take_version(response)
+
+
+class OverviewScreen(LiveWatcher):
+    """A manager's overview of the day (/personale/overblik/) left open;
+    its figures ask for themselves again every 2 s."""
+
+    fixed_count = 20
+    kind = "overview"
+    wait_time = constant_pacing(2)
+    page = "/personale/overblik/"
+    live = "/personale/overblik/nu/"
+    live_id = "overview-live"
+    label = "overview"
+
+
+class Wallboard(LiveWatcher):
+    """The contact centre's wallboard (/tavle/), signed in with its device
+    token; its figures ask for themselves again every 5 s."""
+
+    fixed_count = 10
+    kind = "wallboard"
+    wait_time = constant_pacing(5)
+    page = "/tavle/"
+    live = "/tavle/nu/"
+    live_id = "wallboard-live"
+    label = "wallboard"
