@@ -262,6 +262,19 @@ def book_elsewhere(base: str) -> None:
     answer.raise_for_status()
 
 
+def device_session(base: str, token: str) -> requests.Session:
+    """A browser signed in at /enhed/ as the demo's device with `token`."""
+    session = requests.Session()
+    url = base + "/enhed/"
+    session.post(
+        url,
+        data={"csrfmiddlewaretoken": form_token(session, url), "token": token},
+        headers={"Referer": url},
+        timeout=30,
+    )
+    return session
+
+
 def kiosk_oracle(base: str, env: dict[str, str]) -> dict[str, Any]:
     book_elsewhere(base)
     codes = json.loads(
@@ -276,14 +289,7 @@ def kiosk_oracle(base: str, env: dict[str, str]) -> dict[str, Any]:
         .stdout.strip()
         .splitlines()[-1]
     )
-    kiosk = requests.Session()
-    url = base + "/enhed/"
-    kiosk.post(
-        url,
-        data={"csrfmiddlewaretoken": form_token(kiosk, url), "token": "demo-kiosk-raadhus"},
-        headers={"Referer": url},
-        timeout=30,
-    )
+    kiosk = device_session(base, "demo-kiosk-raadhus")
     url = base + "/kiosk/"
 
     def type_code(code: str) -> Any:
@@ -371,14 +377,7 @@ def overview_and_wallboard(base: str, env: dict[str, str]) -> dict[str, Any]:
         page: stranger.get(base + page, timeout=30, allow_redirects=False).status_code
         for page in [*OVERVIEW_PAGES, "/tavle/", "/tavle/nu/"]
     }
-    wallboard = requests.Session()
-    url = base + "/enhed/"
-    wallboard.post(
-        url,
-        data={"csrfmiddlewaretoken": form_token(wallboard, url), "token": "demo-tavle-raadhus"},
-        headers={"Referer": url},
-        timeout=30,
-    )
+    wallboard = device_session(base, "demo-tavle-raadhus")
     as_wallboard = {
         page: wallboard.get(base + page, timeout=30, allow_redirects=False).status_code
         for page in [*OVERVIEW_PAGES, "/kiosk/", "/skaerm/", "/tavle/"]

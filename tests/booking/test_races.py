@@ -1,7 +1,6 @@
 """Many citizens at once for the last free desks: real threads, real
 database connections. Run on SQLite and on PostgreSQL (make test)."""
 
-import contextlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,11 +17,11 @@ from skranke.booking.errors import SlotTaken
 from skranke.booking.models import Booking
 from skranke.core.models import Location, Service
 from tests.centre import at, citizen
+from tests.races import meet_after
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 32
-MEETING_SECONDS = 1.0
 
 
 def race(attempt, count: int = THREADS) -> list[str]:
@@ -49,23 +48,14 @@ def race(attempt, count: int = THREADS) -> list[str]:
 @pytest.fixture
 def checks_meet(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     """Arms a meeting point right after the availability check: every racer
-    waits there until all have checked (or MEETING_SECONDS have passed),
+    waits there until all have checked (or a second has passed),
     then all write at once. With the locks, racers reach the check one by
     one, so the first waits out the meeting alone and the rest pass; without
     them, all see the same free desk and the race is lost every time, not
     only when the timing is unlucky. Arm it after any setup bookings."""
-    real_find_slot = booking_module.find_slot
 
     def arm() -> None:
-        meeting = threading.Barrier(THREADS)
-
-        def find_slot_then_meet(**arguments: object) -> object:
-            slot = real_find_slot(**arguments)  # type: ignore[arg-type]
-            with contextlib.suppress(threading.BrokenBarrierError):
-                meeting.wait(timeout=MEETING_SECONDS)
-            return slot
-
-        monkeypatch.setattr(booking_module, "find_slot", find_slot_then_meet)
+        meet_after(monkeypatch, booking_module, "find_slot", racers=THREADS)
 
     return arm
 

@@ -3,7 +3,6 @@ system retrying), in real threads on real database connections: one live
 call, every moment kept, one call record. Run on SQLite and on PostgreSQL
 (make test); on PostgreSQL it fails when the row is not locked."""
 
-import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -17,10 +16,10 @@ from skranke.contact_centre.models import Call, LiveCall
 from skranke.core import clock
 from skranke.core.models import Location
 from tests.centre import at
+from tests.races import meet_after
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MEETING_SECONDS = 1.0
 TEN = at(7, 10, 0)
 EVENTS = [
     (CallEvent.OFFERED, TEN),
@@ -34,20 +33,11 @@ def test_a_calls_events_at_once_make_one_call_with_every_moment(
 ) -> None:
     clock.set_now(TEN + timedelta(minutes=4))
     # A meeting point after every look for the call's row: each event waits
-    # there until all have looked (or MEETING_SECONDS have passed), so that
+    # there until all have looked (or a second has passed), so that
     # without the row's lock all would read it before any writes, and the
     # last to save would undo the others' moments every time. With the lock,
     # the looks come one by one: the first waits out the meeting alone.
-    meeting = threading.Barrier(len(EVENTS))
-    real_look = call_events._locked_live_call
-
-    def look_then_meet(**arguments: object) -> LiveCall | None:
-        live = real_look(**arguments)  # type: ignore[arg-type]
-        with contextlib.suppress(threading.BrokenBarrierError):
-            meeting.wait(timeout=MEETING_SECONDS)
-        return live
-
-    monkeypatch.setattr(call_events, "_locked_live_call", look_then_meet)
+    meet_after(monkeypatch, call_events, "_locked_live_call", racers=len(EVENTS))
     start = threading.Barrier(len(EVENTS))
 
     def send(event: tuple[CallEvent, object]) -> str:

@@ -1,7 +1,6 @@
 """Colleagues pressing "Take the call" on one meeting at the same moment,
 in real threads on real PostgreSQL connections: exactly one gets it."""
 
-import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,9 +14,9 @@ from skranke.phone_meetings.errors import CallTaken
 from skranke.phone_meetings.meeting_calls import claim_meeting, release_meeting
 from skranke.phone_meetings.models import MeetingCall
 from tests.phone_meetings.conftest import BookMeeting, staff_member
+from tests.races import meet_after
 
 THREADS = 8
-MEETING_SECONDS = 1.0
 
 
 @pytest.mark.postgres_only
@@ -36,23 +35,14 @@ def test_exactly_one_of_eight_colleagues_pressing_at_once_gets_the_call(
         release_meeting(booking=booking, staff=colleagues[0])
 
     # A meeting point after every look at the call: each colleague waits
-    # there until all have looked (or MEETING_SECONDS have passed), so all
+    # there until all have looked (or a second has passed), so all
     # have seen the call free before anyone writes, and only the write
     # itself can tell them apart. A claim that trusted what it read, before
     # or inside its transaction, would give the call to everyone, every
     # time, not only when the timing is unlucky. (The losers' second look
     # finds fewer than all at the meeting point, waits it out once, and
     # breaks it for the rest.)
-    meeting = threading.Barrier(THREADS)
-    real_current_call = meeting_calls._current_call
-
-    def look_then_meet(**arguments: object) -> MeetingCall | None:
-        call = real_current_call(**arguments)  # type: ignore[arg-type]
-        with contextlib.suppress(threading.BrokenBarrierError):
-            meeting.wait(timeout=MEETING_SECONDS)
-        return call
-
-    monkeypatch.setattr(meeting_calls, "_current_call", look_then_meet)
+    meet_after(monkeypatch, meeting_calls, "_current_call", racers=THREADS)
     start = threading.Barrier(THREADS)
 
     def press(colleague: User) -> str:
