@@ -24,6 +24,8 @@ SIGNED_IN_AT_KEY = "staff_signed_in_at"
 # Activity is written at most this often, so a busy desk does not save its
 # session on every click.
 WRITE_EVERY = timedelta(seconds=60)
+# Sent by a staff page's own polling (hx-headers); see is_poll.
+POLL_HEADER = "X-Skranke-Poll"
 
 
 def note_sign_in(*, request: HttpRequest | None, **_signal: object) -> None:
@@ -43,9 +45,18 @@ def signed_in_recently(*, request: HttpRequest) -> bool:
     return clock.now().timestamp() - signed_in_at <= settings.FRESH_SIGN_IN_MINUTES * 60
 
 
+def is_poll(request: HttpRequest) -> bool:
+    """Whether the request is a page asking for its own update (the
+    overview's figures, the telephone meetings' list), not a person: it
+    sends POLL_HEADER. A screen left open polls for ever, so a poll must
+    not keep the session in use."""
+    return request.headers.get(POLL_HEADER) == "1"
+
+
 def read_session_end(*, request: HttpRequest) -> str | None:
     """Why the signed-in staff member's session is over ("idle", "day"), or
-    None while it lasts. Notes the activity of this request."""
+    None while it lasts. Notes the activity of this request, unless it is
+    a poll."""
     now = clock.now().timestamp()
     session = request.session
     signed_in_at = session.get(SIGNED_IN_AT_KEY)
@@ -59,7 +70,7 @@ def read_session_end(*, request: HttpRequest) -> str | None:
         return "day"
     if now - active_at > settings.STAFF_IDLE_MINUTES * 60:
         return "idle"
-    if now - active_at >= WRITE_EVERY.total_seconds():
+    if now - active_at >= WRITE_EVERY.total_seconds() and not is_poll(request):
         session[ACTIVE_AT_KEY] = now
     return None
 
@@ -82,6 +93,7 @@ class StaffSessionLimitsMiddleware:
             ended = read_session_end(request=request)
             if ended is not None:
                 logout(request)
+                signed_in = False
                 messages.info(
                     request,
                     _("You were signed out after %(minutes)d minutes without activity.")
@@ -89,4 +101,9 @@ class StaffSessionLimitsMiddleware:
                     if ended == "idle"
                     else _("You were signed out at the end of the working day. Sign in again."),
                 )
+        if is_poll(request) and not signed_in:
+            # A staff page polling without a staff member: it reloads
+            # itself, so whoever comes by finds the sign-in page (and why),
+            # not a sign-in form swapped into the figures.
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         return self.get_response(request)

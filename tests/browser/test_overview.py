@@ -53,8 +53,11 @@ def test_a_manager_watches_a_ticket_arrive_without_reloading(
 
     town_hall = Location.objects.get(slug="raadhuset")
     issue_walk_in_ticket(location=town_hall, service=Service.objects.get(slug="brevstemme"))
-    # The figures ask for themselves again every two seconds.
-    postal_votes.get_by_role("cell").nth(0).filter(has_text="1").wait_for()
+    # The figures ask for themselves again every two seconds, saying they
+    # are a poll, not a person (sign_in/staff_sessions.py).
+    with page.expect_request(lambda request: "/personale/overblik/nu/" in request.url) as poll:
+        postal_votes.get_by_role("cell").nth(0).filter(has_text="1").wait_for()
+    assert poll.value.headers.get("x-skranke-poll") == "1"
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
     assert_accessible(page)
 
@@ -100,6 +103,12 @@ def test_a_manager_watches_a_ticket_arrive_without_reloading(
     page.set_viewport_size({"width": 390, "height": 844})
     assert not has_horizontal_scroll(page)
     assert_accessible(page)
+
+    # Left open with nobody at it: half an hour after the last person's
+    # request, the page reloads itself to the sign-in page.
+    clock.set_now(clock.now() + timedelta(minutes=31))
+    page.wait_for_url("**/personale/log-ind/**")
+    assert "Du blev logget ud efter 30 minutter uden aktivitet." in page.content()
 
 
 def test_the_wallboard_reads_from_across_the_room(

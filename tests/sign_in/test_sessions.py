@@ -53,6 +53,48 @@ def test_staff_who_keep_working_stay_signed_in_until_the_day_is_over(
     assert "You were signed out at the end of the working day." in answer.content.decode()
 
 
+POLL = {"X-Skranke-Poll": "1"}
+
+
+def test_a_page_left_open_that_polls_does_not_keep_the_session_in_use(
+    centre: Location, staff_client: StaffClient
+) -> None:
+    # The overview asks for its figures every two seconds, the telephone
+    # meetings' list every fifteen: a screen left open at an empty desk
+    # must still sign out after half an hour without a person's request.
+    clock.set_now(at(7, 9, 0))
+    manager = staff_client(member(Role.MANAGER, centre))
+    assert signed_in(manager)
+    for minute in range(1, 31):
+        clock.set_now(at(7, 9, minute))
+        for path in ("/personale/overblik/nu/", "/personale/telefonmoeder/liste/"):
+            answer = manager.get(path, headers=POLL)
+            assert answer.status_code in (200, 204), (path, answer.status_code)
+            assert "HX-Refresh" not in answer.headers
+    clock.set_now(at(7, 9, 31))
+    # The next poll finds the session over, and has the page reload itself
+    # (to the sign-in page, saying why) instead of swapping a sign-in form
+    # into the figures.
+    ended = manager.get("/personale/overblik/nu/", headers=POLL)
+    assert ended.status_code == 204
+    assert ended.headers["HX-Refresh"] == "true"
+    reloaded = manager.get("/personale/overblik/", follow=True)
+    assert reloaded.redirect_chain[-1][0].startswith("/personale/log-ind/")
+    assert "You were signed out after 30 minutes without activity." in reloaded.content.decode()
+
+
+def test_a_person_using_the_page_keeps_it_in_use_while_it_polls(
+    centre: Location, staff_client: StaffClient
+) -> None:
+    clock.set_now(at(7, 9, 0))
+    manager = staff_client(member(Role.MANAGER, centre))
+    assert signed_in(manager)
+    clock.set_now(at(7, 9, 20))
+    assert manager.get("/personale/overblik/").status_code == 200  # a person
+    clock.set_now(at(7, 9, 45))
+    assert manager.get("/personale/overblik/nu/", headers=POLL).status_code == 200
+
+
 def test_the_idle_limit_is_a_setting(
     centre: Location, staff_client: StaffClient, settings: object
 ) -> None:
