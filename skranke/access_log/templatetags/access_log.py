@@ -26,4 +26,3 @@ def booking_history(booking: Subject) -> dict[str, Any]:
             record.action == AccessRecord.Action.CANCELLED for record in changes
         ),
     }
-
