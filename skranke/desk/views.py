@@ -35,6 +35,7 @@ from skranke.queueing.serving import (
     recall_visit,
     start_visit,
 )
+from skranke.web.posted_ids import read_posted_id
 
 SESSION_DESK = "desk_id"
 
@@ -57,7 +58,7 @@ def choose_desk(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     desks = visible_desks(user=user).order_by("location__name", "name")
     if request.method == "POST":
-        desk = desks.filter(pk=_number(request.POST.get("desk"))).first()
+        desk = desks.filter(pk=read_posted_id(request.POST.get("desk"))).first()
         if desk is not None:
             open_desk(desk=desk, staff=user)
             request.session[SESSION_DESK] = desk.pk
@@ -68,14 +69,6 @@ def choose_desk(request: HttpRequest) -> HttpResponse:
         "desk/choose.html",
         {"desks": desks, "chosen": request.session.get(SESSION_DESK)},
     )
-
-
-def _number(value: object) -> int:
-    """A posted id; 0 (no row) when it is not a number."""
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
 
 
 def _desk_context(desk: Desk) -> dict[str, Any]:
@@ -149,7 +142,7 @@ def desk_queue(request: HttpRequest, desk_id: int) -> HttpResponse:
 def desk_action(request: HttpRequest, desk_id: int) -> HttpResponse:
     user, desk = _desk(request, desk_id)
     action = request.POST.get("action", "")
-    visit_id = _number(request.POST.get("visit"))
+    visit_id = read_posted_id(request.POST.get("visit"))
     try:
         if action == "call":
             called = call_next(desk=desk, staff=user)
@@ -172,7 +165,7 @@ def desk_action(request: HttpRequest, desk_id: int) -> HttpResponse:
             transfer_to = None
             if outcome == Visit.Outcome.TRANSFERRED:
                 transfer_to = Service.objects.filter(
-                    pk=_number(request.POST.get("service"))
+                    pk=read_posted_id(request.POST.get("service"))
                 ).first()
             before = Visit.objects.filter(pk=visit_id, desk=desk).only("started_at").first()
             finished = finish_visit(

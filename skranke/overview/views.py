@@ -35,6 +35,7 @@ from skranke.overview.now import DeskStatus, LocationNow, read_location_now, rea
 from skranke.overview.rhythm import DayRhythm, read_day_rhythm
 from skranke.overview.version import overview_version
 from skranke.web.chart import Chart, Series, draw_grouped_chart
+from skranke.web.posted_ids import read_posted_id
 
 POLL_SECONDS = 2
 KEPT_SECONDS = 120
@@ -201,7 +202,7 @@ def desk_pause(request: HttpRequest) -> HttpResponse:
         Desk.objects.filter(
             location__in=visible_locations(user=user).filter(municipality=user.municipality),
             kind=Desk.Kind.COUNTER,
-            pk=_number(data.get("skranke")),
+            pk=read_posted_id(data.get("skranke")),
         )
         .select_related("location")
         .first()
@@ -227,11 +228,3 @@ def desk_pause(request: HttpRequest) -> HttpResponse:
         )
         return redirect("overview:page")
     return render(request, "overview/desk_pause.html", {"desk": desk, "row": row, "pause": pause})
-
-
-def _number(value: object) -> int:
-    """A posted id; 0 (no row) when it is not a number."""
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0

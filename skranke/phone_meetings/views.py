@@ -32,6 +32,7 @@ from skranke.phone_meetings.worklist import (
     todays_meetings_for,
     worklist_version,
 )
+from skranke.web.posted_ids import read_posted_id
 
 
 def _watcher(request: HttpRequest) -> User:
@@ -72,14 +73,6 @@ def worklist_rows(request: HttpRequest) -> HttpResponse:
     return render(request, "phone_meetings/rows.html", context)
 
 
-def _number(value: object) -> int:
-    """A posted id; 0 (no row) when it is not a number."""
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
-
-
 @login_required
 @require_POST
 def meeting_action(request: HttpRequest) -> HttpResponse:
@@ -87,12 +80,12 @@ def meeting_action(request: HttpRequest) -> HttpResponse:
     if not isinstance(user, User) or not may_call_phone_meetings(user=user):
         raise PermissionDenied
     booking = get_object_or_404(
-        todays_meetings_for(staff=user), pk=_number(request.POST.get("booking"))
+        todays_meetings_for(staff=user), pk=read_posted_id(request.POST.get("booking"))
     )
     action = request.POST.get("action", "")
     # The attempt the page showed, so that a click from an older page
     # cannot note a second unanswered call.
-    attempt = _number(request.POST.get("attempt")) or None
+    attempt = read_posted_id(request.POST.get("attempt")) or None
     try:
         done = _act(action=action, booking=booking, user=user, attempt=attempt)
     except MeetingNotChanged as unchanged:

@@ -22,6 +22,7 @@ from skranke.core import clock
 from skranke.core.models import Location, SpecialDay
 from skranke.notifications.models import Message
 from skranke.web.date_parameters import read_date_parameter
+from skranke.web.posted_ids import read_posted_id
 
 
 @login_required
@@ -88,7 +89,7 @@ def _prefilled(request: HttpRequest, locations: QuerySet[Location]) -> dict[str,
     admin brings along, after a manager closed a day or shortened hours.
     Anything unreadable is simply not filled in."""
     initial: dict[str, object] = {}
-    place = locations.filter(pk=_number(request.GET.get("sted"))).first()
+    place = locations.filter(pk=read_posted_id(request.GET.get("sted"))).first()
     if place is not None:
         initial["location"] = place
     day = read_date_parameter(request.GET.get("dag"), today=clock.today(), request=request)
@@ -104,10 +105,3 @@ def _prefilled(request: HttpRequest, locations: QuerySet[Location]) -> dict[str,
     if request.GET.get("kun_uden_plads") == "1":
         initial["stranded_only"] = True
     return initial
-
-
-def _number(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        return 0
