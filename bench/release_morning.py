@@ -47,12 +47,10 @@ import argparse
 import csv
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -62,7 +60,9 @@ from typing import Any
 
 import psycopg
 
+from bench.process_cpu import LoadSampler, cpu_by_process, descendants, process_name
 from bench.server import free_port
+from bench.server_log import server_side
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -180,56 +180,6 @@ def answers(base: str) -> bool:
         return False
 
 
-def descendants(pid: int) -> list[int]:
-    parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(parents.get(current, []))
-    return found
-
-
-def cpu_by_process(pids: list[int]) -> dict[int, float]:
-    """Each process's user and system CPU time so far (gone ones left out)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    used = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    return used
-
-
-def process_name(pid: int) -> str:
-    try:
-        words = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
-    except OSError:
-        return str(pid)
-    return " ".join(word.rsplit("/", 1)[-1] for word in words[:3] if word) + f" [{pid}]"
-
-
-class LoadSampler(threading.Thread):
-    """The 1-minute load average every five seconds while Locust runs."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.samples: list[float] = []
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.wait(5):
-            self.samples.append(float(Path("/proc/loadavg").read_text().split()[0]))
-
-
 def locust_command(
     base: str, folder: Path, prefix: str, classes: tuple[str, ...], users: int, spawn_rate: float
 ) -> list[str]:
@@ -339,54 +289,6 @@ def read_failures(folder: Path, prefix: str = "locust") -> list[dict[str, Any]]:
             {"kind": row["Name"], "error": row["Error"], "count": int(row["Occurrences"])}
             for row in csv.DictReader(failures)
         ]
-
-
-ACCESS_LINE = re.compile(
-    r'"(?P<method>[A-Z]+) (?P<path>[^"]*)" (?P<status>\d{3}) \S+ (?P<s>[\d.]+)$'
-)
-
-
-def percentile(values: list[float], share: float) -> int:
-    ordered = sorted(values)
-    return round(ordered[min(int(len(ordered) * share), len(ordered) - 1)] * 1000)
-
-
-def server_side(log: str) -> dict[str, Any]:
-    """What gunicorn's access log says (its last field is the seconds the
-    request took inside the server): the time spent serving, apart from
-    the time waiting for a thread, and the answers by status."""
-    served: dict[str, list[float]] = {
-        "citizen pages": [],
-        "overview polls 204": [],
-        "overview polls 200": [],
-        "wallboard polls 204": [],
-        "wallboard polls 200": [],
-        "all": [],
-    }
-    statuses: dict[str, int] = {}
-    for line in log.splitlines():
-        found = ACCESS_LINE.search(line)
-        if found is None:
-            continue
-        seconds = float(found["s"])
-        served["all"].append(seconds)
-        path = found["path"]
-        if found["method"] == "GET" and (path == "/" or path.startswith("/bestil/")):
-            served["citizen pages"].append(seconds)
-        for watcher, live in (("overview", "/personale/overblik/nu/"), ("wallboard", "/tavle/nu/")):
-            if path.startswith(live) and found["status"] in ("200", "204"):
-                served[f"{watcher} polls {found['status']}"].append(seconds)
-        statuses[found["status"]] = statuses.get(found["status"], 0) + 1
-    return {
-        "statuses": statuses,
-        "tracebacks": log.count("Traceback (most recent call last)"),
-        "worker_timeouts": log.count("WORKER TIMEOUT"),
-        **{
-            f"{kind} in server p50/p95 ms": [percentile(times, 0.5), percentile(times, 0.95)]
-            for kind, times in served.items()
-            if times
-        },
-    }
 
 
 def measure(database: str, seconds: int, *, watchers: bool = False) -> dict[str, Any]:
@@ -565,6 +467,8 @@ def watchers_cost(without: dict[str, Any], watched: dict[str, Any]) -> dict[str,
     """What the watchers cost the server: its CPU seconds with them over
     those of the same morning without them."""
     ratio = watched["cpu_seconds"]["server"] / without["cpu_seconds"]["server"]
+    citizens_without = morning_requests(without, CITIZEN_KINDS)
+    citizens_with = morning_requests(watched, CITIZEN_KINDS)
     poll_rows = {
         row["kind"]: row
         for row in watched["watcher_stats"]
@@ -585,12 +489,10 @@ def watchers_cost(without: dict[str, Any], watched: dict[str, Any]) -> dict[str,
         # answers slowly: fewer of theirs mean the ratio understates).
         "morning_requests_without": morning_requests(without),
         "morning_requests_with": morning_requests(watched),
-        "citizen_requests_without": morning_requests(without, CITIZEN_KINDS),
-        "citizen_requests_with": morning_requests(watched, CITIZEN_KINDS),
-        "same_morning": abs(
-            morning_requests(watched, CITIZEN_KINDS) - morning_requests(without, CITIZEN_KINDS)
-        )
-        <= SAME_MORNING_TOLERANCE * morning_requests(without, CITIZEN_KINDS),
+        "citizen_requests_without": citizens_without,
+        "citizen_requests_with": citizens_with,
+        "same_morning": abs(citizens_with - citizens_without)
+        <= SAME_MORNING_TOLERANCE * citizens_without,
     }
 
 
