@@ -150,7 +150,7 @@ def staff_of_a_municipality(*, user: object, action: str) -> User:
     see); otherwise PermissionDenied (403)."""
     if not isinstance(user, User) or not role_allows(user=user, action=action):
         raise PermissionDenied
-    if user.municipality is None:
+    if user.municipality_id is None:  # the id: no query for the municipality itself
         raise PermissionDenied
     return user
 

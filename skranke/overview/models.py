@@ -36,3 +36,23 @@ class ManagerAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.detail}"
+
+
+class LiveSnapshot(models.Model):
+    """The live part of the overview or of a wallboard as last worked out,
+    shared by every screen that watches the same places and by every
+    process of the app server (snapshots.py). No citizen is named in it:
+    counts, desks and staff's first names only."""
+
+    key = models.CharField(max_length=64, unique=True)  # what is watched, by whom (a digest)
+    version = models.CharField(max_length=64)  # what its figures rest on (version.py)
+    html = models.TextField()
+    made_at = models.DateTimeField()  # when the figures were read
+    checked_at = models.DateTimeField()  # when the version was last read
+
+    class Meta:
+        verbose_name = _("live figures")
+        verbose_name_plural = _("live figures")
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.version} {self.made_at:%H:%M:%S}"

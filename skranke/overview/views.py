@@ -1,10 +1,12 @@
 """The page a manager keeps open all day: each of their places now, and
 the system. The figures part asks for itself again every two seconds
-with the version it shows; while nothing changed the answer is an empty
-204 after the version's few small queries (version.py), and a change is
-worked out once for every screen watching the same places."""
+with the version it shows, and is answered from the snapshot every
+screen watching the same places shares (snapshots.py): an empty 204 while
+it shows the snapshot's version, which is checked again at most every two
+seconds and worked out again only when it moved."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +26,6 @@ from skranke.accounts.permissions import (
 from skranke.accounts.scoping import visible_locations
 from skranke.core import clock
 from skranke.core.models import Desk, Location
-from skranke.database.kept import keep_value
 from skranke.overview.actions import (
     pause_desk_from_overview,
     resume_queue_walk_ins,
@@ -33,18 +34,19 @@ from skranke.overview.actions import (
 )
 from skranke.overview.now import DeskStatus, LocationNow, read_location_now, read_system_now
 from skranke.overview.rhythm import DayRhythm, read_day_rhythm
+from skranke.overview.snapshots import Snapshot, read_snapshot, snapshot_key
 from skranke.overview.version import overview_version
 from skranke.web.chart import Chart, Series, draw_grouped_chart
 from skranke.web.posted_ids import read_posted_id
 
 POLL_SECONDS = 2
-KEPT_SECONDS = 120
 
 
 def _watcher(request: HttpRequest) -> tuple[User, list[Location]]:
     user = staff_of_a_municipality(user=request.user, action="watch_the_day")
+    municipality_id: int = user.municipality_id  # type: ignore[assignment]  # checked just above
     locations = list(
-        visible_locations(user=user).filter(municipality=user.municipality).order_by("name")
+        visible_locations(user=user).filter(municipality_id=municipality_id).order_by("name")
     )
     return user, locations
 
@@ -53,25 +55,18 @@ def _watcher(request: HttpRequest) -> tuple[User, list[Location]]:
 @require_GET
 def overview_page(request: HttpRequest) -> HttpResponse:
     user, locations = _watcher(request)
-    return render(
-        request,
-        "overview/page.html",
-        {
-            "live": _live_html(
-                user=user, locations=locations, version=_version(user=user, locations=locations)
-            )
-        },
-    )
+    snapshot = _snapshot(user=user, locations=locations, opened=True)
+    return render(request, "overview/page.html", {"live": snapshot.read_html()})
 
 
 @login_required
 @require_GET
 def overview_live(request: HttpRequest) -> HttpResponse:
     user, locations = _watcher(request)
-    version = _version(user=user, locations=locations)
-    if request.GET.get("version") == version:
+    snapshot = _snapshot(user=user, locations=locations, opened=False)
+    if request.GET.get("version") == snapshot.version:
         return HttpResponse(status=204)
-    return HttpResponse(_live_html(user=user, locations=locations, version=version))
+    return HttpResponse(snapshot.read_html())
 
 
 @dataclass(frozen=True)
@@ -107,25 +102,24 @@ def _place(*, location: Location) -> Place:
     return Place(now=now, rhythm=rhythm, rhythm_chart=chart)
 
 
-def _version(*, user: User, locations: list[Location]) -> str:
-    return overview_version(
-        locations=locations,
-        with_system=sees_operations_warnings(user=user),
-        language=translation.get_language(),
-    )
-
-
-def _live_html(*, user: User, locations: list[Location], version: str) -> str:
-    """The figures part, as every watcher of the same places with the same
-    version gets it: it names no watcher."""
+def _snapshot(*, user: User, locations: list[Location], opened: bool) -> Snapshot:
+    """The figures as every watcher of the same places, in the same
+    language and with the same role's parts, gets them: they name no
+    watcher. A page opened reads them now; a poll takes the shared
+    snapshot."""
     with_system = sees_operations_warnings(user=user)
+    may_steer = role_allows(user=user, action="steer_the_day")
+    language = translation.get_language()
 
-    def build() -> str:
+    def read_version() -> str:
+        return overview_version(locations=locations, with_system=with_system, language=language)
+
+    def render(version: str) -> str:
         return render_to_string(
             "overview/live.html",
             {
                 "version": version,
-                "may_steer": role_allows(user=user, action="steer_the_day"),
+                "may_steer": may_steer,
                 "actions": todays_actions(locations=locations) if with_system else [],
                 "several_places": len(locations) > 1,
                 "poll": POLL_SECONDS,
@@ -136,11 +130,15 @@ def _live_html(*, user: User, locations: list[Location], version: str) -> str:
             },
         )
 
-    return keep_value(
-        name="overview",
-        fingerprint=(version, tuple(location.pk for location in locations)),
-        build=build,
-        seconds=KEPT_SECONDS,
+    key = snapshot_key(
+        "overview", tuple(place.pk for place in locations), with_system, may_steer, language
+    )
+    return read_snapshot(
+        key=key,
+        # A page opened shows this instant; its polls share the snapshot.
+        fresh_for=timedelta(0) if opened else timedelta(seconds=POLL_SECONDS),
+        read_version=read_version,
+        render=render,
     )
 
 

@@ -2,7 +2,10 @@
 signed in with a device token of its own kind (as the waiting-room
 display is), for its place only. Read from across the room at 1920 × 1080;
 counts only, no names of citizens or staff. It asks for itself again
-every few seconds, as the overview page does."""
+every few seconds, as the overview page does, and is answered from the
+snapshot all the place's wallboards share (snapshots.py)."""
+
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,17 +17,16 @@ from skranke.accounts.devices import device_page, renew_device_session, signed_i
 from skranke.accounts.models import Device
 from skranke.core import clock
 from skranke.core.models import Location
-from skranke.database.kept import keep_value
 from skranke.overview.contact_centre_now import (
     contact_centre_version,
     read_contact_centre_now,
     read_phones_waiting,
 )
 from skranke.overview.now import DeskStatus, read_location_now
+from skranke.overview.snapshots import Snapshot, read_snapshot, snapshot_key
 from skranke.overview.version import overview_version
 
 POLL_SECONDS = 5
-KEPT_SECONDS = 120
 
 
 @device_page(Device.Kind.WALLBOARD)
@@ -34,7 +36,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "overview/wallboard.html",
-        {"location": location, "live": _live_html(location, version=_version(location))},
+        {"location": location, "live": _snapshot(location, opened=True).read_html()},
     )
 
 
@@ -45,26 +47,26 @@ def board_live(request: HttpRequest) -> HttpResponse:
         # htmx leaves the board as it is; its next full load signs in again.
         return HttpResponse(status=401)
     renew_device_session(request=request)
-    version = _version(device.location)
-    if request.GET.get("version") == version:
+    snapshot = _snapshot(device.location, opened=False)
+    if request.GET.get("version") == snapshot.version:
         return HttpResponse(status=204)
-    return HttpResponse(_live_html(device.location, version=version))
+    return HttpResponse(snapshot.read_html())
 
 
-def _version(location: Location) -> str:
-    """The overview's version, and the telephones': telephony that sends
-    each call as it ends (the calls API), or its events as they happen,
-    moves their figures."""
-    base = overview_version(
-        locations=[location], with_system=False, language=translation.get_language()
-    )
-    phones = contact_centre_version(municipality_id=location.municipality_id, today=clock.today())
-    return f"{base}-{phones}"
+def _snapshot(location: Location, *, opened: bool) -> Snapshot:
+    language = translation.get_language()
 
+    def read_version() -> str:
+        """The overview's version, and the telephones': telephony that
+        sends each call as it ends (the calls API), or its events as they
+        happen, moves their figures."""
+        base = overview_version(locations=[location], with_system=False, language=language)
+        phones = contact_centre_version(
+            municipality_id=location.municipality_id, today=clock.today()
+        )
+        return f"{base}-{phones}"
 
-def _live_html(location: Location, *, version: str) -> str:
-
-    def build() -> str:
+    def render(version: str) -> str:
         now = read_location_now(location=location)
         return render_to_string(
             "overview/wallboard_live.html",
@@ -84,6 +86,11 @@ def _live_html(location: Location, *, version: str) -> str:
             },
         )
 
-    return keep_value(
-        name="wallboard", fingerprint=(version, location.pk), build=build, seconds=KEPT_SECONDS
+    key = snapshot_key("wallboard", location.pk, language)
+    return read_snapshot(
+        key=key,
+        # A page opened shows this instant; its polls share the snapshot.
+        fresh_for=timedelta(0) if opened else timedelta(seconds=POLL_SECONDS),
+        read_version=read_version,
+        render=render,
     )

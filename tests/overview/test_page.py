@@ -1,12 +1,15 @@
 """The overview page: who may open it and what each sees, the part that
 asks for itself again (nothing while nothing changed, the new figures
-after a check-in), no citizen's name, and the system's alerts with where
-to act."""
+after a check-in, worked out once for every screen watching), no
+citizen's name, and the system's alerts with where to act."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from skranke.accounts.models import Role, User
 from skranke.booking.models import Booking
@@ -100,6 +103,10 @@ def test_the_figures_ask_again_and_get_nothing_until_something_changes(
     assert again.content == b""
 
     check_in_booking(location=centre, code=booking.code)
+    # Every screen is answered from the figures read at most two seconds
+    # ago: at the same instant, still nothing new.
+    assert manager.get(LIVE, {"version": version}).status_code == 204
+    clock.advance(timedelta(seconds=2))
     changed = manager.get(LIVE, {"version": version})
     assert changed.status_code == 200
     text = changed.content.decode()
@@ -108,6 +115,39 @@ def test_the_figures_ask_again_and_get_nothing_until_something_changes(
     # Counts and staff only: no citizen's name, code or number.
     assert booking.name not in text
     assert booking.code not in text
+
+
+def test_twenty_screens_share_the_figures_worked_out_once_per_change(
+    manager: Callable[[], Client], centre: Location, passport: Service, book: Book
+) -> None:
+    booking = book(passport, at(7, 10, 20), number=1)
+    clock.set_now(at(7, 10, 6))
+    screens = [manager() for _ in range(20)]
+    page = screens[0].get(URL).content.decode()
+    version = page.split("?version=")[1].split('"')[0]
+    # A second screen opened takes the figures as kept, as markup.
+    assert f'hx-get="{LIVE}?version={version}"' in screens[1].get(URL).content.decode()
+    for screen in screens:
+        assert screen.get(LIVE, {"version": version}).status_code == 204
+
+    check_in_booking(location=centre, code=booking.code)
+    clock.advance(timedelta(seconds=2))
+    answers = []
+    with CaptureQueriesContext(connection) as queries:
+        for screen in screens:
+            start = len(queries)
+            answer = screen.get(LIVE, {"version": version})
+            answers.append((answer.status_code, answer.content, len(queries) - start))
+    first_status, first_figures, worked_out = answers[0]
+    assert first_status == 200
+    assert "1 citizen with a booking has checked in" in first_figures.decode()
+    # The others take the same figures from the snapshot: the session, the
+    # manager, their places and the snapshot's row, nothing worked out.
+    for status, figures, taken in answers[1:]:
+        assert (status, figures) == (200, first_figures)
+        assert taken < worked_out / 3
+    new_version = first_figures.decode().split("?version=")[1].split('"')[0]
+    assert screens[1].get(LIVE, {"version": new_version}).status_code == 204
 
 
 def test_a_failed_message_is_shown_with_where_to_act(

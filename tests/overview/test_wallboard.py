@@ -67,9 +67,12 @@ def test_a_wallboard_shows_its_place_with_counts_and_no_names(
     assert "<dt>Answered within 20 s</dt><dd>100 %</dd>" in text
     assert "<dt>Abandoned</dt><dd>50 %</dd>" in text
 
-    # A call of today arrives through the calls API: today's figures.
+    # A call of today arrives through the calls API: today's figures, on
+    # the wallboard's next check (every five seconds, as it asks).
     call(centre, at(7, 10, 5), answered_after=30)
     version = text.split("?version=")[1].split('"')[0]
+    assert client.get("/tavle/nu/", {"version": version}).status_code == 204
+    clock.advance(timedelta(seconds=5))
     live = client.get("/tavle/nu/", {"version": version})
     assert live.status_code == 200
     assert "the night's import" not in live.content.decode()
