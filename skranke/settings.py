@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "skranke.contact_centre",
     "skranke.information_and_cash_desks",
     "skranke.surveys",
+    "skranke.inquiries",
     "skranke.stats",
     "skranke.phone_meetings",
     "skranke.planning",
@@ -550,6 +551,22 @@ if PRODUCTION and SMS_TRANSPORT == "gatewayapi" and len(GATEWAYAPI_WEBHOOK_SECRE
         "GATEWAYAPI_WEBHOOK_SECRET must be at least 32 characters in production "
         "(e.g. the output of `openssl rand -base64 32`)."
     )
+
+# --- The shared mailbox (skranke/inquiries, docs/inquiries.md) -------------
+# How often the worker reads each municipality's mailbox, in seconds, and
+# how long it waits before trying a mailbox again that could not be read.
+MAILBOX_READ_SECONDS = env_int("MAILBOX_READ_SECONDS", default=60, minimum=5)
+MAILBOX_RETRY_SECONDS = env_int("MAILBOX_RETRY_SECONDS", default=300, minimum=5)
+# Files that come with a citizen's mail are listed by name and size; they
+# are kept (in the database, erased with the inquiry) only if this allows,
+# and only up to the size cap each. A mail larger than MAILBOX_MAIL_MAX_BYTES
+# is kept as far as the cap, and says so.
+INQUIRY_ATTACHMENTS_KEPT = env_bool("INQUIRY_ATTACHMENTS_KEPT", default=False)
+INQUIRY_ATTACHMENT_MAX_BYTES = env_int("INQUIRY_ATTACHMENT_MAX_BYTES", default=10_000_000)
+MAILBOX_MAIL_MAX_BYTES = env_int("MAILBOX_MAIL_MAX_BYTES", default=25_000_000)
+# The mail servers' certificates are checked against the system's
+# authorities, or against this file's (a municipality's own authority).
+MAILBOX_CA_FILE = os.environ.get("MAILBOX_CA_FILE", "")
 
 ADMINS = [("Skranke", address) for address in env_list("ADMINS")]
 # The error reports mailed to ADMINS leave out citizens' data (see the module).

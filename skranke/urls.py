@@ -14,6 +14,7 @@ urlpatterns = [
     path("personale/skranke/", include("skranke.desk.urls")),
     path("personale/kontaktcenter/", include("skranke.contact_centre.urls")),
     path("personale/telefonmoeder/", include("skranke.phone_meetings.urls")),
+    path("personale/henvendelser/", include("skranke.inquiries.urls")),
     path("personale/statistik/", include("skranke.stats.urls")),
     path("personale/overblik/", include("skranke.overview.urls")),
     path("tavle/", include("skranke.overview.wallboard_urls")),

@@ -73,6 +73,8 @@ class AccessRecord(AppendOnlyModel):
         MOVED = "moved", _("Moved the booking")
         NO_SHOW = "no_show", _("Marked as not come")
         ERASED_ON_REQUEST = "erased_on_request", _("Erased it at the citizen's request")
+        VIEWED_INQUIRY = "viewed_inquiry", _("Read the written inquiry")
+        ANSWERED_INQUIRY = "answered_inquiry", _("Answered the written inquiry")
 
     # Actions that change a booking: the booking's own history shows them.
     CHANGES = (Action.CANCELLED, Action.MOVED, Action.NO_SHOW)
@@ -153,6 +155,17 @@ class AccessRecord(AppendOnlyModel):
         db_constraint=False,
         verbose_name=_("visit"),
         db_index=False,  # visits are kept for the statistics
+    )
+    # A citizen's e-mail or text message (inquiries/). Indexed: erasing an
+    # inquiry clears these.
+    inquiry = models.ForeignKey(
+        "inquiries.Inquiry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("written inquiry"),
     )
 
     objects: ClassVar[models.Manager["AccessRecord"]] = AppendOnlyQuerySet.as_manager()

@@ -20,7 +20,7 @@ from skranke.core import clock
 from skranke.core.models import Location
 
 Actor = User | IntegrationToken
-# A booking, a contact or a visit. The log names them (by their rows and a
+# A booking, a contact, a visit or a written inquiry. The log names them (by their rows and a
 # booking's code) without knowing the apps that hold them, which stand
 # above it and call it; see docs/architecture.md.
 Subject = Any
@@ -35,6 +35,7 @@ def record_access(
     booking: Subject | Iterable[Subject] | None = None,
     contact: Subject | None = None,
     visit: Subject | None = None,
+    inquiry: Subject | None = None,
     location: Location | None = None,
     once_a_day: bool = False,
 ) -> int:
@@ -45,7 +46,13 @@ def record_access(
     nothing to what it said the first time. Returns the number of rows
     written (one INSERT at most)."""
     records = build_records(
-        actor=actor, action=action, booking=booking, contact=contact, visit=visit, location=location
+        actor=actor,
+        action=action,
+        booking=booking,
+        contact=contact,
+        visit=visit,
+        inquiry=inquiry,
+        location=location,
     )
     return save_records(records=records, once_a_day=once_a_day)
 
@@ -57,6 +64,7 @@ def build_records(
     booking: Subject | Iterable[Subject] | None = None,
     contact: Subject | None = None,
     visit: Subject | None = None,
+    inquiry: Subject | None = None,
     location: Location | None = None,
 ) -> list[AccessRecord]:
     """The unsaved rows for one action; a booking list gives one row each."""
@@ -67,11 +75,13 @@ def build_records(
             booking = visit.booking
         if booking is None and contact is not None and contact.booking_id is not None:
             booking = contact.booking
-        targets: list[tuple[Subject | None, Subject | None, Subject | None]] = [
-            (booking, contact, visit)
+        if booking is None and inquiry is not None and inquiry.booking_id is not None:
+            booking = inquiry.booking
+        targets: list[tuple[Subject | None, Subject | None, Subject | None, Subject | None]] = [
+            (booking, contact, visit, inquiry)
         ]
     else:
-        targets = [(one, None, None) for one in booking]
+        targets = [(one, None, None, None) for one in booking]
     return [
         AccessRecord(
             user=actor if isinstance(actor, User) else None,
@@ -83,8 +93,9 @@ def build_records(
             booking_code=one_booking.code if one_booking else "",
             contact=one_contact,
             visit=one_visit,
+            inquiry=one_inquiry,
         )
-        for one_booking, one_contact, one_visit in targets
+        for one_booking, one_contact, one_visit, one_inquiry in targets
     ]
 
 
@@ -174,6 +185,8 @@ def _target_municipality(record: AccessRecord) -> int | None:
         return record.location.municipality_id
     if record.contact is not None:
         return record.contact.municipality_id
+    if record.inquiry is not None:
+        return record.inquiry.municipality_id
     return None
 
 

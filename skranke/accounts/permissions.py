@@ -34,6 +34,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "contact.topicgroup": ALL,
         "contact.topic": ALL,
         "contact.kpitargets": ALL,
+        "inquiries.mailbox": ALL,
+        "inquiries.mailroute": ALL,
+        "inquiries.answertemplate": ALL,
         "stats.yearfigures": ALL,
         "stats.chaptertext": ALL,
         "planning.forecastevent": ALL,
@@ -62,6 +65,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "contact.topicgroup": VIEW,
         "contact.topic": ALL,
         "contact.kpitargets": frozenset({"view", "change"}),
+        # Which address's mail goes to which place; the mailbox's sign-in
+        # is the administrator's.
+        "inquiries.mailbox": VIEW,
+        "inquiries.mailroute": ALL,
+        "inquiries.answertemplate": ALL,
         # A manager writes the annual report and enters its outside figures.
         "stats.yearfigures": ALL,
         "stats.chaptertext": ALL,
@@ -129,6 +137,9 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
     "count_tallies": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.FRONT_DESK}),
     # Importing the phone system's call records (CSV files).
     "import_calls": frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    # Reading and answering what citizens write (the shared mailbox, text
+    # messages): the contact centre's, and its managers'.
+    "answer_inquiries": frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.CONTACT_AGENT}),
     # Calling citizens who booked a telephone meeting; only with the phone
     # skill as well (may_call_phone_meetings).
     "call_phone_meetings": frozenset(
@@ -153,6 +164,14 @@ def staff_of_a_municipality(*, user: object, action: str) -> User:
     if user.municipality_id is None:  # the id: no query for the municipality itself
         raise PermissionDenied
     return user
+
+
+def may_answer_inquiries(*, user: object) -> bool:
+    """Whether `user` reads and answers citizens' e-mails and text messages
+    (a staff member of a municipality, in a role that allows it)."""
+    return role_allows(user=user, action="answer_inquiries") and (
+        isinstance(user, User) and (user.is_superuser or user.municipality_id is not None)
+    )
 
 
 def may_call_phone_meetings(*, user: object) -> bool:

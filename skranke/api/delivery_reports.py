@@ -18,6 +18,7 @@ process.
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -46,6 +47,15 @@ class DeliveryReport(Schema):
     code: str | None = Field(default=None, max_length=20)
 
 
+def read_gatewayapi_claims(*, signature: str, now: datetime) -> dict[str, Any]:
+    """The claims of a GatewayAPI webhook's signature (X-Gwapi-Signature),
+    checked: signed with our secret, issued within TOKEN_MAX_AGE. Raises
+    BadSignature. The status reports' and the incoming texts' alike."""
+    claims = verify_hs256_token(token=signature, secret=settings.GATEWAYAPI_WEBHOOK_SECRET)
+    check_token_times(claims=claims, now=now, max_age=TOKEN_MAX_AGE, leeway=CLOCK_LEEWAY)
+    return claims
+
+
 @router.post(
     "/notifications/gatewayapi/status",
     response={204: None},
@@ -59,8 +69,7 @@ def gatewayapi_status(
 ) -> Status[None]:
     now = clock.now()
     try:
-        claims = verify_hs256_token(token=signature, secret=settings.GATEWAYAPI_WEBHOOK_SECRET)
-        check_token_times(claims=claims, now=now, max_age=TOKEN_MAX_AGE, leeway=CLOCK_LEEWAY)
+        claims = read_gatewayapi_claims(signature=signature, now=now)
     except BadSignature as error:
         raise ApiError(401, "bad_signature", "The report's signature is not valid.") from error
     # The signed claims are the report; the body must say the same, its

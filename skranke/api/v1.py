@@ -13,6 +13,7 @@ from skranke.api import (
     planning,
     queue,
     statistics,
+    text_replies,
 )
 from skranke.api.errors import install_error_handlers
 
@@ -28,6 +29,7 @@ api.add_router("", availability.router)
 api.add_router("", bookings.router)
 api.add_router("", challenge.router)
 api.add_router("", delivery_reports.router)
+api.add_router("", text_replies.router)
 api.add_router("", queue.router)
 api.add_router("", contacts.router)
 api.add_router("", statistics.router)

@@ -113,6 +113,8 @@ class Contact(models.Model):
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
         EMAIL = "email", _("E-mail")
+        # A citizen's text message answering one of Skranke's (inquiries/).
+        SMS = "sms", _("SMS")
         LETTER = "letter", _("Letter")
         CHAT = "chat", _("Chat")
         SOCIAL_MEDIA = "social_media", _("Social media")
@@ -327,6 +329,13 @@ class KpiTargets(models.Model):
     )
     first_contact_percent = models.PositiveSmallIntegerField(
         _("first-contact resolution target, %"), default=40, validators=[MaxValueValidator(100)]
+    )
+    # Written inquiries (e-mail, SMS) answered within this many of the
+    # centre's opening days after the day they came.
+    inquiry_answer_days = models.PositiveSmallIntegerField(
+        _("written inquiries answered within, opening days"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
 
     class Meta:

@@ -27,6 +27,17 @@ class Message(models.Model):
         PASSWORD_RESET = "password_reset", _("Password reset (staff)")
         # The code that confirms a time held online (booking/holds.py).
         HOLD_CODE = "hold_code", _("Code to confirm a booking")
+        # Answers to a citizen's text message (inquiries/text_replies.py):
+        # "reply JA to cancel", the cancellation when no "cancelled" text
+        # went to that number, "too late to cancel", and the one answer a
+        # day to a number Skranke has not written to.
+        CANCEL_QUESTION = "cancel_question", _("Reply YES to cancel")
+        CANCELLED_BY_TEXT = "cancelled_by_text", _("Cancelled by text message")
+        NOT_CANCELLABLE = "not_cancellable", _("Too late to cancel")
+        NUMBER_TAKES_NO_TEXTS = "number_takes_no_texts", _("This number takes no messages")
+        # A staff member's answer to a citizen's e-mail or text message
+        # (inquiries/answers.py), in the citizen's thread.
+        INQUIRY_ANSWER = "inquiry_answer", _("Answer to a written inquiry")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message")
@@ -46,7 +57,8 @@ class Message(models.Model):
     OPEN = (Status.PENDING, Status.SENDING)
 
     # A message is about a booking, or (a walk-in's "your turn is soon")
-    # about a visit, or goes to a staff member (a password reset). Named by
+    # about a visit, or goes to a staff member (a password reset), or (the
+    # answer to a number Skranke has not written to) to a number only. Named by
     # label: the outbox stands below the apps that send messages and
     # imports none of them (message_kinds.py).
     booking = models.ForeignKey(
@@ -72,6 +84,16 @@ class Message(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("staff member"),
+    )
+    # Whose message it is when no booking or visit says so (an answer to a
+    # citizen's e-mail): the municipality's retention erases it.
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -126,7 +148,13 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=Q(booking__isnull=False, visit__isnull=True, staff_member__isnull=True)
                 | Q(booking__isnull=True, visit__isnull=False, staff_member__isnull=True)
-                | Q(booking__isnull=True, visit__isnull=True, staff_member__isnull=False),
+                | Q(booking__isnull=True, visit__isnull=True, staff_member__isnull=False)
+                | Q(
+                    booking__isnull=True,
+                    visit__isnull=True,
+                    staff_member__isnull=True,
+                    kind__in=["number_takes_no_texts", "inquiry_answer"],
+                ),
                 name="message_about_a_booking_a_visit_or_to_staff",
             ),
         ]
@@ -141,9 +169,19 @@ class Message(models.Model):
 
 # Kinds sent to staff, not to citizens.
 STAFF_KINDS = frozenset({Message.Kind.PASSWORD_RESET})
-# Kinds whose words a municipality cannot change: a staff member's, and
-# the code, which must say nothing but the code and how long it lasts.
-FIXED_WORDING_KINDS = STAFF_KINDS | {Message.Kind.HOLD_CODE}
+# Kinds whose words a municipality cannot change: a staff member's, the
+# code, which must say nothing but the code and how long it lasts, and the
+# answers to a citizen's text message, whose words the answers they expect
+# depend on ("reply JA"), and one of which belongs to no municipality.
+FIXED_WORDING_KINDS = STAFF_KINDS | {
+    Message.Kind.HOLD_CODE,
+    Message.Kind.CANCEL_QUESTION,
+    Message.Kind.CANCELLED_BY_TEXT,
+    Message.Kind.NOT_CANCELLABLE,
+    Message.Kind.NUMBER_TAKES_NO_TEXTS,
+    # A staff member's own words.
+    Message.Kind.INQUIRY_ANSWER,
+}
 
 
 class MessageText(models.Model):

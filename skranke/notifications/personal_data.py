@@ -94,6 +94,7 @@ register_personal_data(
                 "booking__location__municipality_id",
                 "visit__location__municipality_id",
                 "staff_member__municipality_id",  # a password-reset mail
+                "municipality_id",  # an answer to a citizen's e-mail
             ),
             still_there=any_filled(
                 "recipient", "subject", "body", "reason", "provider_id", "last_error"

@@ -23,6 +23,8 @@ from skranke.core import clock
 from skranke.core.models import Desk, Location, Service
 from skranke.core.opening_hours import is_open_at
 from skranke.core.schedule import read_schedule, shifts_on
+from skranke.inquiries.mailbox_reading import failing_mailboxes
+from skranke.inquiries.models import Mailbox
 from skranke.notifications.models import Message
 from skranke.phone_meetings.worklist import State, read_meetings, todays_meetings_at
 from skranke.queueing.checkin import walk_in_services
@@ -129,10 +131,18 @@ class SystemNow:
     last_heartbeat: datetime | None
     worker_silent: bool
     attack: AttackAlert | None
+    # Shared mailboxes that could not be read: citizens' mail waits there.
+    failing_mailboxes: list[Mailbox]
 
     @property
     def fine(self) -> bool:
-        return not (self.failed_messages or self.texts_held or self.worker_silent or self.attack)
+        return not (
+            self.failed_messages
+            or self.texts_held
+            or self.worker_silent
+            or self.attack
+            or self.failing_mailboxes
+        )
 
 
 def read_location_now(*, location: Location) -> LocationNow:
@@ -172,6 +182,9 @@ def read_system_now(*, locations: list[Location]) -> SystemNow:
         last_heartbeat=last,
         worker_silent=is_silent(last=last),
         attack=current_attack(),
+        failing_mailboxes=failing_mailboxes(
+            municipality_ids={location.municipality_id for location in locations}
+        ),
     )
 
 

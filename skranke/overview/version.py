@@ -8,8 +8,8 @@ What it rests on: each place's queue (its board's version, which every
 check-in, call and finish moves), the desks opened and paused, the
 telephone meetings' calls, today's bookings by status (a no-show), the
 failed messages, the system's alerts (the worker silent, text messages
-held, an attack), and the minute: waits grow and a booked citizen
-becomes late with the clock alone.
+held, an attack, a shared mailbox that cannot be read), and the minute:
+waits grow and a booked citizen becomes late with the clock alone.
 """
 
 import hashlib
@@ -20,6 +20,7 @@ from skranke.booking.models import Booking
 from skranke.challenge.alerts import current_attack
 from skranke.core import clock
 from skranke.core.models import Location
+from skranke.inquiries.mailbox_reading import failing_mailboxes
 from skranke.overview.now import count_failed_messages
 from skranke.phone_meetings.models import MeetingCall
 from skranke.queueing.board import board_version
@@ -55,15 +56,17 @@ def overview_version(*, locations: list[Location], with_system: bool, language: 
         tuple(sorted(meeting_calls.items())),
         bookings,
         count_failed_messages(locations=locations),
-        _system_fingerprint() if with_system else None,
+        _system_fingerprint(locations=locations) if with_system else None,
     )
     return hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:16]
 
 
-def _system_fingerprint() -> tuple[object, ...]:
+def _system_fingerprint(*, locations: list[Location]) -> tuple[object, ...]:
     attack = current_attack()
+    mailboxes = failing_mailboxes(municipality_ids={place.municipality_id for place in locations})
     return (
         is_silent(last=last_heartbeat()),
         texts_held(),
         None if attack is None else (attack.pk, attack.started_at),
+        tuple((mailbox.pk, mailbox.status, mailbox.last_error) for mailbox in mailboxes),
     )

@@ -10,6 +10,8 @@ PERIODS = [
     "booking_days",
     "contact_note_days",
     "message_days",
+    "inquiry_days",
+    "inquiry_cpr_days",
     "survey_comment_days",
     "call_record_days",
     "access_log_days",

@@ -25,6 +25,8 @@ DEFAULT_DAYS = {
     "contact_note_days": 90,
     "call_record_days": 90,
     "message_days": 30,
+    "inquiry_days": 90,
+    "inquiry_cpr_days": 30,
     "survey_comment_days": 90,
     "access_log_days": 5 * 365 + 1,
 }
@@ -74,6 +76,26 @@ class RetentionSettings(models.Model):
             "How long a text message or e-mail to a citizen keeps its recipient and its "
             "text (which holds the link to the booking), counted from when it was sent. "
             "Then they are erased; that a message was sent stays. At least 7 days."
+        ),
+    )
+    inquiry_days = models.PositiveSmallIntegerField(
+        _("e-mails and text messages from citizens: days kept"),
+        default=DEFAULT_DAYS["inquiry_days"],
+        validators=[MinValueValidator(7), MaxValueValidator(MOST_DAYS)],
+        help_text=_(
+            "How long what a citizen wrote to the shared mailbox or in answer to a text "
+            "message is kept, with the answers to it, counted from when it was closed. "
+            "Then it is erased; that it was handled stays in the contact log. At least 7 "
+            "days."
+        ),
+    )
+    inquiry_cpr_days = models.PositiveSmallIntegerField(
+        _("written inquiries holding a CPR number: days kept"),
+        default=DEFAULT_DAYS["inquiry_cpr_days"],
+        validators=[MinValueValidator(1), MaxValueValidator(MOST_DAYS)],
+        help_text=_(
+            "The same for an inquiry in which the citizen wrote a CPR number: usually "
+            "shorter. Counted from when it was closed."
         ),
     )
     survey_comment_days = models.PositiveSmallIntegerField(

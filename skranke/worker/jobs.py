@@ -8,6 +8,8 @@ from skranke.booking.holds import release_lapsed_holds
 from skranke.challenge.spent import forget_spent_proofs
 from skranke.challenge.waiting import forget_outstanding_waits
 from skranke.contact_centre.call_events import finish_overdue_calls, forget_old_live_calls
+from skranke.inquiries.mailbox_marking import mark_answered_mails
+from skranke.inquiries.mailbox_reading import read_mailboxes
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.too_late import give_up_late_messages
 from skranke.privacy.erasure import erase_personal_data
@@ -28,6 +30,8 @@ JOBS: list[Callable[[], int]] = [
     close_past_visits,
     invite_to_surveys,  # its messages go out next round
     finish_overdue_calls,  # calls that ended without their answer, waited for long enough
+    read_mailboxes,  # each municipality's shared mailbox, every minute: new mail, new inquiries
+    mark_answered_mails,  # after delivery: the citizen's mail marked answered in the mailbox
     erase_personal_data,  # once an hour; batches until nothing is due
     forget_old_windows,  # rate limits' counters whose window has ended
     forget_spent_proofs,  # used challenge solutions that have expired anyway

@@ -15,13 +15,14 @@ from skranke.notifications.transports import DeliveryFailed
 
 class EmailTransport:
     def send(self, *, message: Message, composed: Composed) -> str:
-        message_id = make_msgid(idstring=f"skranke-{message.pk}")
+        headers = dict(composed.headers)
+        message_id = headers.setdefault("Message-ID", make_msgid(idstring=f"skranke-{message.pk}"))
         email = EmailMessage(
             subject=composed.subject,
             body=composed.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=composed.from_email or settings.DEFAULT_FROM_EMAIL,
             to=[message.recipient],
-            headers={"Message-ID": message_id},
+            headers=headers,
         )
         for attachment in composed.attachments:
             email.attach(attachment.filename, attachment.content, attachment.mimetype)
