@@ -34,6 +34,7 @@ from skranke.core.models import (
 )
 from skranke.core.schedule import mark_schedule_changed
 from skranke.demo import data
+from skranke.demo.inquiries import load_demo_inquiries
 from skranke.demo.shift_patterns import load_shift_patterns
 from skranke.planning.models import ShiftPattern
 from skranke.queueing.models import Visit
@@ -77,12 +78,16 @@ def load_demo_data(*, now: datetime, reset: bool = False) -> Municipality:
         # A demo loaded before the rota existed gets its shift patterns.
         if not ShiftPattern.objects.filter(location=town_hall).exists():
             load_shift_patterns(town_hall)
-        # And the devices added since (the back office's wallboard).
+        # And the devices added since (the back office's wallboard), and
+        # the inquiries.
         _load_devices(town_hall)
+        load_demo_inquiries(municipality=loaded, location=town_hall, now=now)
         return loaded
     with transaction.atomic():
         municipality = _load(today)
-    _load_bookings(Location.objects.get(slug=data.TOWN_HALL.slug), now)
+    town_hall = Location.objects.get(slug=data.TOWN_HALL.slug)
+    _load_bookings(town_hall, now)
+    load_demo_inquiries(municipality=municipality, location=town_hall, now=now)
     return municipality
 
 
