@@ -64,7 +64,9 @@ def location_scope(*, user: object, path: str) -> Q:
         return in_municipality
     if not staff.role:
         return NOTHING
-    location_ids = list(staff.locations.values_list("pk", flat=True))
+    # A subquery, not a list read first: one query for the page's rows, and
+    # a poll of the overview every two seconds asks one query fewer.
+    location_ids = staff.locations.values("pk")
     return in_municipality & Q(**{f"{prefix}pk__in": location_ids})
 
 
