@@ -1,10 +1,12 @@
 """The counter's statistics over the API, for a municipality's own
 reporting: visits counted and timed (docs/statistics.md), for one place
-or all, divided by service, month, quarter, weekday or hour. An integration
+or all, divided by service, month, quarter, weekday or hour; and the
+written inquiries (e-mails and text messages, docs/inquiries.md) per
+channel. An integration
 token reads its municipality's places; a signed-in manager or
 administrator the places they may see."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -18,7 +20,9 @@ from skranke.accounts.permissions import role_allows
 from skranke.accounts.scoping import visible_locations
 from skranke.api.contacts import IntegrationBearer
 from skranke.api.errors import ApiError
-from skranke.core.models import Location, Service
+from skranke.core import clock
+from skranke.core.models import Location, Municipality, Service
+from skranke.inquiries.figures import count_written_inquiries
 from skranke.stats.labels import group_labels
 from skranke.stats.visits import measure_visits, measure_visits_by, read_visits
 
@@ -47,19 +51,22 @@ class Bearer(IntegrationBearer):
         return super().__call__(request)
 
 
-class VisitsQuery(Schema):
-    location: str = Field(default="", max_length=50, description="A place's slug; empty: all.")
+class DaysQuery(Schema):
     from_: Annotated[date, Field(alias="from")]
     to: date = Field(description="The last day, included.")
-    group_by: Literal["service", "month", "quarter", "weekday", "hour"] | None = None
 
     @model_validator(mode="after")
-    def _a_range(self) -> "VisitsQuery":
+    def _a_range(self) -> "DaysQuery":
         if self.to < self.from_:
             raise ValueError("to is before from")
         if self.to - self.from_ > LONGEST_RANGE:
             raise ValueError("at most five years at a time")
         return self
+
+
+class VisitsQuery(DaysQuery):
+    location: str = Field(default="", max_length=50, description="A place's slug; empty: all.")
+    group_by: Literal["service", "month", "quarter", "weekday", "hour"] | None = None
 
 
 def places_of(request: HttpRequest) -> list[Location]:
@@ -120,3 +127,43 @@ def _key(group_by: str, key: object, slugs: dict[int, str]) -> object:
         year, part = key
         return f"{year}-Q{part}" if group_by == "quarter" else f"{year}-{part:02d}"
     return key
+
+
+@router.get(
+    "/statistics/written-inquiries",
+    auth=[Bearer(), ManagerSession()],
+    url_name="statistics_written_inquiries",
+    summary="E-mails and text messages from citizens, answered",
+)
+def written_inquiries(request: HttpRequest, query: Query[DaysQuery]) -> dict[str, object]:
+    """Per channel (email, sms), the inquiries whose first mail or text came
+    in the days: received, answered, answered within the municipality's
+    target in opening days (and its share), the hours to the first answer
+    (median, 80th percentile), and settled at first contact of those closed
+    (and its share). Mail nobody handled (a mailing list's) is left out."""
+    holder = request.auth  # type: ignore[attr-defined]
+    municipality = Municipality.objects.get(pk=holder.municipality_id)
+    figures = count_written_inquiries(
+        municipality=municipality,
+        starts=datetime.combine(query.from_, time(0), tzinfo=clock.LOCAL_ZONE),
+        ends=datetime.combine(query.to + timedelta(days=1), time(0), tzinfo=clock.LOCAL_ZONE),
+    )
+    return {
+        "from": query.from_.isoformat(),
+        "to": query.to.isoformat(),
+        "channels": [
+            {
+                "channel": channel.channel,
+                "received": channel.received,
+                "answered": channel.answered,
+                "answered_within_target": channel.answered_within_target,
+                "answered_within_target_share": channel.within_target_share,
+                "median_hours_to_answer": channel.median_hours,
+                "p80_hours_to_answer": channel.p80_hours,
+                "closed": channel.closed,
+                "settled_first_contact": channel.settled_first_contact,
+                "settled_first_contact_share": channel.first_contact_share,
+            }
+            for channel in figures
+        ],
+    }

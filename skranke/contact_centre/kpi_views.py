@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from skranke.accounts.models import User
 from skranke.accounts.permissions import role_allows
+from skranke.contact_centre.kpi_sections import read_kpi_sections
 from skranke.contact_centre.kpis import ANSWER_STEPS, Kpis, compute_kpis, targets_of
 from skranke.contact_centre.models import TopicGroup
 from skranke.core import clock
@@ -66,6 +67,7 @@ def kpis_page(request: HttpRequest) -> HttpResponse:
                 target=kpis.targets.service_level_percent,
             ),
             "query": request.GET.urlencode(),
+            "sections": read_kpi_sections(municipality=municipality, period=period),
         },
     )
 
