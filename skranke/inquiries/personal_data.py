@@ -8,9 +8,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from skranke.core.personal_data_registry import (
+    CitizenSearch,
+    Erasing,
     PersonalData,
     Retention,
+    Shown,
     any_filled,
+    exported_moment,
     register_personal_data,
 )
 from skranke.inquiries.models import Inquiry, ReceivedText
@@ -45,8 +49,55 @@ register_personal_data(
 CLOSED = ~Q(status=Inquiry.Status.OPEN) & Q(closed_at__isnull=False)
 
 
+def find_inquiries(search: CitizenSearch) -> list[Inquiry]:
+    """What the citizen wrote from their address or number, or about their
+    bookings (a text message's), newest first, with the thread."""
+    senders = [sender for sender in (search.email, search.phone) if sender]
+    found = Q(sender__in=senders) | Q(booking_id__in=search.booking_ids)
+    if search.email:
+        found |= Q(sender__iexact=search.email)
+    return list(
+        Inquiry.objects.filter(found)
+        .filter(search.in_municipality("municipality"))
+        .prefetch_related("messages__attachments")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def inquiry_as_json(inquiry: Inquiry) -> dict[str, object]:
+    return {
+        "channel": inquiry.channel,
+        "from": inquiry.sender,
+        "name": inquiry.sender_name,
+        "subject": inquiry.subject,
+        "received_at": exported_moment(inquiry.received_at),
+        "status": inquiry.status,
+        "messages": [
+            {
+                "direction": message.direction,
+                "at": exported_moment(message.at),
+                "text": message.text,
+                "files": [file.filename for file in message.attachments.all()],
+            }
+            for message in inquiry.messages.all()
+        ],
+    }
+
+
+def _inquiries_to_erase(erasing: Erasing) -> list[int]:
+    """All the citizen's inquiries, open ones too: whoever asks to be
+    erased does not wait for an answer."""
+    return [inquiry.pk for inquiry in erasing.rows if erasing.may_go(inquiry.booking_id)]
+
+
 def _closed_inquiries(
-    *, kind: str, label: str | Promise, order: int, setting: str, with_cpr_number: bool
+    *,
+    kind: str,
+    label: str | Promise,
+    order: int,
+    setting: str,
+    with_cpr_number: bool,
+    shown: Shown | None = None,
 ) -> PersonalData:
     return PersonalData(
         kind=kind,
@@ -54,6 +105,8 @@ def _closed_inquiries(
         model=Inquiry,
         order=order,
         erased=None,
+        shown=shown,
+        on_request=_inquiries_to_erase if shown else None,
         retention=Retention(
             setting=setting,
             moment="closed_at",
@@ -70,6 +123,14 @@ register_personal_data(
         order=66,
         setting="inquiry_days",
         with_cpr_number=False,
+        # The request for access shows every inquiry once, here.
+        shown=Shown(
+            key="inquiries",
+            template="inquiries/citizen_data.html",
+            find=find_inquiries,
+            as_json=inquiry_as_json,
+            records_about=lambda rows, _search: Q(inquiry_id__in=[row.pk for row in rows]),
+        ),
     ),
     _closed_inquiries(
         kind="inquiries_with_cpr_numbers",

@@ -103,5 +103,6 @@ def test_the_kinds_are_listed_in_their_order() -> None:
         "visits",
         "contacts",
         "messages",
+        "inquiries",
         "survey_invitations",
     ]
