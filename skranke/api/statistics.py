@@ -151,19 +151,5 @@ def written_inquiries(request: HttpRequest, query: Query[DaysQuery]) -> dict[str
     return {
         "from": query.from_.isoformat(),
         "to": query.to.isoformat(),
-        "channels": [
-            {
-                "channel": channel.channel,
-                "received": channel.received,
-                "answered": channel.answered,
-                "answered_within_target": channel.answered_within_target,
-                "answered_within_target_share": channel.within_target_share,
-                "median_hours_to_answer": channel.median_hours,
-                "p80_hours_to_answer": channel.p80_hours,
-                "closed": channel.closed,
-                "settled_first_contact": channel.settled_first_contact,
-                "settled_first_contact_share": channel.first_contact_share,
-            }
-            for channel in figures
-        ],
+        "channels": [channel.as_dict() for channel in figures],
     }

@@ -39,6 +39,21 @@ class WrittenFigures:
     def first_contact_share(self) -> float | None:
         return self.settled_first_contact / self.closed if self.closed else None
 
+    def as_dict(self) -> dict[str, object]:
+        """As the statistics API and the annual report's JSON give it."""
+        return {
+            "channel": self.channel,
+            "received": self.received,
+            "answered": self.answered,
+            "answered_within_target": self.answered_within_target,
+            "answered_within_target_share": self.within_target_share,
+            "median_hours_to_answer": self.median_hours,
+            "p80_hours_to_answer": self.p80_hours,
+            "closed": self.closed,
+            "settled_first_contact": self.settled_first_contact,
+            "settled_first_contact_share": self.first_contact_share,
+        }
+
 
 def count_written_inquiries(
     *, municipality: Municipality, starts: datetime, ends: datetime

@@ -289,6 +289,33 @@ def _chapters(report: AnnualReport) -> list[Sheet]:
                         ],
                     ],
                 ),
+                Table(
+                    _("E-mails and text messages"),
+                    [
+                        [
+                            _("Channel"),
+                            _("Received"),
+                            _("Answered"),
+                            _("Answered within %(days)s opening days, %%")
+                            % {"days": report.written_answer_days},
+                            _("Time to answer, median, hours"),
+                            _("Time to answer, 8 in 10 within, hours"),
+                            _("Settled at first contact, %"),
+                        ]
+                    ]
+                    + [
+                        [
+                            _("SMS") if channel.channel == "sms" else _("E-mail"),
+                            channel.received,
+                            channel.answered,
+                            _rounded(as_percent(channel.within_target_share)),
+                            _rounded(channel.median_hours),
+                            _rounded(channel.p80_hours),
+                            _rounded(as_percent(channel.first_contact_share)),
+                        ]
+                        for channel in report.written
+                    ],
+                ),
             ],
         ),
         Sheet(

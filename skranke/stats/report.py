@@ -2,7 +2,8 @@
 Hvidovre's 2019 report: overall figures by channel over four years;
 personal visits per quarter against the year before, per service, over four
 years, Saturdays, information desk, cash desk and assisted self-service;
-booking; telephone; digital self-service; key figures and staff.
+booking; telephone, with the e-mails and text messages answered; digital
+self-service; key figures and staff.
 
 Every number is computed here from visits, bookings, tallies, contacts and
 calls; the manager adds only what no system of ours sees (YearFigures) and
@@ -32,6 +33,8 @@ from skranke.core import clock
 from skranke.core.models import Location, Municipality, Service
 from skranke.core.periods import Period, period_containing
 from skranke.information_and_cash_desks.models import Tally
+from skranke.inquiries.figures import WrittenFigures, count_written_inquiries
+from skranke.inquiries.worklist import answer_days
 from skranke.queueing.models import Visit
 from skranke.stats.bookings import (
     BookingFigures,
@@ -101,6 +104,15 @@ class AnnualReport:
     # The contact centre's targets against the year, as its own page
     # reckons them.
     key_figures: list[Target] = field(default_factory=list)
+    # E-mails and text messages from citizens, per channel (inquiries/),
+    # and the target they were answered against, in opening days.
+    written: list[WrittenFigures] = field(default_factory=list)
+    written_answer_days: int = 2
+
+    @property
+    def written_figures(self) -> dict[str, object]:
+        """As the key figures page's table of them takes them."""
+        return {"written": self.written, "answer_days": self.written_answer_days}
 
     @property
     def visits(self) -> int:
@@ -189,6 +201,7 @@ class AnnualReport:
             },
             "failed_transfers_by_quarter": self.failed_transfers_by_quarter,
             "bounced_by_quarter": self.bounced_by_quarter,
+            "written_inquiries": [channel.as_dict() for channel in self.written],
             "self_service": {
                 "shares": dict(self.figures.shares) if self.figures else {},
                 "emails_handled": self.figures.emails_handled if self.figures else None,
@@ -304,6 +317,8 @@ def build_annual_report(
         key_figures=_key_figures(
             municipality=municipality, period=the_year, calls=calls, by_group=contacts
         ),
+        written=count_written_inquiries(municipality=municipality, starts=starts, ends=ends),
+        written_answer_days=answer_days(municipality=municipality.pk),
     )
 
 

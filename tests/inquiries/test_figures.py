@@ -16,6 +16,8 @@ from skranke.core import clock
 from skranke.core.models import Location, Municipality
 from skranke.inquiries.figures import count_written_inquiries
 from skranke.inquiries.models import Inquiry
+from skranke.stats.export import report_sheets
+from skranke.stats.report import build_annual_report
 from tests.booking.test_staff_booking import member
 from tests.centre import at
 from tests.contact_centre.test_calls_api import make_token
@@ -139,3 +141,15 @@ def test_the_statistics_api_gives_them(centre: Location, location: Location) -> 
     )
     assert theirs.json()["channels"][0]["received"] == 0
     assert Client().get("/api/v1/statistics/written-inquiries").status_code == 401
+
+
+def test_the_annual_report_counts_them_in_its_telephone_chapter(centre: Location) -> None:
+    came(centre, at(7, 9, 0), answered_after=timedelta(hours=2), outcome=Contact.Outcome.SETTLED)
+    came(centre, at(8, 9, 0), channel=Inquiry.Channel.SMS)
+    report = build_annual_report(municipality=centre.municipality, year=2026)
+    email, sms = report.as_json()["written_inquiries"]
+    assert (email["received"], email["answered"], email["median_hours_to_answer"]) == (1, 1, 2.0)
+    assert (sms["received"], sms["answered"]) == (1, 0)
+    sheet = next(sheet for sheet in report_sheets(report) if sheet.name == "Telephone")
+    table = next(table for table in sheet.tables if table.title == "E-mails and text messages")
+    assert table.rows[1][:4] == ["E-mail", 1, 1, 100.0]
