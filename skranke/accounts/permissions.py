@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "inquiries.mailbox": ALL,
         "inquiries.mailroute": ALL,
         "inquiries.answertemplate": ALL,
+        "inquiries.department": ALL,
         "stats.yearfigures": ALL,
         "stats.chaptertext": ALL,
         "planning.forecastevent": ALL,
@@ -70,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "inquiries.mailbox": VIEW,
         "inquiries.mailroute": ALL,
         "inquiries.answertemplate": ALL,
+        "inquiries.department": ALL,
         # A manager writes the annual report and enters its outside figures.
         "stats.yearfigures": ALL,
         "stats.chaptertext": ALL,

@@ -1,7 +1,8 @@
 """The demo's written inquiries: a morning's mail to Borgerservice as it
 would stand on the worklist (one overdue, one with a CPR number the
 citizen wrote, one that came as a web page, a reply to an answer), a
-citizen's text message about their booking, and two answer templates. No
+citizen's text message about their booking, answer templates and two
+departments to forward to. No
 mailbox is connected: the demo reads none."""
 
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ from skranke.core.cpr import contains_cpr_number
 from skranke.core.models import Location, Municipality
 from skranke.demo.contact_year import load_topics
 from skranke.inquiries.mail_reading import MailNote
-from skranke.inquiries.models import AnswerTemplate, Inquiry, InquiryMessage
+from skranke.inquiries.models import AnswerTemplate, Department, Inquiry, InquiryMessage
 from skranke.inquiries.text_replies import first_words
 
 # (sender, name, subject, text, hours before now, topic, notes)
@@ -56,6 +57,11 @@ MAILS = [
         "Folkeregister",
         MailNote.HTML_ONLY,
     ),
+]
+
+DEPARTMENTS = [
+    ("Teknik og Miljø", "teknik@kommune.example"),
+    ("Ydelsesservice", "ydelser@kommune.example"),
 ]
 
 TEMPLATES = [
@@ -135,6 +141,12 @@ def load_demo_inquiries(*, municipality: Municipality, location: Location, now: 
             direction=InquiryMessage.Direction.IN,
             at=received,
             text=text,
+        )
+    for position, (name, address) in enumerate(DEPARTMENTS):
+        Department.objects.get_or_create(
+            municipality=municipality,
+            name=name,
+            defaults={"email": address, "position": position},
         )
     for position, (name, language, text) in enumerate(TEMPLATES):
         AnswerTemplate.objects.get_or_create(

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from skranke.accounts.admin_site import ScopedAdmin, ScopedInline
-from skranke.inquiries.models import AnswerTemplate, Mailbox, MailRoute
+from skranke.inquiries.models import AnswerTemplate, Department, Mailbox, MailRoute
 from skranke.sign_in.single_sign_on_admin import https_by_default
 
 SECRET_WIDGET = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
@@ -111,3 +111,11 @@ class AnswerTemplateAdmin(ScopedAdmin):
 
     list_display = ["name", "language", "position", "municipality"]
     fields = ["municipality", "name", "language", "position", "text"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedAdmin):
+    """Where the contact centre forwards what it cannot settle, by e-mail."""
+
+    list_display = ["name", "email", "position", "municipality"]
+    fields = ["municipality", "name", "email", "position"]

@@ -17,6 +17,7 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,7 @@ from skranke.core.cpr import contains_cpr_number
 from skranke.core.errors import InvalidInput
 from skranke.core.free_text import clean_text
 from skranke.inquiries.errors import InquiryClosed, InquiryRefused, InquiryTaken
-from skranke.inquiries.models import Inquiry, InquiryMessage
+from skranke.inquiries.models import Department, Inquiry, InquiryMessage
 from skranke.inquiries.worklist import inquiries_for
 from skranke.notifications.models import Message
 
@@ -89,20 +90,64 @@ def settle_inquiry(
 
 
 def forward_inquiry(
-    *, staff: User, inquiry_id: int, topic_id: int | None, outcome: str, kind: str = ""
+    *,
+    staff: User,
+    inquiry_id: int,
+    topic_id: int | None,
+    outcome: str,
+    kind: str = "",
+    department_id: int | None = None,
+    note: str = "",
 ) -> Inquiry:
     """Close it as sent on to a department: forwarded, or (counted as for
-    calls) a forward that failed or came back unanswered."""
+    calls) a forward that failed or came back unanswered. With a
+    department, the thread goes to its address by the outbox, with the
+    staff member's `note` on top and the citizen's address to answer to."""
     if outcome not in FORWARD_OUTCOMES:
         raise InquiryRefused(_("Choose how the forward went."), field="outcome")
-    return _close(
+    department = None
+    if department_id:
+        inquiry = _visible(staff=staff, inquiry_id=inquiry_id)
+        department = Department.objects.filter(
+            pk=department_id, municipality_id=inquiry.municipality_id
+        ).first()
+        if department is None:
+            raise InquiryRefused(_("Choose the department."), field="department")
+    try:
+        note = clean_text(note, field="note", limit=ANSWER_MAX, required=False)
+    except InvalidInput as refused:
+        raise InquiryRefused(refused.message, field="note") from refused
+
+    def send_on(inquiry: Inquiry, now: datetime) -> None:
+        if department is not None:
+            _write_sent(
+                inquiry=inquiry,
+                staff=staff,
+                text=_forwarded_text(inquiry=inquiry, note=note),
+                now=now,
+                forward_to=department,
+            )
+
+    _close(
         staff=staff,
         inquiry_id=inquiry_id,
         status=Inquiry.Status.FORWARDED,
         topic_id=topic_id,
         outcome=outcome,
         kind=kind,
+        also=send_on,
     )
+    return Inquiry.objects.get(pk=inquiry_id)
+
+
+def _forwarded_text(*, inquiry: Inquiry, note: str) -> str:
+    """The note, then the citizen's messages, oldest first, each with when
+    it came and from whom."""
+    parts = [note] if note else []
+    for message in inquiry.messages.filter(direction=InquiryMessage.Direction.IN):
+        moment = localtime(message.at, clock.LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
+        parts.append(f"---- {moment}, {inquiry.sender_name or inquiry.sender}:\n{message.text}")
+    return "\n\n".join(parts)
 
 
 def answer_inquiry(
@@ -119,15 +164,14 @@ def answer_inquiry(
         raise InquiryRefused(refused.message, field="answer") from refused
     if not text:
         raise InquiryRefused(_("Write the answer."), field="answer")
-    inquiry = _visible(staff=staff, inquiry_id=inquiry_id)
     answered: list[InquiryMessage] = []
 
-    def write_answer(now: datetime) -> None:
-        answered.append(_write_answer(inquiry=inquiry, staff=staff, text=text, now=now))
+    def write_answer(inquiry: Inquiry, now: datetime) -> None:
+        answered.append(_write_sent(inquiry=inquiry, staff=staff, text=text, now=now))
 
     _close(
         staff=staff,
-        inquiry_id=inquiry.pk,
+        inquiry_id=inquiry_id,
         status=Inquiry.Status.ANSWERED,
         topic_id=topic_id,
         outcome=Contact.Outcome.SETTLED,
@@ -137,20 +181,29 @@ def answer_inquiry(
     return answered[0]
 
 
-def _write_answer(*, inquiry: Inquiry, staff: User, text: str, now: datetime) -> InquiryMessage:
+def _write_sent(
+    *,
+    inquiry: Inquiry,
+    staff: User,
+    text: str,
+    now: datetime,
+    forward_to: Department | None = None,
+) -> InquiryMessage:
+    """The answer to the citizen, in their thread, or the thread sent on to
+    a department: kept with the inquiry, and in the outbox to go."""
     asked = inquiry.messages.filter(direction=InquiryMessage.Direction.IN).order_by("-at", "-pk")
     last = asked.first()
     references = last.references.split() if last is not None else []
     if last is not None and last.message_id:
         references.append(last.message_id)
+    by_sms = inquiry.channel == Inquiry.Channel.SMS and forward_to is None
+    booking = inquiry.booking if forward_to is None else None
     outbox = Message.objects.create(
-        kind=Message.Kind.INQUIRY_ANSWER,
-        channel=Message.Channel.SMS
-        if inquiry.channel == Inquiry.Channel.SMS
-        else Message.Channel.EMAIL,
-        booking=inquiry.booking,
-        municipality_id=None if inquiry.booking_id else inquiry.municipality_id,
-        recipient=inquiry.sender,
+        kind=Message.Kind.INQUIRY_ANSWER if forward_to is None else Message.Kind.INQUIRY_FORWARD,
+        channel=Message.Channel.SMS if by_sms else Message.Channel.EMAIL,
+        booking=booking,
+        municipality_id=None if booking else inquiry.municipality_id,
+        recipient=inquiry.sender if forward_to is None else forward_to.email,
         language=get_language()[:2] or settings.LANGUAGE_CODE,
         due_at=now,
         next_attempt_at=now,
@@ -158,7 +211,9 @@ def _write_answer(*, inquiry: Inquiry, staff: User, text: str, now: datetime) ->
     domain = (inquiry.mailbox.address if inquiry.mailbox else "").rpartition("@")[2]
     return InquiryMessage.objects.create(
         inquiry=inquiry,
-        direction=InquiryMessage.Direction.OUT,
+        direction=InquiryMessage.Direction.OUT
+        if forward_to is None
+        else InquiryMessage.Direction.FORWARDED,
         at=now,
         mailbox=inquiry.mailbox,
         message_id=make_msgid(idstring=f"inquiry-{inquiry.pk}", domain=domain or None),
@@ -167,6 +222,7 @@ def _write_answer(*, inquiry: Inquiry, staff: User, text: str, now: datetime) ->
         text=text,
         staff=staff,
         outbox_message=outbox,
+        forwarded_to=forward_to.name if forward_to is not None else "",
     )
 
 
@@ -178,7 +234,7 @@ def _close(
     topic_id: int | None,
     outcome: str,
     kind: str,
-    also: Callable[[datetime], None] | None = None,
+    also: Callable[[Inquiry, datetime], None] | None = None,
 ) -> Inquiry:
     inquiry = _visible(staff=staff, inquiry_id=inquiry_id)
     now = clock.now()
@@ -203,7 +259,7 @@ def _close(
         if status == Inquiry.Status.ANSWERED and inquiry.first_answered_at is None:
             Inquiry.objects.filter(pk=inquiry.pk).update(first_answered_at=now)
         if also is not None:
-            also(now)
+            also(inquiry, now)
     inquiry.refresh_from_db()
     return inquiry
 

@@ -139,3 +139,41 @@ register_message_kind(
         most_segments=10,
     )
 )
+
+
+FORWARD_SUBJECT = gettext_lazy("Fwd: {subject}")
+
+
+def compose_inquiry_forward(message: Message) -> Composed:
+    """The thread sent on to a department, from the shared mailbox, with
+    the citizen's address to answer to (an e-mail's): the department may
+    answer the citizen itself."""
+    forward = InquiryMessage.objects.select_related("inquiry__mailbox").get(
+        outbox_message=message
+    )
+    inquiry = forward.inquiry
+    headers = {"Message-ID": forward.message_id, "X-Skranke-Inquiry": str(inquiry.pk)}
+    if inquiry.channel == inquiry.Channel.EMAIL:
+        headers["Reply-To"] = inquiry.sender
+    with override(message.language):
+        subject = fill_in(text=str(FORWARD_SUBJECT), fields={"subject": inquiry.subject or "–"})
+    return Composed(
+        subject=subject.strip()[:200],
+        body=forward.text,
+        headers=headers,
+        from_email=inquiry.mailbox.address if inquiry.mailbox else "",
+    )
+
+
+register_message_kind(
+    MessageKind(
+        kind=Kind.INQUIRY_FORWARD,
+        fields=frozenset({"answer", "subject"}),
+        sample_fields=sample_answer,
+        compose=compose_inquiry_forward,
+        sms={False: ANSWER_SMS},
+        email_subject=FORWARD_SUBJECT,
+        email_leads={False: ANSWER_SMS},
+        most_segments=10,
+    )
+)

@@ -248,11 +248,13 @@ class InquiryMessage(models.Model):
     class Direction(models.TextChoices):
         IN = "in", _("From the citizen")
         OUT = "out", _("Answer")
+        # Sent on to a department, with the thread (handling.py).
+        FORWARDED = "forwarded", _("Forwarded")
 
     inquiry = models.ForeignKey(
         Inquiry, on_delete=models.CASCADE, related_name="messages", verbose_name=_("inquiry")
     )
-    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     at = models.DateTimeField(_("time"), default=clock.now)
     # The mail's own Message-ID and the thread it answers: how a reply finds
     # its inquiry, and how our answer joins the citizen's thread.
@@ -287,6 +289,8 @@ class InquiryMessage(models.Model):
         blank=True,
         related_name="+",
     )
+    # A forward's department, by name (its address may change or go).
+    forwarded_to = models.CharField(_("forwarded to"), max_length=100, blank=True)
     # A citizen's mail, once answered: marked \Answered in the mailbox too
     # (mailbox_marking.py), so colleagues reading it in Outlook see it.
     marked_answered_at = models.DateTimeField(null=True, blank=True)
@@ -308,6 +312,28 @@ class InquiryMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Department(models.Model):
+    """A department of the municipality that the contact centre forwards
+    what it cannot settle to, by e-mail (Ydelsesservice, Teknik og Miljø)."""
+
+    STAFF_SCOPE = ("municipality", "municipality")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("e-mail address"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AnswerTemplate(models.Model):

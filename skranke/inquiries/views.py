@@ -29,7 +29,7 @@ from skranke.inquiries.handling import (
     settle_inquiry,
 )
 from skranke.inquiries.mail_reading import MailNote
-from skranke.inquiries.models import AnswerTemplate, Inquiry
+from skranke.inquiries.models import AnswerTemplate, Department, Inquiry
 from skranke.inquiries.worklist import inquiries_for, read_inquiry_worklist
 from skranke.web.posted_ids import read_posted_id
 
@@ -81,6 +81,7 @@ def inquiry_page(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             "thread": thread,
             "topics": topics_for(agent=user),
             "templates": templates,
+            "departments": Department.objects.filter(municipality=inquiry.municipality_id),
             "chosen": chosen,
             "answer": request.session.pop(_draft_key(inquiry_id), None)
             or (chosen.text if chosen else ""),
@@ -132,6 +133,8 @@ def inquiry_action(request: HttpRequest, inquiry_id: int) -> HttpResponse:
                 topic_id=topic_id,
                 outcome=request.POST.get("outcome", "")[:20],
                 kind=kind,
+                department_id=read_posted_id(request.POST.get("department")) or None,
+                note=request.POST.get("note", "")[:10_000],
             )
             messages.success(request, _("Forwarded, and logged."))
             return redirect("inquiries:worklist")

@@ -38,6 +38,8 @@ class Message(models.Model):
         # A staff member's answer to a citizen's e-mail or text message
         # (inquiries/answers.py), in the citizen's thread.
         INQUIRY_ANSWER = "inquiry_answer", _("Answer to a written inquiry")
+        # A citizen's e-mail or text message sent on to a department.
+        INQUIRY_FORWARD = "inquiry_forward", _("Written inquiry forwarded")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message")
@@ -153,7 +155,7 @@ class Message(models.Model):
                     booking__isnull=True,
                     visit__isnull=True,
                     staff_member__isnull=True,
-                    kind__in=["number_takes_no_texts", "inquiry_answer"],
+                    kind__in=["number_takes_no_texts", "inquiry_answer", "inquiry_forward"],
                 ),
                 name="message_about_a_booking_a_visit_or_to_staff",
             ),
@@ -179,8 +181,9 @@ FIXED_WORDING_KINDS = STAFF_KINDS | {
     Message.Kind.CANCELLED_BY_TEXT,
     Message.Kind.NOT_CANCELLABLE,
     Message.Kind.NUMBER_TAKES_NO_TEXTS,
-    # A staff member's own words.
+    # A staff member's own words, and a citizen's.
     Message.Kind.INQUIRY_ANSWER,
+    Message.Kind.INQUIRY_FORWARD,
 }
 
 

@@ -16,10 +16,10 @@ from skranke.access_log.models import AccessRecord
 from skranke.accounts.models import Role, User
 from skranke.contact_centre.models import Contact, Topic
 from skranke.core import clock
-from skranke.core.models import Location
+from skranke.core.models import Location, Municipality
 from skranke.inquiries.mailbox_marking import mark_answered_mails
 from skranke.inquiries.mailbox_reading import read_mailboxes
-from skranke.inquiries.models import Inquiry, InquiryMessage, Mailbox
+from skranke.inquiries.models import Department, Inquiry, InquiryMessage, Mailbox
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.models import Message
 from tests.booking.test_staff_booking import member
@@ -154,3 +154,75 @@ def test_an_answer_with_a_cpr_number_is_refused_and_kept_for_mending(
     assert not InquiryMessage.objects.exists()
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.OPEN
+
+
+def test_forwarded_to_a_department_by_mail_with_the_citizen_to_answer_to(
+    mailbox: Mailbox,
+    imap_server: ImapServer,
+    sending_by_smtp: SmtpSink,
+    passport_topic: Topic,
+    centre: Location,
+    staff_client: Callable[[User], Client],
+) -> None:
+    clock.set_now(at(7, 10, 0))
+    imap_server.deliver(mail(subject="Rotter i kælderen", text="Der er rotter i vores kælder."))
+    read_mailboxes()
+    inquiry = Inquiry.objects.get()
+    technical = Department.objects.create(
+        municipality=centre.municipality, name="Teknik og Miljø", email="teknik@testkommune.dk"
+    )
+    client = staff_client(member(Role.CONTACT_AGENT, centre))
+    assert "Teknik og Miljø" in client.get(f"{URL}{inquiry.pk}/").content.decode()
+    answer = client.post(
+        f"{URL}{inquiry.pk}/handling/",
+        {
+            "action": "forward",
+            "topic": passport_topic.pk,
+            "outcome": Contact.Outcome.TRANSFERRED,
+            "department": technical.pk,
+            "note": "Borgeren venter svar fra jer.",
+        },
+    )
+    assert answer.status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.FORWARDED
+    assert Contact.objects.get().outcome == Contact.Outcome.TRANSFERRED
+
+    deliver_due_messages()
+    [sent] = sending_by_smtp.messages
+    assert sending_by_smtp.envelopes[0].rcpt_tos == ("teknik@testkommune.dk",)
+    assert sent["Subject"] == "Fwd: Rotter i kælderen"
+    assert sent["Reply-To"] == "jens@example.dk"
+    assert sent["From"] == BORGERSERVICE
+    body = sent.get_content()
+    assert body.startswith("Borgeren venter svar fra jer.")
+    assert "Der er rotter i vores kælder." in body
+    # The page says where it went.
+    page = client.get(f"{URL}{inquiry.pk}/").content.decode()
+    assert "Sent on to Teknik og Miljø" in page
+
+    # Another municipality's department cannot be chosen.
+    other = Inquiry.objects.create(
+        municipality=centre.municipality,
+        channel=Inquiry.Channel.EMAIL,
+        sender="x@example.dk",
+        subject="Andet",
+    )
+    elsewhere = Department.objects.create(
+        municipality=Municipality.objects.create(slug="anden", name="Anden"),
+        name="Andens",
+        email="x@anden.dk",
+    )
+    refused = client.post(
+        f"{URL}{other.pk}/handling/",
+        {
+            "action": "forward",
+            "topic": passport_topic.pk,
+            "outcome": Contact.Outcome.TRANSFERRED,
+            "department": elsewhere.pk,
+        },
+        follow=True,
+    )
+    assert "Choose the department." in refused.content.decode()
+    other.refresh_from_db()
+    assert other.status == Inquiry.Status.OPEN

@@ -28,6 +28,7 @@ NOT_CITIZENS = {
     "accounts.User": "staff, whose accounts are not citizens' data",
     "access_log.DataProtectionReader": "staff (the staff model, seen by the access log)",
     "contact.TopicGroup": "the phone system's names of its queues",
+    "inquiries.Department": "a department's own address, to forward to",
 }
 
 
