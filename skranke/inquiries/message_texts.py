@@ -148,9 +148,7 @@ def compose_inquiry_forward(message: Message) -> Composed:
     """The thread sent on to a department, from the shared mailbox, with
     the citizen's address to answer to (an e-mail's): the department may
     answer the citizen itself."""
-    forward = InquiryMessage.objects.select_related("inquiry__mailbox").get(
-        outbox_message=message
-    )
+    forward = InquiryMessage.objects.select_related("inquiry__mailbox").get(outbox_message=message)
     inquiry = forward.inquiry
     headers = {"Message-ID": forward.message_id, "X-Skranke-Inquiry": str(inquiry.pk)}
     if inquiry.channel == inquiry.Channel.EMAIL:

@@ -52,9 +52,7 @@ def test_found_shown_exported_and_erased_at_the_citizens_request(
     assert "Mit sundhedskort er væk." not in page
     assert "Karim" in page  # who read it
 
-    exported = json.loads(
-        client.post(URL, {"action": "json", "email": "jens@example.dk"}).content
-    )
+    exported = json.loads(client.post(URL, {"action": "json", "email": "jens@example.dk"}).content)
     [inquiry] = exported["inquiries"]
     assert inquiry["messages"][0]["text"] == "Mit pas er udløbet."
 
