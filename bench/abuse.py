@@ -27,6 +27,11 @@ loop is bounded. Then:
   asked for by a stranger, and by the wallboard's own device beyond its
   board; 100 call events posted with no token and 100 with a made-up one,
   and the calls they made counted in the database;
+- the written inquiries: their pages asked for by a stranger; the
+  incoming-text webhook posted to unsigned, signed with a guessed secret,
+  with a body other than signed (100 each), one signed text replayed 100
+  times, and signed texts from 60 numbers Skranke never wrote to; what
+  was kept, and the answers queued, counted in the database;
 - password reset: the answer's time for a staff member's address and for
   one nobody has; 50 requests for one staff member's address; 15 from one
   network.
@@ -37,8 +42,12 @@ networks are told apart by the X-Forwarded-For the proxy would add.
 Prints the counts and writes bench/results/abuse.json (docs/benchmarks.md).
 """
 
+import base64
+import hashlib
+import hmac
 import json
 import re
+import secrets
 import statistics
 import subprocess
 import tempfile
@@ -416,10 +425,89 @@ def overview_and_wallboard(base: str, env: dict[str, str]) -> dict[str, Any]:
     }
 
 
+# The run's own webhook secret, made afresh: GatewayAPI's side of it.
+WEBHOOK_SECRET = secrets.token_urlsafe(32)
+INCOMING = "/api/v1/notifications/gatewayapi/incoming"
+TEXTS = """
+from skranke.inquiries.models import Inquiry, ReceivedText
+from skranke.notifications.models import Message
+print(ReceivedText.objects.count(), Inquiry.objects.filter(channel="sms").count(),
+      Message.objects.filter(kind="number_takes_no_texts").count())
+"""
+
+
+def signed(claims: dict[str, Any], secret: str) -> str:
+    """A webhook's JWT, HS256, as GatewayAPI signs one (no time claims)."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    head = part(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = part(json.dumps(claims).encode())
+    mac = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{part(mac)}"
+
+
+def written_inquiries(base: str, env: dict[str, str]) -> dict[str, Any]:
+    """The inquiries' pages as a stranger tries them, and the incoming-text
+    webhook as an attacker would post to it: unsigned, signed with a
+    guessed secret, one signed text replayed, and texts from many numbers
+    Skranke never wrote to (each answered at most once a day, and at most
+    20 an hour in all)."""
+    stranger = requests.Session()
+    pages = ["/personale/henvendelser/", *(f"/personale/henvendelser/{n}/" for n in range(1, 6))]
+    as_stranger = {
+        page: stranger.get(base + page, timeout=30, allow_redirects=False).status_code
+        for page in pages
+    }
+    posted: Counter[str] = Counter()
+
+    def post(text: dict[str, Any], signature: str, label: str) -> None:
+        answer = requests.post(
+            base + INCOMING, json=text, headers={"X-Gwapi-Signature": signature}, timeout=30
+        )
+        posted[f"{label}: {answer.status_code}"] += 1
+
+    for number in range(100):
+        text = {"id": 900_000 + number, "msisdn": 4529000000 + number, "message": "AFLYS"}
+        post(text, "", "unsigned")
+        post(text, signed(text, "a-guessed-secret"), "signed with a guessed secret")
+        post(text | {"message": "JA"}, signed(text, WEBHOOK_SECRET), "body not as signed")
+    replayed = {"id": 800_000, "msisdn": 4529999999, "message": "Hej"}
+    for _ in range(100):
+        post(replayed, signed(replayed, WEBHOOK_SECRET), "one signed text, replayed")
+    for number in range(60):
+        text = {"id": 700_000 + number, "msisdn": 4528000000 + number, "message": "Hej"}
+        post(text, signed(text, WEBHOOK_SECRET), "from 60 numbers Skranke never wrote to")
+    counts = (
+        subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", TEXTS],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    kept, inquiries, answers = (int(value) for value in counts.split())
+    return {
+        "a stranger": as_stranger,
+        "read by a stranger": sum(code == 200 for code in as_stranger.values()),
+        "texts posted": dict(posted),
+        "texts kept": kept,
+        "inquiries made by them": inquiries,
+        "answers to unknown numbers queued": answers,
+    }
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="abuse-"))
     database = folder / "system.sqlite3"
-    env = system_environment(f"sqlite:///{database}")
+    env = system_environment(f"sqlite:///{database}") | {
+        "GATEWAYAPI_WEBHOOK_SECRET": WEBHOOK_SECRET
+    }
     print(f"migrate and load the demo ({folder})", flush=True)
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_demo")
@@ -434,6 +522,7 @@ def main() -> None:
             "kiosk": kiosk_oracle(base, env),
             "second factor": second_factor_skipped(base),
             "overview and wallboard": overview_and_wallboard(base, env),
+            "written inquiries": written_inquiries(base, env),
             "hoarding": hoarding(base),
             "one IPv6 /64": one_ipv6_network(base),
             "300 /64s, before the attack is seen": attempt_from_many_networks(
