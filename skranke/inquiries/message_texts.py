@@ -12,7 +12,10 @@ carry (booking/message_texts.py); the last names nothing but the site,
 as it goes to a number nobody has booked with.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, override
 
 from skranke.booking.message_texts import booking_message_kind, is_reminder_still_wanted
@@ -127,16 +130,26 @@ def compose_inquiry_answer(message: Message) -> Composed:
     )
 
 
-register_message_kind(
-    MessageKind(
-        kind=Kind.INQUIRY_ANSWER,
+def written_by_staff(
+    *, kind: str, compose: Callable[[Message], Composed], subject: Promise
+) -> MessageKind:
+    """A kind whose words a member of staff wrote (or the citizen did):
+    nothing for a municipality to change, the placeholders for previews."""
+    return MessageKind(
+        kind=kind,
         fields=frozenset({"answer", "subject"}),
         sample_fields=sample_answer,
-        compose=compose_inquiry_answer,
+        compose=compose,
         sms={False: ANSWER_SMS},
-        email_subject=ANSWER_SUBJECT,
+        email_subject=subject,
         email_leads={False: ANSWER_SMS},
         most_segments=10,
+    )
+
+
+register_message_kind(
+    written_by_staff(
+        kind=Kind.INQUIRY_ANSWER, compose=compose_inquiry_answer, subject=ANSWER_SUBJECT
     )
 )
 
@@ -164,14 +177,7 @@ def compose_inquiry_forward(message: Message) -> Composed:
 
 
 register_message_kind(
-    MessageKind(
-        kind=Kind.INQUIRY_FORWARD,
-        fields=frozenset({"answer", "subject"}),
-        sample_fields=sample_answer,
-        compose=compose_inquiry_forward,
-        sms={False: ANSWER_SMS},
-        email_subject=FORWARD_SUBJECT,
-        email_leads={False: ANSWER_SMS},
-        most_segments=10,
+    written_by_staff(
+        kind=Kind.INQUIRY_FORWARD, compose=compose_inquiry_forward, subject=FORWARD_SUBJECT
     )
 )
