@@ -62,6 +62,10 @@ class MailboxForm(forms.ModelForm[Mailbox]):
             for field in ("token_url", "client_id", "client_secret"):
                 if not cleaned.get(field):
                     self.add_error(field, _("OAuth 2 needs this."))
+            token_url = cleaned.get("token_url") or ""
+            if token_url and not token_url.startswith("https://"):
+                # The client secret is sent there.
+                self.add_error("token_url", _("The token URL must begin with https://."))
         elif not cleaned.get("password"):
             self.add_error("password", _("Enter the mailbox's password."))
         return cleaned

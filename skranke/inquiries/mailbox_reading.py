@@ -102,6 +102,11 @@ def read_mailbox(*, mailbox: Mailbox, batch: int = BATCH) -> int:
     except (MailboxUnreachable, TokenEndpointUnreachable, MailboxFolderMissing) as error:
         _failed(mailbox=mailbox, status=Mailbox.Status.UNREACHABLE, error=error)
         return 0
+    except ValueError as error:
+        # A token URL that is not https (oauth_tokens.py refuses to send
+        # the secret there): the set-up is wrong, said as a refusal.
+        _failed(mailbox=mailbox, status=Mailbox.Status.REFUSED, error=error)
+        return 0
     Mailbox.objects.filter(pk=mailbox.pk).update(
         status=Mailbox.Status.OK, last_error="", failing_since=None
     )

@@ -73,6 +73,19 @@ def test_oauth_asks_for_the_app_and_its_secret(
     assert answer.status_code == 200
     assert answer.content.decode().count("OAuth 2 needs this.") == 3
     assert not Mailbox.objects.exists()
+    answer = client.post(
+        ADD,
+        form(
+            centre,
+            sign_in="oauth2",
+            password="",
+            token_url="http://login.microsoftonline.com/tenant/oauth2/v2.0/token",
+            client_id="app",
+            client_secret="secret",
+        ),
+    )
+    assert "The token URL must begin with https://." in answer.content.decode()
+    assert not Mailbox.objects.exists()
 
 
 def test_a_manager_sees_it_without_its_secrets(

@@ -186,3 +186,16 @@ def test_a_server_whose_certificate_is_not_trusted_is_not_read(
         read_mailboxes()
     assert Mailbox.objects.get().status == Mailbox.Status.UNREACHABLE
     assert not Inquiry.objects.exists()
+
+
+def test_a_token_url_that_is_not_https_is_said_to_be_wrong(mailbox: Mailbox) -> None:
+    Mailbox.objects.update(
+        sign_in=Mailbox.SignIn.OAUTH2,
+        token_url="http://login.example.dk/token",
+        client_id="app",
+        client_secret="secret-value",
+    )
+    assert read_mailboxes() == 0
+    refused = Mailbox.objects.get()
+    assert refused.status == Mailbox.Status.REFUSED
+    assert "secret-value" not in refused.last_error
