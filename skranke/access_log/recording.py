@@ -132,21 +132,27 @@ def _name(actor: Actor) -> str:
 
 
 def _not_yet_recorded(records: list[AccessRecord], *, since: datetime) -> list[AccessRecord]:
-    """Leave out rows whose actor, action and booking were noted since `since`."""
+    """Leave out rows whose actor, action and booking (or written inquiry)
+    were noted since `since`."""
     first = records[0] if records else None
     if first is None:
         return records
     by_actor = (
         Q(token_id=first.token_id) if first.token_id is not None else Q(user_id=first.user_id)
     )
-    seen = set(
-        AccessRecord.objects.filter(
-            by_actor,
-            at__gte=since,
-            booking_id__in={record.booking_id for record in records if record.booking_id},
-        ).values_list("action", "booking_id")
+    about = Q(booking_id__in={record.booking_id for record in records if record.booking_id}) | Q(
+        inquiry_id__in={record.inquiry_id for record in records if record.inquiry_id}
     )
-    return [record for record in records if (record.action, record.booking_id) not in seen]
+    seen = set(
+        AccessRecord.objects.filter(by_actor, about, at__gte=since).values_list(
+            "action", "booking_id", "inquiry_id"
+        )
+    )
+    return [
+        record
+        for record in records
+        if (record.action, record.booking_id, record.inquiry_id) not in seen
+    ]
 
 
 def _with_municipality(records: list[AccessRecord]) -> list[AccessRecord]:
