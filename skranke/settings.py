@@ -557,6 +557,9 @@ if PRODUCTION and SMS_TRANSPORT == "gatewayapi" and len(GATEWAYAPI_WEBHOOK_SECRE
 # how long it waits before trying a mailbox again that could not be read.
 MAILBOX_READ_SECONDS = env_int("MAILBOX_READ_SECONDS", default=60, minimum=5)
 MAILBOX_RETRY_SECONDS = env_int("MAILBOX_RETRY_SECONDS", default=300, minimum=5)
+# A mailbox watched with IDLE is looked in all the same this often, in case
+# the server failed to tell.
+MAILBOX_IDLE_READ_SECONDS = env_int("MAILBOX_IDLE_READ_SECONDS", default=900, minimum=5)
 # Files that come with a citizen's mail are listed by name and size; they
 # are kept (in the database, erased with the inquiry) only if this allows,
 # and only up to the size cap each. A mail larger than MAILBOX_MAIL_MAX_BYTES

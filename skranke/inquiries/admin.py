@@ -39,6 +39,7 @@ class MailboxForm(forms.ModelForm[Mailbox]):
             "host",
             "port",
             "folder",
+            "new_mail",
             "username",
             "sign_in",
             "password",
@@ -93,7 +94,7 @@ class MailboxAdmin(ScopedAdmin):
             (None, {"fields": ["municipality", "name", "address", "active"]}),
             (
                 _("IMAP server"),
-                {"fields": ["host", "port", "folder", *sign_in, "scope"]},
+                {"fields": ["host", "port", "folder", "new_mail", *sign_in, "scope"]},
             ),
             (
                 _("Where its mail goes"),

@@ -154,6 +154,7 @@ class MailboxSession:
         self._selected = False
         self._broken = False
         self._capabilities: frozenset[str] | None = None
+        self._idle_refused = False
         self._idle_tags = itertools.count(1)
 
     def fetch_new(
@@ -235,9 +236,15 @@ class MailboxSession:
             # Told of already, while the session did something else.
             if any(self._client.response("EXISTS")[1]):
                 return True
-            if "IDLE" not in self._server_capabilities():
+            if not self.can_wait():
                 return True
             return self._idle(seconds=min(seconds, IDLE_AT_MOST_SECONDS))
+
+    def can_wait(self) -> bool:
+        """Whether the server tells of new mail (IDLE): if not, or if it
+        refused IDLE once, the caller polls."""
+        with self._talking():
+            return "IDLE" in self._server_capabilities() and not self._idle_refused
 
     # --- The conversation --------------------------------------------------
 
@@ -339,7 +346,9 @@ class MailboxSession:
         news = False
         while not (line := self._next_response()).startswith(b"+"):
             if line.startswith(tag + b" "):
-                return True  # IDLE refused after all: the caller polls
+                # IDLE refused after all: the caller polls.
+                self._idle_refused = True
+                return True
             news = news or bool(EXISTS.match(line))
         deadline = time.monotonic() + seconds
         while not news and (left := deadline - time.monotonic()) > 0:

@@ -45,11 +45,19 @@ BATCH = 100
 def read_mailboxes() -> int:
     """Each active mailbox due to be read: how many mails were kept."""
     now = clock.now()
+    # A mailbox a worker watches with IDLE is made due when mail arrives
+    # (mailbox_watching.py); it is looked in at the long interval as well.
+    unwatched = Q(watched_until__isnull=True) | Q(watched_until__lte=now)
     due = Q(read_at__isnull=True) | Q(
+        unwatched,
         status__in=[Mailbox.Status.NEW, Mailbox.Status.OK],
         read_at__lte=now - timedelta(seconds=settings.MAILBOX_READ_SECONDS),
     )
-    due |= Q(read_at__lte=now - timedelta(seconds=settings.MAILBOX_RETRY_SECONDS))
+    due |= Q(read_at__lte=now - timedelta(seconds=settings.MAILBOX_IDLE_READ_SECONDS))
+    due |= Q(
+        status__in=[Mailbox.Status.UNREACHABLE, Mailbox.Status.REFUSED],
+        read_at__lte=now - timedelta(seconds=settings.MAILBOX_RETRY_SECONDS),
+    )
     kept = 0
     for mailbox in Mailbox.objects.filter(due, active=True).order_by("pk"):
         claimed = Mailbox.objects.filter(pk=mailbox.pk, read_at=mailbox.read_at).update(read_at=now)

@@ -26,6 +26,12 @@ class Mailbox(models.Model):
         # which IMAP takes with AUTHENTICATE XOAUTH2.
         OAUTH2 = "oauth2", _("OAuth 2 (XOAUTH2, client credentials)")
 
+    class NewMail(models.TextChoices):
+        POLL = "poll", _("Looked for at a fixed interval")
+        # RFC 2177. Without IDLE on the server the mailbox is looked in at
+        # the interval all the same.
+        IDLE = "idle", _("Told by the server as it arrives (IMAP IDLE)")
+
     class Status(models.TextChoices):
         NEW = "new", _("Not read yet")
         OK = "ok", _("Read")
@@ -60,6 +66,17 @@ class Mailbox(models.Model):
         _("scope"), max_length=200, blank=True, default="https://outlook.office365.com/.default"
     )
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
+    new_mail = models.CharField(
+        _("new mail"),
+        max_length=4,
+        choices=NewMail.choices,
+        default=NewMail.POLL,
+        help_text=_(
+            "IDLE: the worker keeps a connection open and reads a mail within"
+            " seconds of its arrival (Microsoft 365 and Dovecot can). Otherwise"
+            " it looks at a fixed interval, a minute unless set otherwise."
+        ),
+    )
     location = models.ForeignKey(
         Location,
         on_delete=models.SET_NULL,
@@ -88,6 +105,11 @@ class Mailbox(models.Model):
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("last read"), null=True, blank=True)
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    # Which worker holds the mailbox's IDLE, and until when unless it says
+    # again (mailbox_watching.py): one connection per mailbox however many
+    # workers run, and a worker that died frees it.
+    watched_by = models.CharField(max_length=100, blank=True)
+    watched_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("shared mailbox")

@@ -1,6 +1,7 @@
 """A municipality's shared mailbox on the tests' own Dovecot, and mail to
 put in it."""
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from email.message import EmailMessage
@@ -11,6 +12,7 @@ from django.test import override_settings
 
 from skranke.contact_centre.models import Topic
 from skranke.core.models import Location
+from skranke.inquiries import imap_client
 from skranke.inquiries.models import Mailbox
 from tests.mail_servers import ImapServer
 
@@ -34,6 +36,22 @@ def mailbox(centre: Location, imap_server: ImapServer) -> Iterator[Mailbox]:
             password=imap_server.password,
             location=centre,
         )
+
+
+@pytest.fixture
+def idling(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set once the server has said it idles ("+ idling"), in any thread."""
+    began = threading.Event()
+    readline = imap_client._Connection.readline
+
+    def noting_idle(self: imap_client._Connection) -> bytes:
+        line = readline(self)
+        if line.startswith(b"+ idling"):
+            began.set()
+        return line
+
+    monkeypatch.setattr(imap_client._Connection, "readline", noting_idle)
+    return began
 
 
 @pytest.fixture

@@ -308,22 +308,6 @@ def test_a_session_removes_no_mail_from_the_folder(imap_server: ImapServer) -> N
 # --- Waiting for new mail -----------------------------------------------------------
 
 
-@pytest.fixture
-def idling(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Set once the server has said it idles ("+ idling")."""
-    began = threading.Event()
-    readline = imap_client._Connection.readline
-
-    def noting_idle(self: imap_client._Connection) -> bytes:
-        line = readline(self)
-        if line.startswith(b"+ idling"):
-            began.set()
-        return line
-
-    monkeypatch.setattr(imap_client._Connection, "readline", noting_idle)
-    return began
-
-
 def test_waiting_ends_when_mail_arrives_during_idle(
     imap_server: ImapServer, idling: threading.Event
 ) -> None:

@@ -12,12 +12,13 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from skranke.worker.jobs import JOBS
 from skranke.worker.loop import run_worker
+from skranke.worker.mailbox_watchers import MailboxWatchers
 
 logger = logging.getLogger("skranke.worker")
 
 
 class Command(BaseCommand):
-    help = "Run the background worker: sends messages (and more to come)."
+    help = "Run the background worker: sends messages, reads the shared mailboxes, and more."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -29,7 +30,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         logger.info("worker started")
-        run_worker(jobs=JOBS, rest_seconds=options["rest"], should_stop=lambda: self.stopping)
+        # Mailboxes set to IMAP IDLE: threads of this process wait on them.
+        watchers = MailboxWatchers()
+        try:
+            run_worker(
+                jobs=[*JOBS, watchers.start_watchers],
+                rest_seconds=options["rest"],
+                should_stop=lambda: self.stopping,
+            )
+        finally:
+            watchers.stop()
         logger.info("worker stopped")
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
