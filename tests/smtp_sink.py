@@ -59,6 +59,8 @@ class SmtpSink:
     password: str = "smtp-adgangskode"
     oauth_token: str = "smtp-oauth-token"
     envelopes: list[Envelope] = field(default_factory=list)
+    # Addresses the sink answers RCPT with 550, as a server with no such user.
+    refused: set[str] = field(default_factory=set)
 
     @property
     def messages(self) -> list[EmailMessage]:
@@ -212,6 +214,8 @@ class _Session:
             await self.reply("503 5.5.1 Send MAIL first")
         elif not found or not argument.upper().startswith("TO:"):
             await self.reply("501 5.5.4 Syntax: RCPT TO:<address>")
+        elif found.group(1).lower() in self.sink.refused:
+            await self.reply(f"550 5.1.1 <{found.group(1)}>: Recipient address rejected")
         else:
             self.rcpt_tos.append(found.group(1))
             await self.reply("250 2.1.5 OK")

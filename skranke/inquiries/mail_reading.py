@@ -24,6 +24,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from skranke.inquiries.delivery_reports import ReturnedMail, read_returned_mail
 from skranke.inquiries.html_text import reduce_html_to_text
 
 
@@ -74,6 +75,7 @@ class ReadMail:
     attachments: tuple[MailAttachment, ...]
     automatic: bool  # never to be answered automatically
     automatic_reason: str  # an AutomaticReason, "" if not automatic
+    returned: ReturnedMail | None = None  # a delivery report's failed mail
 
 
 # What the standard library's header and MIME parsers have been seen to
@@ -579,6 +581,10 @@ def read_mail(
         MailNote.EMPTY: not text and not reader.attachments,
     }
     reason = _read_automatic(message, sender=writer.address, own_addresses=own)
+    try:
+        returned = read_returned_mail(message) if reason else None
+    except _PARSER_FAILURES:
+        returned = None
     return ReadMail(
         message_id=_read_message_id(message),
         in_reply_to=in_reply_to[0] if in_reply_to else "",
@@ -593,4 +599,5 @@ def read_mail(
         attachments=tuple(reader.attachments),
         automatic=reason is not None,
         automatic_reason=reason or "",
+        returned=returned,
     )

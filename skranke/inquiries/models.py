@@ -316,6 +316,10 @@ class InquiryMessage(models.Model):
     # A citizen's mail, once answered: marked \Answered in the mailbox too
     # (mailbox_marking.py), so colleagues reading it in Outlook see it.
     marked_answered_at = models.DateTimeField(null=True, blank=True)
+    # An answer or forward that never reached its recipient: the outbox gave
+    # up on it, or a delivery report brought it back (returned_mail.py).
+    returned_at = models.DateTimeField(_("came back"), null=True, blank=True)
+    returned_reason = models.CharField(_("why it came back"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("inquiry message")

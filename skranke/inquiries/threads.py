@@ -23,6 +23,7 @@ from skranke.inquiries.models import (
     Mailbox,
     MailRoute,
 )
+from skranke.inquiries.returned_mail import return_reported_mail
 
 
 def add_mail_to_inquiries(
@@ -62,6 +63,13 @@ def add_mail_to_inquiries(
                 automatic=read.automatic_reason[:30] if read.automatic else "",
             )
             _keep_attachments(message=message, read=read)
+            if read.returned is not None:
+                return_reported_mail(
+                    inquiry=inquiry,
+                    message_id=read.returned.message_id,
+                    reason=read.returned.reason,
+                    at=received_at,
+                )
     except IntegrityError:
         # Read at the same moment by another worker: kept once, by it.
         return None
@@ -82,7 +90,9 @@ def _received_at(*, read: ReadMail) -> datetime:
 
 
 def _thread_of(*, mailbox: Mailbox, read: ReadMail) -> Inquiry | None:
-    ids = [*read.references, read.in_reply_to]
+    # A delivery report belongs with the mail it returns.
+    returned = read.returned.message_id if read.returned is not None else ""
+    ids = [*read.references, read.in_reply_to, returned]
     ids = [each for each in ids if each]
     if not ids:
         return None

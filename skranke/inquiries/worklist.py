@@ -7,14 +7,14 @@ the text (and its reading is in the access log)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from skranke.accounts.models import User
 from skranke.accounts.scoping import visible_locations
 from skranke.contact_centre.models import KpiTargets
 from skranke.core.cpr import mask_cpr_numbers
 from skranke.core.models import Municipality
-from skranke.inquiries.models import Inquiry
+from skranke.inquiries.models import Inquiry, InquiryMessage
 from skranke.inquiries.response_target import answer_due_by
 
 DEFAULT_ANSWER_DAYS = 2
@@ -27,6 +27,7 @@ class WorklistItem:
     waited: timedelta
     due_by: datetime
     overdue: bool
+    forward_returned: bool  # sent on to a department, and it came back
 
     @property
     def subject_shown(self) -> str:
@@ -62,7 +63,16 @@ def read_inquiry_worklist(*, staff: User, now: datetime) -> list[WorklistItem]:
         inquiries_for(staff=staff)
         .filter(status=Inquiry.Status.OPEN)
         .select_related("location", "topic", "claimed_by")
-        .annotate(message_count=Count("messages"))
+        .annotate(
+            message_count=Count("messages"),
+            forward_returned=Exists(
+                InquiryMessage.objects.filter(
+                    inquiry=OuterRef("pk"),
+                    direction=InquiryMessage.Direction.FORWARDED,
+                    returned_at__isnull=False,
+                )
+            ),
+        )
         .order_by("received_at", "pk")
     )
     days: dict[int, int] = {}
@@ -82,6 +92,7 @@ def read_inquiry_worklist(*, staff: User, now: datetime) -> list[WorklistItem]:
                 waited=now - inquiry.received_at,
                 due_by=due_by,
                 overdue=now > due_by,
+                forward_returned=inquiry.forward_returned,
             )
         )
     return items

@@ -136,6 +136,9 @@ class Message(models.Model):
                 name="message_open_by_next_attempt",
             ),
             models.Index(fields=["due_at"], name="message_by_due"),
+            # The failed ones, few: the failed-messages page, and the
+            # inquiries whose answer or forward never arrived.
+            models.Index(fields=["kind"], condition=Q(status="dead"), name="message_dead_by_kind"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -10,6 +10,7 @@ from skranke.challenge.waiting import forget_outstanding_waits
 from skranke.contact_centre.call_events import finish_overdue_calls, forget_old_live_calls
 from skranke.inquiries.mailbox_marking import mark_answered_mails
 from skranke.inquiries.mailbox_reading import read_mailboxes
+from skranke.inquiries.returned_mail import notice_undelivered_mail
 from skranke.notifications.delivery import deliver_due_messages
 from skranke.notifications.too_late import give_up_late_messages
 from skranke.privacy.erasure import erase_personal_data
@@ -32,6 +33,7 @@ JOBS: list[Callable[[], int]] = [
     finish_overdue_calls,  # calls that ended without their answer, waited for long enough
     read_mailboxes,  # each municipality's shared mailbox, every minute: new mail, new inquiries
     mark_answered_mails,  # after delivery: the citizen's mail marked answered in the mailbox
+    notice_undelivered_mail,  # an answer or forward the outbox gave up on: back on the worklist
     erase_personal_data,  # once an hour; batches until nothing is due
     forget_old_windows,  # rate limits' counters whose window has ended
     forget_spent_proofs,  # used challenge solutions that have expired anyway

@@ -15,6 +15,7 @@ from skranke.core.models import Location
 from skranke.inquiries import imap_client
 from skranke.inquiries.models import Mailbox
 from tests.mail_servers import ImapServer
+from tests.smtp_sink import SmtpSink
 
 BORGERSERVICE = "borgerservice@testkommune.dk"
 
@@ -36,6 +37,21 @@ def mailbox(centre: Location, imap_server: ImapServer) -> Iterator[Mailbox]:
             password=imap_server.password,
             location=centre,
         )
+
+
+@pytest.fixture
+def sending_by_smtp(smtp_sink: SmtpSink) -> Iterator[SmtpSink]:
+    """The outbox sends e-mail by SMTP to the tests' sink."""
+    with override_settings(
+        EMAIL_TRANSPORT="email",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST=smtp_sink.host,
+        EMAIL_PORT=smtp_sink.port,
+        EMAIL_USE_TLS=False,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+    ):
+        yield smtp_sink
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ citizen's reply opens the inquiry again. The answer is logged as a
 contact; an answer holding a CPR number is refused and nothing typed is
 lost."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 
 from skranke.access_log.models import AccessRecord
 from skranke.accounts.models import Role, User
@@ -31,20 +31,6 @@ from tests.smtp_sink import SmtpSink
 pytestmark = pytest.mark.django_db
 
 URL = "/personale/henvendelser/"
-
-
-@pytest.fixture
-def sending_by_smtp(smtp_sink: SmtpSink) -> Iterator[SmtpSink]:
-    with override_settings(
-        EMAIL_TRANSPORT="email",
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST=smtp_sink.host,
-        EMAIL_PORT=smtp_sink.port,
-        EMAIL_USE_TLS=False,
-        EMAIL_HOST_USER="",
-        EMAIL_HOST_PASSWORD="",
-    ):
-        yield smtp_sink
 
 
 def test_an_answer_goes_in_the_citizens_thread_and_the_question_is_marked_answered(
