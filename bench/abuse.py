@@ -428,6 +428,7 @@ def overview_and_wallboard(base: str, env: dict[str, str]) -> dict[str, Any]:
 # The run's own webhook secret, made afresh: GatewayAPI's side of it.
 WEBHOOK_SECRET = secrets.token_urlsafe(32)
 INCOMING = "/api/v1/notifications/gatewayapi/incoming"
+STATUS = "/api/v1/notifications/gatewayapi/status"
 TEXTS = """
 from skranke.inquiries.models import Inquiry, ReceivedText
 from skranke.notifications.models import Message
@@ -451,9 +452,12 @@ def signed(claims: dict[str, Any], secret: str) -> str:
 def written_inquiries(base: str, env: dict[str, str]) -> dict[str, Any]:
     """The inquiries' pages as a stranger tries them, and the incoming-text
     webhook as an attacker would post to it: unsigned, signed with a
-    guessed secret, one signed text replayed, and texts from many numbers
-    Skranke never wrote to (each answered at most once a day, and at most
-    20 an hour in all)."""
+    guessed secret, one signed text replayed (20 an hour per signature),
+    texts from many numbers Skranke never wrote to (each answered at most
+    once a day, and at most 20 an hour in all), and 400 forgeries from one
+    network (held to a stranger's API limit). Then the provider's own
+    burst: 1,000 signed delivery reports from one network in a minute, all
+    taken (its own limit, 3,000 a minute)."""
     stranger = requests.Session()
     pages = ["/personale/henvendelser/", *(f"/personale/henvendelser/{n}/" for n in range(1, 6))]
     as_stranger = {
@@ -463,8 +467,8 @@ def written_inquiries(base: str, env: dict[str, str]) -> dict[str, Any]:
     posted: Counter[str] = Counter()
 
     def post(text: dict[str, Any], signature: str, label: str, network: str) -> None:
-        # Each group from a network of its own: the API's limit per address
-        # (60 a minute) refuses what goes past it before the view.
+        # Each group from a network of its own: a network's posts that are
+        # not validly signed count as a stranger's API calls (300 a minute).
         answer = from_network(network).post(
             base + INCOMING, json=text, headers={"X-Gwapi-Signature": signature}, timeout=30
         )
@@ -484,6 +488,22 @@ def written_inquiries(base: str, env: dict[str, str]) -> dict[str, Any]:
         post(text, signed(text, "a-guessed-secret"), "signed with a guessed secret", network)
         forged = text | {"message": "JA"}
         post(forged, signed(text, WEBHOOK_SECRET), "body not as signed", network)
+    for number in range(400):
+        text = {"id": 950_000 + number, "msisdn": 4528000000 + number, "message": "AFLYS"}
+        label = "400 forged from one network"
+        post(text, signed(text, "a-guessed-secret"), label, "10.9.2.1")
+    provider = from_network("10.9.3.1")
+    burst_began = time.monotonic()
+    for number in range(1000):
+        report = {"id": 600_000 + number, "status": "DELIVERED", "userref": "0"}
+        answer = provider.post(
+            base + STATUS,
+            json=report,
+            headers={"X-Gwapi-Signature": signed(report, WEBHOOK_SECRET)},
+            timeout=30,
+        )
+        posted[f"1,000 delivery reports from the provider's network: {answer.status_code}"] += 1
+    burst_seconds = round(time.monotonic() - burst_began, 1)
     counts = (
         subprocess.run(
             [PYTHON, "manage.py", "shell", "-c", TEXTS],
@@ -501,6 +521,7 @@ def written_inquiries(base: str, env: dict[str, str]) -> dict[str, Any]:
         "a stranger": as_stranger,
         "read by a stranger": sum(code == 200 for code in as_stranger.values()),
         "texts posted": dict(posted),
+        "the provider's 1,000 reports took (s)": burst_seconds,
         "texts kept": kept,
         "inquiries made by them": inquiries,
         "answers to unknown numbers queued": answers,

@@ -446,6 +446,16 @@ RATE_LIMIT_PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR = env_int(
 RATE_LIMIT_ANONYMOUS_API_PER_ADDRESS_PER_MINUTE = env_int(
     "RATE_LIMIT_ANONYMOUS_API_PER_ADDRESS_PER_MINUTE", default=300
 )
+# The SMS provider's webhooks (delivery reports, citizens' texts): posts
+# from one network a minute (GatewayAPI reports on an evening's reminders
+# within minutes), and how often one signed post may come again in an hour
+# (the provider sends again only what was not answered; a copy, no more).
+RATE_LIMIT_PROVIDER_WEBHOOKS_PER_NETWORK_PER_MINUTE = env_int(
+    "RATE_LIMIT_PROVIDER_WEBHOOKS_PER_NETWORK_PER_MINUTE", default=3000
+)
+RATE_LIMIT_SIGNED_POST_REPEATS_PER_HOUR = env_int(
+    "RATE_LIMIT_SIGNED_POST_REPEATS_PER_HOUR", default=20, minimum=1
+)
 # The proof of work against hoarding (skranke/challenge; docs/configuration.md):
 # on by itself past these booking attempts in a clock hour, from one address
 # or from all together, or always; how hard it is and how long the page

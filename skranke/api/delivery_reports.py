@@ -29,6 +29,7 @@ from skranke.api.errors import ApiError
 from skranke.core import clock
 from skranke.notifications.delivery import record_delivery_status
 from skranke.notifications.signatures import BadSignature, check_token_times, verify_hs256_token
+from skranke.rate_limits.limits import refuse_unless_allowed, spend_signed_post_allowance
 
 router = Router(tags=["notifications"])
 
@@ -47,12 +48,25 @@ class DeliveryReport(Schema):
     code: str | None = Field(default=None, max_length=20)
 
 
-def read_gatewayapi_claims(*, signature: str, now: datetime) -> dict[str, Any]:
+def read_gatewayapi_claims(
+    *, request: HttpRequest, signature: str, now: datetime
+) -> dict[str, Any]:
     """The claims of a GatewayAPI webhook's signature (X-Gwapi-Signature),
     checked: signed with our secret, issued within TOKEN_MAX_AGE. Raises
-    BadSignature. The status reports' and the incoming texts' alike."""
-    claims = verify_hs256_token(token=signature, secret=settings.GATEWAYAPI_WEBHOOK_SECRET)
-    check_token_times(claims=claims, now=now, max_age=TOKEN_MAX_AGE, leeway=CLOCK_LEEWAY)
+    BadSignature, or RateLimited (429) when the same signature has come
+    too often, or the caller has sent too many that were not valid. The
+    status reports' and the incoming texts' alike."""
+    try:
+        claims = verify_hs256_token(token=signature, secret=settings.GATEWAYAPI_WEBHOOK_SECRET)
+        check_token_times(claims=claims, now=now, max_age=TOKEN_MAX_AGE, leeway=CLOCK_LEEWAY)
+    except BadSignature:
+        refuse_unless_allowed(
+            spend_signed_post_allowance(request=request, signature=signature, valid=False)
+        )
+        raise
+    refuse_unless_allowed(
+        spend_signed_post_allowance(request=request, signature=signature, valid=True)
+    )
     return claims
 
 
@@ -69,7 +83,7 @@ def gatewayapi_status(
 ) -> Status[None]:
     now = clock.now()
     try:
-        claims = read_gatewayapi_claims(signature=signature, now=now)
+        claims = read_gatewayapi_claims(request=request, signature=signature, now=now)
     except BadSignature as error:
         raise ApiError(401, "bad_signature", "The report's signature is not valid.") from error
     # The signed claims are the report; the body must say the same, its

@@ -66,7 +66,7 @@ def gatewayapi_incoming(
 ) -> Status[None]:
     now = clock.now()
     try:
-        claims = read_gatewayapi_claims(signature=signature, now=now)
+        claims = read_gatewayapi_claims(request=request, signature=signature, now=now)
     except BadSignature as error:
         raise ApiError(401, "bad_signature", "The message's signature is not valid.") from error
     # The signed claims are the message; the body must say the same, or a

@@ -41,6 +41,10 @@ PASSWORD_RESETS_PER_ACCOUNT = Limit(
 ANONYMOUS_API_PER_ADDRESS = Limit(
     "api-address", "RATE_LIMIT_ANONYMOUS_API_PER_ADDRESS_PER_MINUTE", 60
 )
+PROVIDER_WEBHOOKS_PER_NETWORK = Limit(
+    "webhook-network", "RATE_LIMIT_PROVIDER_WEBHOOKS_PER_NETWORK_PER_MINUTE", 60
+)
+SIGNED_POST_REPEATS = Limit("signed-post", "RATE_LIMIT_SIGNED_POST_REPEATS_PER_HOUR", 3600)
 
 
 class RateLimited(Exception):
@@ -83,6 +87,17 @@ def spend_booking_allowance(*, request: HttpRequest, phone: str) -> Decision:
         if not by_address.allowed or not phone:
             return by_address
         return spend(BOOKINGS_PER_PHONE, value=phone)
+
+
+def spend_signed_post_allowance(*, request: HttpRequest, signature: str, valid: bool) -> Decision:
+    """A post to the SMS provider's webhook (the middleware has counted its
+    network at the webhooks' own, high limit). A valid signature counts
+    for itself: the provider's tokens carry no time, so a copied one could
+    otherwise be posted again without end. One that is not valid counts as
+    any stranger's API call does, for the caller's network."""
+    if valid:
+        return spend(SIGNED_POST_REPEATS, value=signature)
+    return spend(ANONYMOUS_API_PER_ADDRESS, value=network_of_caller(request))
 
 
 def refuse_unless_allowed(decision: Decision) -> None:

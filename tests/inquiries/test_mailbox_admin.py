@@ -28,6 +28,7 @@ def form(centre: Location, **changes: str) -> dict[str, Any]:
         "host": "imap.testkommune.dk",
         "port": "993",
         "folder": "INBOX",
+        "new_mail": "idle",
         "username": "borgerservice@testkommune.dk",
         "sign_in": "password",
         "password": "the-mailbox-password",
@@ -63,6 +64,7 @@ def test_the_password_is_kept_and_never_shown_again(
     assert answer.status_code == 302, answer.content.decode()
     mailbox.refresh_from_db()
     assert (mailbox.name, mailbox.password) == ("Borgerservice Rådhus", "the-mailbox-password")
+    assert mailbox.new_mail == Mailbox.NewMail.IDLE
 
 
 def test_oauth_asks_for_the_app_and_its_secret(
