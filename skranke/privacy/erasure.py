@@ -104,18 +104,29 @@ def due_rows(
     periods: dict[str, dict[int, list[int]]],
 ) -> QuerySet[Any]:
     """The rows of `data` whose period is over at `now` and that still hold
-    something to erase."""
+    something to erase. A row that belongs to no municipality (an answer to
+    a number Skranke never wrote to; a booking's message whose booking has
+    gone) is kept for the default period."""
     over = Q(pk__in=[])
     for days, municipality_ids in periods[retention.setting].items():
-        cutoff = now - timedelta(days=days)
         place = Q(pk__in=[])
         for path in retention.municipality:
             place |= Q(**{f"{path}__in": municipality_ids})
-        before = Q(**{f"{retention.moment}__lt": cutoff})
-        for moment in retention.also_before:
-            before &= Q(**{f"{moment}__lt": cutoff}) | Q(**{f"{moment}__isnull": True})
-        over |= place & before
+        over |= place & _before(retention=retention, cutoff=now - timedelta(days=days))
+    nowhere = Q()
+    for path in retention.municipality:
+        nowhere &= Q(**{f"{path}__isnull": True})
+    default = timedelta(days=DEFAULT_DAYS[retention.setting])
+    over |= nowhere & _before(retention=retention, cutoff=now - default)
     return data.model._default_manager.filter(over, retention.still_there, retention.also)
+
+
+def _before(*, retention: Retention, cutoff: datetime) -> Q:
+    """The row's moments (those that are set) are all before `cutoff`."""
+    before = Q(**{f"{retention.moment}__lt": cutoff})
+    for moment in retention.also_before:
+        before &= Q(**{f"{moment}__lt": cutoff}) | Q(**{f"{moment}__isnull": True})
+    return before
 
 
 def expired_sessions() -> QuerySet[Session]:

@@ -196,6 +196,32 @@ def test_a_message_still_on_its_way_keeps_its_recipient(
     assert message.recipient == "+4529517342"
 
 
+def test_a_message_that_belongs_to_no_municipality_goes_after_the_default_period(
+    centre: Location,
+) -> None:
+    # "This number takes no messages", to a number Skranke never wrote to.
+    RetentionSettings.objects.create(municipality=centre.municipality, message_days=200)
+    message = Message.objects.create(
+        kind=Message.Kind.NUMBER_TAKES_NO_TEXTS,
+        channel=Message.Channel.SMS,
+        recipient="+4529517342",
+        language="da",
+        status=Message.Status.SENT,
+        due_at=THEN,
+        next_attempt_at=THEN,
+        sent_at=THEN,
+        body=f"{MARKER}-body",
+    )
+    clock.set_now(THEN + timedelta(days=29))
+    erase_personal_data()
+    assert holds_marker(message)
+    clock.set_now(THEN + timedelta(days=30, minutes=1))
+    assert count_due_personal_data(now=clock.now())["messages"] == 1
+    erase_personal_data()
+    message.refresh_from_db()
+    assert (message.recipient, message.body) == ("", "")
+
+
 def test_a_second_pass_changes_nothing(centre: Location, passport: Service) -> None:
     for make, _setting, _days in KINDS.values():
         make(centre, passport)
