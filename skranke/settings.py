@@ -232,6 +232,24 @@ if not SQLITE:
         },
     }
 DATABASES = {"default": _database}
+# A PostgreSQL streaming replica for the heavy reads (statistics, the annual
+# report, planning: skranke/database/replica.py), used while it is no more
+# than DATABASE_REPLICA_MAX_LAG_SECONDS behind; otherwise they read from
+# the primary. No pool: a replica that is down must fail fast, not wait.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int(
+    "DATABASE_REPLICA_MAX_LAG_SECONDS", default=30, minimum=0
+)
+if DATABASE_REPLICA_URL:
+    if SQLITE:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL as DATABASE_URL.")
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["skranke.database.replica.ReplicaRouter"]
 # SQLite builds the covering index on bookings (booking/models.py) without
 # its INCLUDE columns, which only PostgreSQL reads: nothing to warn about.
 SILENCED_SYSTEM_CHECKS = ["models.W040"] if SQLITE else []

@@ -18,7 +18,7 @@ from skranke.accounts.models import User
 from skranke.core import clock
 from skranke.core.models import Location, Municipality
 
-pytest_plugins = ["tests.centre", "tests.mail_servers"]
+pytest_plugins = ["tests.centre", "tests.mail_servers", "tests.postgres_replica"]
 
 # On PostgreSQL every process has a bounded connection pool, as big as an app
 # process's threads (settings.py). The race tests hold one connection in each

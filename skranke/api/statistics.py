@@ -22,6 +22,7 @@ from skranke.api.contacts import IntegrationBearer
 from skranke.api.errors import ApiError
 from skranke.core import clock
 from skranke.core.models import Location, Municipality, Service
+from skranke.database.replica import reads_from_replica
 from skranke.inquiries.figures import count_written_inquiries
 from skranke.stats.labels import group_labels
 from skranke.stats.visits import measure_visits, measure_visits_by, read_visits
@@ -83,6 +84,7 @@ def places_of(request: HttpRequest) -> list[Location]:
     url_name="statistics_visits",
     summary="Visits counted and timed",
 )
+@reads_from_replica
 def visits(request: HttpRequest, query: Query[VisitsQuery]) -> dict[str, object]:
     """Counts (booked, walk-in, without booking; by outcome; Saturdays) and
     waiting and service times (median, 80th and 90th percentile, mean,
@@ -135,6 +137,7 @@ def _key(group_by: str, key: object, slugs: dict[int, str]) -> object:
     url_name="statistics_written_inquiries",
     summary="E-mails and text messages from citizens, answered",
 )
+@reads_from_replica
 def written_inquiries(request: HttpRequest, query: Query[DaysQuery]) -> dict[str, object]:
     """Per channel (email, sms), the inquiries whose first mail or text came
     in the days: received, answered, answered within the municipality's

@@ -14,12 +14,14 @@ from skranke.contact_centre.kpis import ANSWER_STEPS, Kpis, compute_kpis, target
 from skranke.contact_centre.models import TopicGroup
 from skranke.core import clock
 from skranke.core.periods import KINDS, period_containing
+from skranke.database.replica import reads_from_replica
 from skranke.web.chart import draw_chart
 from skranke.web.csv_export import csv_response, decimal_comma
 from skranke.web.date_parameters import read_date_parameter
 
 
 @login_required
+@reads_from_replica
 def kpis_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User) or not role_allows(user=user, action="view_contact_kpis"):

@@ -13,6 +13,7 @@ from skranke.accounts.scoping import visible_locations
 from skranke.booking.models import Booking
 from skranke.core import clock
 from skranke.core.models import Location
+from skranke.database.replica import reads_from_replica
 from skranke.stats import labels, report_charts
 from skranke.stats.chapter_texts import chapter_text_links
 from skranke.stats.comparison import compare_period
@@ -50,6 +51,7 @@ def _locations(user: User) -> list[Location]:
 
 @login_required
 @require_GET
+@reads_from_replica
 def overview_page(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
     today = clock.today()
@@ -83,6 +85,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def counting_week(request: HttpRequest) -> HttpResponse:
     """KL's counting week (KOMHEN) as CSV: the week of `dato`."""
     user = _manager(request)
@@ -112,6 +115,7 @@ def latest_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def report_page(request: HttpRequest, year: int, extension: str = "") -> HttpResponse:
     user = _manager(request)
     if not FIRST_YEAR <= year <= LAST_YEAR:

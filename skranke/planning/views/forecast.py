@@ -20,6 +20,7 @@ from skranke.contact_centre.models import TopicGroup
 from skranke.core import clock
 from skranke.core.intervals import time_of_minute
 from skranke.core.models import Municipality, Service
+from skranke.database.replica import reads_from_replica
 from skranke.planning.demand import OLD_AFTER_DAYS, Demand, forecast_calls, forecast_visits
 from skranke.planning.forecast import (
     BACKTEST_WEEKS,
@@ -72,6 +73,7 @@ class IntervalRow:
 
 @login_required
 @require_GET
+@reads_from_replica
 def forecast_page(request: HttpRequest) -> HttpResponse:
     user = planning_manager(request)
     return _render_page(request, user=user, source=request.GET, form=ForecastEventForm())

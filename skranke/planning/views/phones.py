@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from skranke.core import clock
+from skranke.database.replica import reads_from_replica
 from skranke.planning.forecast import PLAN_FOR_SHARE
 from skranke.planning.phones.plan import (
     DayPlan,
@@ -53,6 +54,7 @@ class Row:
 
 @login_required
 @require_GET
+@reads_from_replica
 def phones_page(request: HttpRequest) -> HttpResponse:
     user = planning_manager(request)
     _locations, place = chosen_place(user=user, chosen=request.GET.get("sted"))
