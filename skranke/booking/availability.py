@@ -12,7 +12,9 @@ location's schedule (opening hours, special days, shifts; one small query
 while it is unchanged, see core/schedule.py) and the bookings.
 """
 
+import itertools
 import math
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from skranke.core import clock
 from skranke.core.models import Location, Service
 from skranke.core.opening_hours import days_of
 from skranke.core.schedule import Schedule, read_schedule, shifts_on
-from skranke.database.sql import as_utc, fetch_rows
+from skranke.database.sql import fetch_rows
 
 
 @dataclass(frozen=True)
@@ -249,44 +251,87 @@ def _busy(
     if ignore_booking is not None:
         where += " AND id <> %s"
         params.append(ignore_booking)
-    where += " ORDER BY start"
-    if connection.vendor == "postgresql":
-        # PostgreSQL turns each moment into local wall-clock seconds (seconds
-        # since 1970-01-01 00:00 as the clock on the wall counts them):
-        # parsing hundreds of timestamps in Python would cost more than
-        # everything else here.
-        zone = str(clock.LOCAL_ZONE)
-        rows = fetch_rows(
-            "SELECT desk_id, extract(epoch FROM start AT TIME ZONE %s)::bigint,"  # noqa: S608
-            ' extract(epoch FROM "end" AT TIME ZONE %s)::bigint' + where,
-            [zone, zone, *params],
-        )
-    else:
-        rows = [
-            (desk, _wall_seconds(as_utc(start)), _wall_seconds(as_utc(end)))
-            for desk, start, end in fetch_rows('SELECT desk_id, start, "end"' + where, params)
-        ]
-    busy: dict[date, dict[int, list[Minutes]]] = defaultdict(lambda: defaultdict(list))
-    for desk, start, end in rows:
-        start_day, start_second = divmod(start, SECONDS_A_DAY)
-        end_day, end_second = divmod(end, SECONDS_A_DAY)
+    # The database turns each moment into the local wall clock's day and
+    # minutes (the zone's offset added in SQL: it changes at most once in a
+    # period of weeks), so Python only files each row under its day and
+    # desk: converting hundreds of moments in Python cost more than
+    # everything else here (docs/benchmarks.md).
+    start_wall, start_params = _wall_seconds_sql("start", period_start, period_end)
+    end_wall, end_params = _wall_seconds_sql('"end"', period_start, period_end)
+    # (%% is SQL's remainder, written so beside the parameters.)
+    rows = fetch_rows(
+        f"SELECT desk_id, ({start_wall}) / {SECONDS_A_DAY},"
+        f" (({start_wall}) %% {SECONDS_A_DAY}) / 60,"
         # A booking ending on a later day holds the rest of its day.
-        end_minute = MINUTES_A_DAY if end_day > start_day else -(-end_second // 60)
-        busy[WALL_CLOCK_EPOCH + timedelta(days=start_day)][desk].append(
-            (start_second // 60, end_minute)
-        )
+        f" CASE WHEN ({end_wall}) / {SECONDS_A_DAY} > ({start_wall}) / {SECONDS_A_DAY}"
+        f" THEN {MINUTES_A_DAY} ELSE ((({end_wall}) %% {SECONDS_A_DAY}) + 59) / 60 END"
+        + where
+        + " ORDER BY start",
+        [*start_params, *start_params, *end_params, *start_params, *end_params, *params],
+    )
+    busy: dict[date, dict[int, list[Minutes]]] = defaultdict(lambda: defaultdict(list))
+    days: dict[int, date] = {}
+    for desk, day_number, start_minute, end_minute in rows:
+        day = days.get(day_number)
+        if day is None:
+            day = days[day_number] = WALL_CLOCK_EPOCH + timedelta(days=day_number)
+        busy[day][desk].append((start_minute, end_minute))
     return busy
 
 
 SECONDS_A_DAY = 24 * 60 * 60
+WEEK_SECONDS = 7 * SECONDS_A_DAY
 WALL_CLOCK_EPOCH = date(1970, 1, 1)
 
 
-def _wall_seconds(moment: datetime) -> int:
-    """Seconds from 1970-01-01 00:00 to `moment` as Copenhagen's wall clock
-    shows it (summer time included)."""
-    wall = moment.astimezone(clock.LOCAL_ZONE).replace(tzinfo=UTC)
-    return int(wall.timestamp())
+def _wall_seconds_sql(column: str, start: datetime, end: datetime) -> tuple[str, list[object]]:
+    """SQL for the seconds from 1970-01-01 00:00 to the moment in `column`
+    as Copenhagen's wall clock shows it (summer time included), for moments
+    from `start` until `end`; and its parameters."""
+    if connection.vendor == "postgresql":
+        epoch = f"CAST(floor(extract(epoch FROM {column})) AS bigint)"
+    elif sqlite3.sqlite_version_info >= (3, 38):  # SQLite keeps moments as UTC text
+        epoch = f"unixepoch({column})"  # twice as fast as strftime's
+    else:
+        epoch = f"CAST(strftime('%%s', {column}) AS INTEGER)"
+    (_, first_offset), *later = zone_offsets(start=start, end=end)
+    if not later:
+        return f"{epoch} + %s", [first_offset]
+    # The latest change first: the first WHEN that holds is the offset.
+    cases = " ".join(f"WHEN {epoch} >= %s THEN {epoch} + %s" for _ in later)
+    params: list[object] = []
+    for since, offset in reversed(later):
+        params += [since, offset]
+    return f"CASE {cases} ELSE {epoch} + %s END", [*params, first_offset]
+
+
+def zone_offsets(*, start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """Copenhagen's offset from UTC, in seconds, from `start` until `end`:
+    (from when, in seconds since 1970 UTC; the offset), the first from
+    `start`. Summer time begins and ends once a year each, so a period of
+    weeks has one offset or two."""
+
+    def offset_at(second: int) -> int:
+        found = datetime.fromtimestamp(second, tz=clock.LOCAL_ZONE).utcoffset()
+        return int(found.total_seconds()) if found is not None else 0
+
+    first, last = int(start.timestamp()), int(end.timestamp())
+    changes = [(first, offset_at(first))]
+    # Looked at a week apart (the clocks change months apart), and between
+    # two looks that differ, the second of the change found by halving.
+    looks = [*range(first, last, WEEK_SECONDS), last]
+    for earlier, later in itertools.pairwise(looks):
+        if offset_at(later) == changes[-1][1]:
+            continue
+        low, high = earlier, later
+        while high - low > 1:
+            middle = (low + high) // 2
+            if offset_at(middle) == changes[-1][1]:
+                low = middle
+            else:
+                high = middle
+        changes.append((high, offset_at(high)))
+    return changes
 
 
 # --- Computing --------------------------------------------------------------

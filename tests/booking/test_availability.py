@@ -1,10 +1,10 @@
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from skranke.booking.availability import Policy, find_slots
+from skranke.booking.availability import Policy, find_slots, zone_offsets
 from skranke.booking.booking import book_appointment
 from skranke.booking.models import Booking
 from skranke.core import clock
@@ -315,3 +315,19 @@ def test_a_booking_holds_its_wall_clock_time_on_the_days_the_clocks_change(
     )
     capacity = {slot.local_start.strftime("%H:%M"): slot.capacity for slot in slots}
     assert capacity == {"10:00": 1, "10:20": 2, "10:40": 2, "11:00": 2, "11:20": 2, "11:40": 2}
+
+
+def test_the_zone_offsets_of_a_period_name_the_moment_the_clocks_change() -> None:
+    def local(day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=clock.LOCAL_ZONE)
+
+    winter = zone_offsets(start=local(date(2026, 12, 1)), end=local(date(2026, 12, 31)))
+    assert winter == [(int(local(date(2026, 12, 1)).timestamp()), 3600)]
+    # Summer time begins at 01:00 UTC on the last Sunday of March, and ends
+    # at 01:00 UTC on the last Sunday of October: a year holds both.
+    year = zone_offsets(start=local(date(2027, 1, 1)), end=local(date(2028, 1, 1)))
+    assert year == [
+        (int(local(date(2027, 1, 1)).timestamp()), 3600),
+        (int(datetime(2027, 3, 28, 1, tzinfo=UTC).timestamp()), 7200),
+        (int(datetime(2027, 10, 31, 1, tzinfo=UTC).timestamp()), 3600),
+    ]
