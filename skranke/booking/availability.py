@@ -289,7 +289,9 @@ def _wall_seconds_sql(column: str, start: datetime, end: datetime) -> tuple[str,
     as Copenhagen's wall clock shows it (summer time included), for moments
     from `start` until `end`; and its parameters."""
     if connection.vendor == "postgresql":
-        epoch = f"CAST(floor(extract(epoch FROM {column})) AS bigint)"
+        # date_part gives a float; extract, since PostgreSQL 14, a numeric,
+        # which cost a third of the query.
+        epoch = f"CAST(floor(date_part('epoch', {column})) AS bigint)"
     elif sqlite3.sqlite_version_info >= (3, 38):  # SQLite keeps moments as UTC text
         epoch = f"unixepoch({column})"  # twice as fast as strftime's
     else:
