@@ -250,6 +250,23 @@ if DATABASE_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["skranke.database.replica.ReplicaRouter"]
+
+# --- A shared cache (skranke/database/shared_cache.py; docs/scaling.md) ----
+# With REDIS_URL (redis://host:6379/0, rediss:// for TLS) the values kept
+# in the cache (figures, the worker's heartbeat, access tokens) are shared
+# by every process and server; a Redis that is down only costs their
+# making afresh. Without it, each process keeps its own.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "skranke.database.shared_cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "skranke"),
+            # A Redis that does not answer must not hold a page for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 # SQLite builds the covering index on bookings (booking/models.py) without
 # its INCLUDE columns, which only PostgreSQL reads: nothing to warn about.
 SILENCED_SYSTEM_CHECKS = ["models.W040"] if SQLITE else []
