@@ -579,6 +579,10 @@ MESSAGE_GIVE_UP_HOURS = env_int("MESSAGE_GIVE_UP_HOURS", default=48)
 # a stranded one, and soon enough that a killed worker's message goes out
 # within two minutes.
 MESSAGE_SENDING_TIMEOUT_SECONDS = float(os.environ.get("MESSAGE_SENDING_TIMEOUT_SECONDS", "90"))
+# Messages sent at once per channel by each worker (skranke/notifications/
+# delivery.py): a slow provider's answers overlap. On SQLite, with one
+# writer at a time, one.
+MESSAGE_SENDING_THREADS = env_int("MESSAGE_SENDING_THREADS", default=1 if SQLITE else 4, minimum=1)
 GATEWAYAPI_URL = os.environ.get("GATEWAYAPI_URL", "https://gatewayapi.com/rest/mtsms")
 GATEWAYAPI_TOKEN = os.environ.get("GATEWAYAPI_TOKEN", "")
 GATEWAYAPI_TIMEOUT_SECONDS = float(os.environ.get("GATEWAYAPI_TIMEOUT_SECONDS", "10"))

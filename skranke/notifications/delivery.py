@@ -1,10 +1,15 @@
 """Sending what is in the outbox: the worker's job.
 
-Each message is claimed with a conditional update (waiting → being sent)
-that only one worker can win, sent, and marked sent. A failed attempt is
-tried again later, with exponential backoff and jitter, until the last
-attempt; then the message is dead and shows on the managers' page, where
-it can be tried again.
+Each round claims a batch of the messages that are due in one statement
+(waiting → being sent): on PostgreSQL with FOR UPDATE SKIP LOCKED, so that
+workers running at once take different messages instead of queueing for
+the same ones; SQLite has one writer at a time anyway. The batch is sent
+through a small pool of threads per channel (MESSAGE_SENDING_THREADS), so
+a slow SMS provider holds up the text messages, not the e-mails, and one
+slow answer does not hold up the rest. Each is marked sent, or tried
+again later, with exponential backoff and jitter, until the last attempt;
+then the message is dead and shows on the managers' page, where it can be
+tried again.
 
 A worker killed between claiming and marking leaves the message "being
 sent". After SENDING_TIMEOUT it is looked at again: if the provider has
@@ -14,10 +19,12 @@ the provider took the message and never reported on it within that time.
 """
 
 import random
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from skranke.core import clock
@@ -32,16 +39,58 @@ BATCH = 50
 
 
 def deliver_due_messages(*, limit: int = BATCH) -> int:
-    """Send the messages that are due; how many were looked at."""
+    """Claim and send the messages that are due, a batch at a time; how
+    many were claimed."""
     recover_stalled_messages()
-    due = list(
-        Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=clock.now())
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for message_id in due:
-        deliver_message(message_id=message_id)
-    return len(due)
+    claimed_at = clock.now()
+    claimed = claim_due_messages(now=claimed_at, limit=limit)
+    threads = settings.MESSAGE_SENDING_THREADS
+    # Inside a transaction (a caller's, or a test's) other threads would not
+    # see its rows: sent here, one after another.
+    if threads <= 1 or len(claimed) <= 1 or connection.in_atomic_block:
+        for message_id, _channel in claimed:
+            send_claimed_message(message_id=message_id, claimed_at=claimed_at)
+        return len(claimed)
+    by_channel: dict[str, list[int]] = defaultdict(list)
+    for message_id, channel in claimed:
+        by_channel[channel].append(message_id)
+    pools = [
+        ThreadPoolExecutor(max_workers=min(threads, len(ids)), thread_name_prefix=channel)
+        for channel, ids in by_channel.items()
+    ]
+    try:
+        sent = [
+            pool.submit(_send_in_thread, message_id=message_id, claimed_at=claimed_at)
+            for pool, ids in zip(pools, by_channel.values(), strict=True)
+            for message_id in ids
+        ]
+        for each in sent:
+            each.result()  # a failure here is the worker's to log, as before
+    finally:
+        for pool in pools:
+            pool.shutdown(wait=True)
+    return len(claimed)
+
+
+def claim_due_messages(*, now: datetime, limit: int) -> list[tuple[int, str]]:
+    """Mark up to `limit` due messages as being sent by this worker, the
+    longest due first, skipping those another worker is claiming; their
+    ids and channels."""
+    with transaction.atomic():
+        claimed = _due_for_claiming(now=now, limit=limit)
+        if claimed:
+            Message.objects.filter(pk__in=[pk for pk, _ in claimed]).update(
+                status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    return claimed
+
+
+def _due_for_claiming(*, now: datetime, limit: int) -> list[tuple[int, str]]:
+    """The due messages' ids and channels, locked for this transaction."""
+    due = Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=now)
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True)
+    return list(due.order_by("next_attempt_at").values_list("pk", "channel")[:limit])
 
 
 def deliver_message(*, message_id: int) -> str:
@@ -52,6 +101,27 @@ def deliver_message(*, message_id: int) -> str:
     ).update(status=Message.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1)
     if not won:  # another worker has it, or it is no longer waiting
         return Message.objects.get(pk=message_id).status
+    return send_claimed_message(message_id=message_id, claimed_at=claimed_at)
+
+
+def _send_in_thread(*, message_id: int, claimed_at: datetime) -> str:
+    try:
+        return send_claimed_message(
+            message_id=message_id, claimed_at=claimed_at, let_go_while_sending=True
+        )
+    finally:
+        # The pool's thread ends with the batch: its connection goes back.
+        connection.close()
+
+
+def send_claimed_message(
+    *, message_id: int, claimed_at: datetime, let_go_while_sending: bool = False
+) -> str:
+    """Send and record one message claimed at `claimed_at`; its status
+    afterwards. `let_go_while_sending`: the thread's database connection
+    goes back to the pool while the provider answers, so that a pool's
+    threads waiting on a slow provider hold no connection (a worker's
+    pool is as small as an app process's)."""
     message = Message.objects.select_related(
         "booking__location", "booking__service", "visit__location", "visit__service"
     ).get(pk=message_id)
@@ -76,6 +146,8 @@ def deliver_message(*, message_id: int) -> str:
                 last_error="Held: this hour's text messages (SMS_PER_HOUR) are used up.",
             )
     composed = compose_message(message=message)
+    if let_go_while_sending:
+        connection.close()
     try:
         provider_id = transport_for(channel=message.channel).send(
             message=message, composed=composed

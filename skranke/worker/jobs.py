@@ -22,7 +22,8 @@ from skranke.surveys.invitations import invite_to_surveys
 
 # Each returns how much it did, so the worker knows whether to look again
 # at once or rest.
-JOBS: list[Callable[[], int]] = [
+# The day's work: what citizens and staff wait for.
+DAY_JOBS: list[Callable[[], int]] = [
     release_lapsed_holds,  # times never confirmed by their code, free again
     release_turn_soon_messages,  # before delivery: a released message goes this round
     deliver_due_messages,
@@ -34,6 +35,11 @@ JOBS: list[Callable[[], int]] = [
     read_mailboxes,  # each municipality's shared mailbox, every minute: new mail, new inquiries
     mark_answered_mails,  # after delivery: the citizen's mail marked answered in the mailbox
     notice_undelivered_mail,  # an answer or forward the outbox gave up on: back on the worklist
+]
+# Housekeeping: nobody waits for it, and at national scale a worker of its
+# own runs it (`run_worker --jobs housekeeping`), so that a long erasure
+# never holds up the evening's reminders.
+HOUSEKEEPING_JOBS: list[Callable[[], int]] = [
     erase_personal_data,  # once an hour; batches until nothing is due
     forget_old_windows,  # rate limits' counters whose window has ended
     forget_spent_proofs,  # used challenge solutions that have expired anyway
@@ -41,3 +47,4 @@ JOBS: list[Callable[[], int]] = [
     forget_old_sign_in_attempts,  # the lockout's failed attempts once the lock has lifted
     forget_old_live_calls,  # the phone system's live calls a day after their last event
 ]
+JOBS: list[Callable[[], int]] = [*DAY_JOBS, *HOUSEKEEPING_JOBS]

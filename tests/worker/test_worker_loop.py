@@ -11,6 +11,7 @@ from django.db.utils import OperationalError
 from skranke.core import clock
 from skranke.worker.backoff import backoff_seconds
 from skranke.worker.heartbeat import HeartbeatWriter, last_heartbeat
+from skranke.worker.jobs import DAY_JOBS, HOUSEKEEPING_JOBS
 from skranke.worker.loop import run_worker
 
 
@@ -91,3 +92,14 @@ def test_another_failing_job_does_not_stop_the_round(stopped_clock: datetime) ->
         sleep=lambda seconds: None,
     )
     assert done == ["sent"]
+
+
+def test_the_days_work_and_housekeeping_can_run_in_workers_of_their_own() -> None:
+    assert not set(DAY_JOBS) & set(HOUSEKEEPING_JOBS)
+    names = {
+        group: {job.__name__ for job in jobs}
+        for group, jobs in (("day", DAY_JOBS), ("housekeeping", HOUSEKEEPING_JOBS))
+    }
+    # The evening's reminders never wait for an erasure pass.
+    assert {"deliver_due_messages", "release_lapsed_holds", "read_mailboxes"} <= names["day"]
+    assert {"erase_personal_data", "forget_old_windows"} <= names["housekeeping"]

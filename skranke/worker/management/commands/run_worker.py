@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from skranke.worker.jobs import JOBS
+from skranke.worker.jobs import DAY_JOBS, HOUSEKEEPING_JOBS, JOBS
 from skranke.worker.loop import run_worker
 from skranke.worker.mailbox_watchers import MailboxWatchers
 
@@ -24,17 +24,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rest", type=float, default=1.0, help="Seconds to rest when nothing was due."
         )
+        parser.add_argument(
+            "--jobs",
+            choices=["all", "day", "housekeeping"],
+            default="all",
+            help="The day's work (messages, holds, the queue, mailboxes), housekeeping"
+            " (erasure, clean-ups), or both (the default).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stopping = False
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        logger.info("worker started")
+        jobs = {"all": JOBS, "day": DAY_JOBS, "housekeeping": HOUSEKEEPING_JOBS}[options["jobs"]]
+        logger.info("worker started (%s)", options["jobs"])
         # Mailboxes set to IMAP IDLE: threads of this process wait on them.
         watchers = MailboxWatchers()
+        if options["jobs"] != "housekeeping":
+            jobs = [*jobs, watchers.start_watchers]
         try:
             run_worker(
-                jobs=[*JOBS, watchers.start_watchers],
+                jobs=jobs,
                 rest_seconds=options["rest"],
                 should_stop=lambda: self.stopping,
             )
