@@ -29,11 +29,14 @@ def read_returned_mail(report: Message) -> ReturnedMail | None:
     """The mail `report` returns as undeliverable, if it is a delivery
     report that says a recipient failed and carries the mail or its
     headers. The caller catches what the parser raises on a malformed one."""
-    if report.get_content_type() != "multipart/report" or not report.is_multipart():
+    parts = report.get_payload()
+    if report.get_content_type() != "multipart/report" or not isinstance(parts, list):
         return None
     failures: list[str] = []
     returned_id = ""
-    for part in report.iter_parts():
+    for part in parts:
+        if not isinstance(part, Message):
+            continue
         content_type = part.get_content_type()
         if content_type in ("message/delivery-status", "message/global-delivery-status"):
             failures += _failures(part)

@@ -4,20 +4,12 @@ also read the mailbox in their mail program see it is done. A worker job:
 a mailbox that cannot be reached now is marked at a later round; a mail
 gone from the mailbox (moved, deleted) is not looked for again."""
 
-import ssl
-
 from django.db.models import Exists, OuterRef
 
 from skranke.core import clock
-from skranke.inquiries.imap_client import (
-    MailboxFolderMissing,
-    MailboxSignInRefused,
-    MailboxUnreachable,
-    open_mailbox,
-)
-from skranke.inquiries.mailbox_reading import mailbox_access
+from skranke.inquiries.imap_client import open_mailbox
+from skranke.inquiries.mailbox_reading import MAILBOX_FAILURES, mailbox_access
 from skranke.inquiries.models import InquiryMessage, Mailbox
-from skranke.inquiries.oauth_tokens import TokenEndpointUnreachable, TokenRefused
 from skranke.notifications.models import Message
 
 BATCH = 100
@@ -58,13 +50,6 @@ def mark_answered_mails(*, batch: int = BATCH) -> int:
                     # Found or not (moved to another folder), it is done.
                     InquiryMessage.objects.filter(pk=mail.pk).update(marked_answered_at=clock.now())
                     marked += 1
-        except (
-            MailboxUnreachable,
-            MailboxSignInRefused,
-            MailboxFolderMissing,
-            TokenRefused,
-            TokenEndpointUnreachable,
-            ssl.SSLError,
-        ):
+        except MAILBOX_FAILURES:
             continue  # the reading says why; marked at a later round
     return marked

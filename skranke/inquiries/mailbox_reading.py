@@ -40,6 +40,18 @@ logger = logging.getLogger(__name__)
 # Mails read in one go: a mailbox with a backlog is read over several
 # rounds, and the worker's other jobs run in between.
 BATCH = 100
+# What keeps a mailbox from being reached or signed in to. The reading
+# says which on the manager's overview; the other jobs that talk to the
+# mailbox (marking answered mail, waiting with IDLE) try again later.
+MAILBOX_FAILURES = (
+    MailboxUnreachable,
+    MailboxSignInRefused,
+    MailboxFolderMissing,
+    TokenRefused,
+    TokenEndpointUnreachable,
+    ssl.SSLError,
+    ValueError,  # a token URL that is not https (oauth_tokens.py)
+)
 
 
 def read_mailboxes() -> int:

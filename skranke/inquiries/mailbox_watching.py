@@ -22,15 +22,9 @@ from datetime import timedelta
 from django.db.models import Q
 
 from skranke.core import clock
-from skranke.inquiries.imap_client import (
-    MailboxFolderMissing,
-    MailboxSignInRefused,
-    MailboxUnreachable,
-    open_mailbox,
-)
-from skranke.inquiries.mailbox_reading import mailbox_access
+from skranke.inquiries.imap_client import open_mailbox
+from skranke.inquiries.mailbox_reading import MAILBOX_FAILURES, mailbox_access
 from skranke.inquiries.models import Mailbox
-from skranke.inquiries.oauth_tokens import TokenEndpointUnreachable, TokenRefused
 
 logger = logging.getLogger(__name__)
 
@@ -106,14 +100,7 @@ def watch_mailbox(
                 if not claim_watch(mailbox_id=mailbox_id, watcher=watcher):
                     return WatchEnded.TAKEN
             return WatchEnded.STOPPED
-    except (
-        MailboxUnreachable,
-        MailboxSignInRefused,
-        MailboxFolderMissing,
-        TokenRefused,
-        TokenEndpointUnreachable,
-        ValueError,  # a token URL that is not https: the reading says so
-    ) as error:
+    except MAILBOX_FAILURES as error:
         logger.info("mailbox %s not watched: %s", mailbox_id, type(error).__name__)
         return WatchEnded.FAILED
     finally:
