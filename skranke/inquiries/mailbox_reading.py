@@ -59,7 +59,9 @@ def read_mailboxes() -> int:
     now = clock.now()
     # A mailbox a worker watches with IDLE is made due when mail arrives
     # (mailbox_watching.py); it is looked in at the long interval as well.
-    unwatched = Q(watched_until__isnull=True) | Q(watched_until__lte=now)
+    unwatched = (
+        Q(new_mail=Mailbox.NewMail.POLL) | Q(watched_until__isnull=True) | Q(watched_until__lte=now)
+    )
     due = Q(read_at__isnull=True) | Q(
         unwatched,
         status__in=[Mailbox.Status.NEW, Mailbox.Status.OK],

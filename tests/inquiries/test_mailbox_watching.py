@@ -107,6 +107,14 @@ def test_a_watched_mailbox_is_looked_in_at_the_long_interval_and_an_unwatched_on
     read_mailboxes()
     assert Mailbox.objects.get().read_at == at(7, 10, 15)
 
+    # Set back to polling while still watched: every minute at once.
+    assert claim_watch(mailbox_id=mailbox.pk, watcher="worker-1")
+    Mailbox.objects.update(new_mail=Mailbox.NewMail.POLL)
+    clock.advance(timedelta(minutes=1))
+    read_mailboxes()
+    assert Mailbox.objects.get().read_at == clock.now()
+    Mailbox.objects.update(new_mail=Mailbox.NewMail.IDLE)
+
     # Its watcher gone (the lease run out): every minute, as any other.
     clock.advance(LEASE + timedelta(seconds=1))
     read_mailboxes()
