@@ -99,11 +99,11 @@ def insert_rows(
     ignore_conflicts: bool = False,
 ) -> None:
     """INSERT rows of values for `columns` (the model's attribute names,
-    every column without a default) with executemany: about ten times
-    faster than bulk_create for hundreds of thousands of rows, whose SQL
-    compiler prepares every value of every row in Python; making a model
-    instance per row costs as much again. Only datetimes need adapting
-    (SQLite stores them as UTC text)."""
+    every column without a default): with COPY on PostgreSQL, otherwise
+    with executemany, about ten times faster than bulk_create for hundreds
+    of thousands of rows, whose SQL compiler prepares every value of every
+    row in Python; making a model instance per row costs as much again.
+    Only datetimes need adapting (SQLite stores them as UTC text)."""
     if not rows:
         return
     fields = {field.attname: field for field in model._meta.concrete_fields}
@@ -125,6 +125,16 @@ def insert_rows(
     names = ", ".join(connection.ops.quote_name(fields[name].column) for name in columns)
     # Names from the model's own metadata, values as parameters.
     table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql" and not ignore_conflicts:
+        # COPY: the rows streamed in one statement, several times faster
+        # than executemany's INSERTs (docs/benchmarks.md).
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
     placeholders = ", ".join(["%s"] * len(columns))
     conflicts = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders}){conflicts}"  # noqa: S608
