@@ -278,8 +278,8 @@ class SingleSignOn(models.Model):
         validators=[validate_issuer_url],
         help_text=_(
             "The provider's issuer address, without /.well-known/openid-configuration; "
-            "e.g. https://login.microsoftonline.com/<tenant id>/v2.0 or "
-            "https://keycloak.example.dk/realms/<realm>."
+            "e.g. https://login.microsoftonline.com/TENANT-ID/v2.0 or "
+            "https://keycloak.example.dk/realms/REALM."
         ),
     )
     client_id = models.CharField(_("client ID"), max_length=200)

@@ -57,7 +57,7 @@ class Mailbox(models.Model):
         blank=True,
         help_text=_(
             "OAuth 2 only. Microsoft 365: "
-            "https://login.microsoftonline.com/<tenant id>/oauth2/v2.0/token"
+            "https://login.microsoftonline.com/TENANT-ID/oauth2/v2.0/token"
         ),
     )
     client_id = models.CharField(_("client id"), max_length=200, blank=True)
