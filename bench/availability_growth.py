@@ -4,9 +4,9 @@
 The booking bench's centre (10 desks, Monday-Friday 8-17 and Saturday
 10-13, three services), filled to 0, 25, 50, 75 and 95 % for 60 days; at
 each level, `find_slots` for the 20-minute service over the next 30 days,
-the median of 20 runs after 3 warm-ups. The ceiling, in the same run: the
-same bookings read with a bare cursor (`SELECT desk_id, start, "end"`, no
-conversion, no grouping), which grows with the rows as any read must.
+the median of 20 runs after 3 warm-ups. The floor, in the same run: the
+same bookings' ids read with a bare cursor (`SELECT desk_id, id`, nothing
+converted, nothing grouped), which grows with the rows as any read must.
 The slopes are least-squares lines through the five levels, in ms per
 1,000 bookings inside the 30 days.
 
