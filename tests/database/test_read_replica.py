@@ -39,17 +39,23 @@ def environment(servers: ReplicatedPostgres, **more: str) -> dict[str, str]:
     }
 
 
-def probe(servers: ReplicatedPostgres, command: str, **more: str) -> dict[str, Any]:
+def run(servers: ReplicatedPostgres, *command: str, **more: str) -> str:
+    """A command of the app's, in a process of its own against the two
+    servers; what it printed."""
     done = subprocess.run(
-        [sys.executable, "-m", "tests.database.replica_probe", command],
+        [sys.executable, *command],
         cwd=ROOT,
         env=environment(servers, **more),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.strip().splitlines()
+    return done.stdout
+
+
+def probe(servers: ReplicatedPostgres, command: str, **more: str) -> dict[str, Any]:
+    lines = run(servers, "-m", "tests.database.replica_probe", command, **more).splitlines()
     return json.loads(lines[-1]) if lines else {}
 
 
@@ -62,15 +68,7 @@ def on_primary(servers: ReplicatedPostgres) -> int:
 @pytest.fixture(scope="module")
 def servers(replicated_postgres: ReplicatedPostgres) -> ReplicatedPostgres:
     """Migrated on the primary (the replica follows), with two inquiries."""
-    migrated = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=environment(replicated_postgres),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert migrated.returncode == 0, migrated.stderr
+    run(replicated_postgres, "manage.py", "migrate", "--noinput", "-v", "0")
     probe(replicated_postgres, "add")
     probe(replicated_postgres, "add")
     return replicated_postgres
@@ -117,14 +115,6 @@ def test_with_the_replica_down_the_figures_come_from_the_primary(
 def test_nothing_is_written_to_or_migrated_on_the_replica(servers: ReplicatedPostgres) -> None:
     # Every write went to the primary: a replica refuses writes, and the
     # probe's own went through. Migrating the replica alias does nothing.
-    migrated = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--database", "replica", "--noinput"],
-        cwd=ROOT,
-        env=environment(servers),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert migrated.returncode == 0, migrated.stderr
+    run(servers, "manage.py", "migrate", "--database", "replica", "--noinput")
     ((in_recovery,),) = servers.sql("SELECT pg_is_in_recovery()", replica=True)
     assert in_recovery
